@@ -1,0 +1,8 @@
+/**
+ * The contract shared by OutboxKit's writer, relay and inbox: events, Kafka header names, validated SQL
+ * identifiers and the payload serializer SPI.
+ */
+@NullMarked
+package io.outboxkit.core;
+
+import org.jspecify.annotations.NullMarked;

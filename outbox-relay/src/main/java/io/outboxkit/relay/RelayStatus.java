@@ -1,0 +1,23 @@
+package io.outboxkit.relay;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A snapshot of a relay's health, for health checks and dashboards.
+ *
+ * @param state where the relay is in its life cycle
+ * @param reason why the relay is {@link RelayState#FAILED FAILED} (what to change), or what it is retrying
+ *     while otherwise {@link RelayState#ACTIVE ACTIVE} (for example an unreachable broker); null when there
+ *     is nothing to report
+ * @param slotLagBytes bytes of WAL the replication slot still holds for the relay ({@code
+ *     pg_current_wal_lsn() - confirmed_flush_lsn}), sampled every few seconds; -1 while unknown
+ * @param since when the relay entered {@code state}
+ */
+public record RelayStatus(RelayState state, @Nullable String reason, long slotLagBytes, Instant since) {
+
+  /** True when the relay is streaming or standing by without error: the state a health check wants. */
+  public boolean healthy() {
+    return state == RelayState.ACTIVE || state == RelayState.STANDBY || state == RelayState.STARTING;
+  }
+}

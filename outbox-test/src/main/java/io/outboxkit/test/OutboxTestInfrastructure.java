@@ -1,0 +1,198 @@
+package io.outboxkit.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One PostgreSQL and one Kafka broker for all tests of a JVM, started on first use and stopped when the
+ * JVM exits. The {@link Provider} is chosen as that type describes and named in the log.
+ *
+ * <p>Plain Java use, for example in a {@code main} method or another test framework:
+ *
+ * <pre>{@code
+ * OutboxTestInfrastructure infrastructure = OutboxTestInfrastructure.shared();
+ * try (TestDatabase db = infrastructure.newDatabase("orders")) {
+ *   String topic = infrastructure.kafka("orders").newTopic("orders");
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class OutboxTestInfrastructure {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxTestInfrastructure.class);
+  private static @Nullable OutboxTestInfrastructure shared;
+
+  private final Provider provider;
+  private final PostgresServer postgres;
+  private final KafkaServer kafka;
+  private final String runId;
+  private final AtomicInteger sequence = new AtomicInteger();
+
+  private OutboxTestInfrastructure(Provider provider, PostgresServer postgres, KafkaServer kafka) {
+    this.provider = provider;
+    this.postgres = postgres;
+    this.kafka = kafka;
+    this.runId = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
+  }
+
+  /**
+   * The infrastructure of this JVM, started on the first call (which may take several seconds).
+   *
+   * @throws TestInfrastructureException if the chosen provider cannot start; the message says why
+   */
+  public static synchronized OutboxTestInfrastructure shared() {
+    if (shared == null) {
+      shared = start();
+    }
+    return shared;
+  }
+
+  private static OutboxTestInfrastructure start() {
+    long started = System.nanoTime();
+    ProviderSelection.Decision decision = ProviderSelection.select(
+        System::getenv, System::getProperty, ContainerServers::dockerAvailable);
+    log.info("OutboxKit test infrastructure: provider {} ({})", decision.provider().name().toLowerCase(Locale.ROOT),
+        decision.reason());
+    OutboxTestInfrastructure infrastructure = switch (decision.provider()) {
+      case EXTERNAL -> new OutboxTestInfrastructure(Provider.EXTERNAL,
+          ExternalServers.postgres(System::getenv), ExternalServers.kafka(System::getenv));
+      case TESTCONTAINERS -> new OutboxTestInfrastructure(Provider.TESTCONTAINERS,
+          ContainerServers.postgres(), ContainerServers.kafka());
+      case EMBEDDED -> startEmbedded();
+    };
+    infrastructure.checkPostgres();
+    log.info("OutboxKit test infrastructure ready in {} ms: {}, {}", (System.nanoTime() - started) / 1_000_000,
+        infrastructure.postgres, infrastructure.kafka);
+    return infrastructure;
+  }
+
+  private static OutboxTestInfrastructure startEmbedded() {
+    Path root;
+    try {
+      root = Files.createTempDirectory("outboxkit-test-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("no temporary directory for the embedded servers", e);
+    }
+    KafkaBrokerProcess kafka = new KafkaBrokerProcess(root.resolve("kafka"), freePort(), freePort());
+    EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(root.resolve("postgres"), freePort());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      kafka.kill();
+      postgres.stop();
+      deleteQuietly(root);
+    }, "outboxkit-test-shutdown"));
+    kafka.launch(); // the broker JVM starts while PostgreSQL does
+    postgres.start();
+    kafka.awaitReady();
+    return new OutboxTestInfrastructure(Provider.EMBEDDED, postgres, kafka);
+  }
+
+  private void checkPostgres() {
+    try (Connection connection = adminConnection(); Statement statement = connection.createStatement();
+         ResultSet rs = statement.executeQuery("SHOW wal_level")) {
+      rs.next();
+      String walLevel = rs.getString(1);
+      if (!"logical".equals(walLevel)) {
+        throw new TestInfrastructureException(postgres + " runs with wal_level=" + walLevel
+            + ": OutboxKit's relay needs wal_level=logical (set it in postgresql.conf and restart the server)");
+      }
+    } catch (SQLException e) {
+      throw new TestInfrastructureException("cannot connect to " + postgres + " as " + postgres.username() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** The provider in use. */
+  public Provider provider() {
+    return provider;
+  }
+
+  /** The PostgreSQL server, for tests that stop and restart it. */
+  public PostgresServer postgres() {
+    return postgres;
+  }
+
+  /** The Kafka broker, for tests that stop, kill and restart it. */
+  public KafkaServer kafka() {
+    return kafka;
+  }
+
+  /**
+   * Creates a new, empty database; closing it drops it together with its replication slots.
+   *
+   * @param hint a few letters that make the name recognizable in logs (for example the test's name)
+   */
+  public TestDatabase newDatabase(String hint) {
+    String name = uniqueName(hint, '_', 40);
+    try (Connection connection = adminConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE \"" + name + "\"");
+    } catch (SQLException e) {
+      throw new TestInfrastructureException("cannot create the test database " + name + " on " + postgres
+          + ": " + e.getMessage() + " (the user needs the CREATEDB privilege)", e);
+    }
+    return new TestDatabase(this, name);
+  }
+
+  /**
+   * Kafka support for one test: unique topic and group names, clients' properties, reading records back.
+   *
+   * @param hint a few letters that make topic names recognizable (for example the test's name)
+   */
+  public TestKafka kafka(String hint) {
+    return new TestKafka(kafka, uniqueName(hint, '-', 60));
+  }
+
+  Connection adminConnection() throws SQLException {
+    return DriverManager.getConnection(postgres.jdbcUrl(postgres.adminDatabase()), postgres.username(),
+        postgres.password());
+  }
+
+  String uniqueName(String hint, char separator, int maxLength) {
+    StringBuilder cleaned = new StringBuilder();
+    for (char c : hint.toLowerCase(Locale.ROOT).toCharArray()) {
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        cleaned.append(c);
+      } else if (cleaned.length() > 0 && cleaned.charAt(cleaned.length() - 1) != separator) {
+        cleaned.append(separator);
+      }
+    }
+    String suffix = separator + runId + separator + sequence.incrementAndGet();
+    String prefix = "t" + separator + cleaned;
+    if (prefix.length() + suffix.length() > maxLength) {
+      prefix = prefix.substring(0, maxLength - suffix.length());
+    }
+    return prefix + suffix;
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
+  }
+
+  private static void deleteQuietly(Path root) {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException | UncheckedIOException ignored) {
+      // temporary files; the operating system cleans them eventually
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.outboxkit.test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/** Chooses the provider: forced by a setting, else external servers, else Testcontainers, else embedded. */
+final class ProviderSelection {
+
+  static final String JDBC_URL = "OUTBOX_TEST_JDBC_URL";
+  static final String JDBC_USER = "OUTBOX_TEST_JDBC_USER";
+  static final String JDBC_PASSWORD = "OUTBOX_TEST_JDBC_PASSWORD";
+  static final String KAFKA_BOOTSTRAP = "OUTBOX_TEST_KAFKA_BOOTSTRAP";
+
+  /** The provider and, for the log, why it was chosen. */
+  record Decision(Provider provider, String reason) {
+  }
+
+  private ProviderSelection() {
+  }
+
+  /**
+   * @param environment environment variables by name (null when unset)
+   * @param systemProperties system properties by name (null when unset)
+   * @param dockerAvailable asked only when Testcontainers is a candidate
+   */
+  static Decision select(
+      Function<String, @Nullable String> environment,
+      Function<String, @Nullable String> systemProperties,
+      BooleanSupplier dockerAvailable) {
+    String forcedBy = Provider.SYSTEM_PROPERTY;
+    String forced = blankToNull(systemProperties.apply(Provider.SYSTEM_PROPERTY));
+    if (forced == null) {
+      forcedBy = Provider.ENVIRONMENT_VARIABLE;
+      forced = blankToNull(environment.apply(Provider.ENVIRONMENT_VARIABLE));
+    }
+    if (forced != null) {
+      Provider provider = Provider.parse(forcedBy, forced);
+      String reason = "forced by " + forcedBy + "=" + forced;
+      switch (provider) {
+        case EXTERNAL -> {
+          List<String> missing = missingExternalSettings(environment);
+          if (!missing.isEmpty()) {
+            throw new TestInfrastructureException(
+                "the external provider is " + reason + ", but " + String.join(" and ", missing)
+                    + (missing.size() == 1 ? " is" : " are") + " not set: set "
+                    + JDBC_URL + " (for example jdbc:postgresql://localhost:5432/postgres) and " + KAFKA_BOOTSTRAP
+                    + " (for example localhost:9092), or choose another provider");
+          }
+        }
+        case TESTCONTAINERS -> {
+          if (!dockerAvailable.getAsBoolean()) {
+            throw new TestInfrastructureException(
+                "the Testcontainers provider is " + reason + ", but no Docker engine is reachable (Testcontainers "
+                    + "looked at DOCKER_HOST, ~/.testcontainers.properties and the default socket): start Docker, or "
+                    + "use " + Provider.SYSTEM_PROPERTY + "=embedded");
+          }
+        }
+        case EMBEDDED -> {
+        }
+      }
+      return new Decision(provider, reason);
+    }
+    boolean anyExternal = blankToNull(environment.apply(JDBC_URL)) != null
+        || blankToNull(environment.apply(KAFKA_BOOTSTRAP)) != null;
+    if (anyExternal) {
+      List<String> missing = missingExternalSettings(environment);
+      if (!missing.isEmpty()) {
+        throw new TestInfrastructureException(
+            "external test servers are half configured: " + String.join(" and ", missing)
+                + " is not set. Set both " + JDBC_URL + " and " + KAFKA_BOOTSTRAP + ", or neither");
+      }
+      return new Decision(Provider.EXTERNAL, JDBC_URL + " and " + KAFKA_BOOTSTRAP + " are set");
+    }
+    if (dockerAvailable.getAsBoolean()) {
+      return new Decision(Provider.TESTCONTAINERS, "a Docker engine is reachable");
+    }
+    return new Decision(Provider.EMBEDDED, "no external servers configured and no Docker engine reachable");
+  }
+
+  private static List<String> missingExternalSettings(Function<String, @Nullable String> environment) {
+    List<String> missing = new ArrayList<>();
+    if (blankToNull(environment.apply(JDBC_URL)) == null) {
+      missing.add(JDBC_URL);
+    }
+    if (blankToNull(environment.apply(KAFKA_BOOTSTRAP)) == null) {
+      missing.add(KAFKA_BOOTSTRAP);
+    }
+    return missing;
+  }
+
+  private static @Nullable String blankToNull(@Nullable String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

@@ -1,0 +1,153 @@
+package io.outboxkit.test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Kafka for one test: topic and consumer group names no other test uses, client properties for the
+ * shared broker, and a way to read a topic back.
+ *
+ * <p>Thread-safe.
+ */
+public final class TestKafka {
+
+  private final KafkaServer server;
+  private final String namespace;
+  private final AtomicInteger sequence = new AtomicInteger();
+
+  TestKafka(KafkaServer server, String namespace) {
+    this.server = server;
+    this.namespace = namespace;
+  }
+
+  /** The broker's {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    return server.bootstrapServers();
+  }
+
+  /** A topic name that no other test uses. The topic is not created. */
+  public String newTopic(String hint) {
+    return namespace + "." + hint + "." + sequence.incrementAndGet();
+  }
+
+  /** A consumer group id that no other test uses. */
+  public String newGroupId() {
+    return namespace + ".group." + sequence.incrementAndGet();
+  }
+
+  /** Creates a topic with {@code partitions} partitions (replication factor 1) unless it exists. */
+  public void createTopic(String name, int partitions) {
+    try (Admin admin = Admin.create(adminProperties())) {
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new TestInfrastructureException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestInfrastructureException("interrupted while creating topic " + name, e);
+    } catch (TimeoutException e) {
+      throw new TestInfrastructureException("creating topic " + name + " took longer than 60 s", e);
+    }
+  }
+
+  /** Producer properties: bootstrap servers, String key and value serializers, acks=all. */
+  public Properties producerProperties() {
+    Properties properties = new Properties();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    return properties;
+  }
+
+  /**
+   * Consumer properties: bootstrap servers, the group, byte array deserializers, earliest offset,
+   * no auto commit.
+   */
+  public Properties consumerProperties(String groupId) {
+    Properties properties = new Properties();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    return properties;
+  }
+
+  /** Admin client properties for the broker. */
+  public Properties adminProperties() {
+    Properties properties = new Properties();
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return properties;
+  }
+
+  /**
+   * Reads {@code topic} from the beginning of every partition, without a consumer group, until at least
+   * {@code atLeast} records arrived, and returns all that arrived by then, in partition order as they were
+   * polled.
+   *
+   * @throws AssertionError if fewer records arrive within {@code timeout}; the message gives the count
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readRecords(String topic, int atLeast, Duration timeout) {
+    Properties properties = new Properties();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
+      Set<TopicPartition> assigned = Set.of();
+      while (records.size() < atLeast && System.nanoTime() < deadline) {
+        if (assigned.isEmpty()) {
+          List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+          if (partitions == null || partitions.isEmpty()) {
+            sleepBriefly();
+            continue;
+          }
+          List<TopicPartition> all = new ArrayList<>();
+          partitions.forEach(p -> all.add(new TopicPartition(p.topic(), p.partition())));
+          consumer.assign(all);
+          consumer.seekToBeginning(all);
+          assigned = Set.copyOf(all);
+        }
+        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+      }
+    }
+    if (records.size() < atLeast) {
+      throw new AssertionError("expected at least " + atLeast + " records on topic " + topic + " within "
+          + timeout.toSeconds() + " s, but " + records.size() + " arrived");
+    }
+    return records;
+  }
+
+  private static void sleepBriefly() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestInfrastructureException("interrupted while waiting for a topic", e);
+    }
+  }
+}
