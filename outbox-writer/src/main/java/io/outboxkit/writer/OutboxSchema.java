@@ -1,0 +1,266 @@
+package io.outboxkit.writer;
+
+import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.OutboxReplication;
+import io.outboxkit.core.SqlIdentifier;
+import io.outboxkit.core.TableName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs the outbox schema in PostgreSQL: the outbox table, the publication the relay reads it through
+ * and, by default, the relay's logical replication slot. For users without a migration tool; with Flyway or
+ * Liquibase, run the two SQL resources instead ({@link #POSTGRESQL_V1} and
+ * {@link #POSTGRESQL_V1_REPLICATION_SLOT}, see the module's README).
+ *
+ * <p>Install the schema, publication and slot before the first event is written: the relay starts streaming
+ * at the slot's position and pgoutput only sends changes made while the table was in the publication, so
+ * events written earlier would never be published.
+ *
+ * <pre>{@code
+ * OutboxSchema.builder().build().install(dataSource);
+ * }</pre>
+ *
+ * <p>Installing is idempotent: running it again (also from several instances at once) changes nothing.
+ * Names are validated identifiers, substituted quoted into the shipped SQL. Immutable and thread-safe.
+ */
+public final class OutboxSchema {
+
+  /** Class path resource: the outbox table and the publication, version 1, with the default names. */
+  public static final String POSTGRESQL_V1 = "io/outboxkit/writer/schema/v1/postgresql.sql";
+
+  /**
+   * Class path resource: the logical replication slot, version 1, with the default name. Must run outside a
+   * transaction that wrote anything.
+   */
+  public static final String POSTGRESQL_V1_REPLICATION_SLOT =
+      "io/outboxkit/writer/schema/v1/postgresql-replication-slot.sql";
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxSchema.class);
+
+  /** The default names as they stand in the shipped SQL, quoted as identifiers or as string literals. */
+  private static final Pattern TABLE_SCRIPT_NAMES = Pattern.compile("([\"'])(public|outbox_event|outboxkit)\\1");
+  private static final Pattern SLOT_SCRIPT_NAMES = Pattern.compile("([\"'])(outboxkit)\\1");
+  private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]+");
+
+  private final TableName table;
+  private final SqlIdentifier publication;
+  private final SqlIdentifier replicationSlot;
+  private final boolean createReplicationSlot;
+  private final String tableScript;
+  private final String replicationSlotScript;
+
+  private OutboxSchema(Builder builder) {
+    this.table = TableName.of("OutboxSchema schema", builder.schema, "OutboxSchema table", builder.table);
+    this.publication = SqlIdentifier.of("OutboxSchema publication", builder.publication);
+    this.replicationSlot = builder.replicationSlot;
+    this.createReplicationSlot = builder.createReplicationSlot;
+    this.tableScript = substitute(resource(POSTGRESQL_V1), TABLE_SCRIPT_NAMES, Map.of(
+        TableName.DEFAULT_SCHEMA, table.schema().name(),
+        TableName.DEFAULT_OUTBOX_TABLE, table.table().name(),
+        OutboxReplication.DEFAULT_PUBLICATION, publication.name()));
+    this.replicationSlotScript = substitute(resource(POSTGRESQL_V1_REPLICATION_SLOT), SLOT_SCRIPT_NAMES,
+        Map.of(OutboxReplication.DEFAULT_SLOT, replicationSlot.name()));
+  }
+
+  /** A builder with the default names: {@code public.outbox_event}, publication and slot {@code outboxkit}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The outbox table and publication SQL with this installer's names. Run it in a transaction. */
+  public String tableScript() {
+    return tableScript;
+  }
+
+  /** The replication slot SQL with this installer's slot name. Run it outside a transaction. */
+  public String replicationSlotScript() {
+    return replicationSlotScript;
+  }
+
+  /** The outbox table these settings install. */
+  public TableName table() {
+    return table;
+  }
+
+  /**
+   * Installs the table and the publication in one transaction, then (unless disabled) creates the replication
+   * slot outside it. Uses one connection of {@code dataSource} and closes it.
+   *
+   * @throws OutboxException if PostgreSQL refuses; the message names the step and PostgreSQL's reason
+   */
+  public void install(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection()) {
+      install(connection);
+    } catch (SQLException e) {
+      throw new OutboxException("cannot open a connection to install the outbox schema: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Like {@link #install(DataSource)}, on a connection with no transaction in progress. The connection's
+   * auto-commit mode is restored afterwards; the connection stays open.
+   */
+  public void install(Connection connection) {
+    boolean autoCommit;
+    try {
+      autoCommit = connection.getAutoCommit();
+    } catch (SQLException e) {
+      throw new OutboxException("cannot use the connection to install the outbox schema: " + e.getMessage(), e);
+    }
+    try {
+      installTable(connection);
+      if (createReplicationSlot) {
+        installReplicationSlot(connection);
+      }
+    } finally {
+      try {
+        connection.setAutoCommit(autoCommit);
+      } catch (SQLException e) {
+        log.warn("could not restore the auto-commit mode of the connection used to install the outbox schema: {}",
+            e.getMessage());
+      }
+    }
+  }
+
+  private void installTable(Connection connection) {
+    try {
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(tableScript);
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      String hint = "3F000".equals(e.getSQLState())
+          ? ": the schema " + table.schema().quoted() + " does not exist, create it first"
+          : "42501".equals(e.getSQLState())
+              ? ": the user needs CREATE on the schema and the database (for the publication)"
+              : "";
+      throw new OutboxException("cannot install the outbox table " + table.qualified() + " and publication "
+          + publication.quoted() + hint + " [" + e.getMessage() + "]", e);
+    }
+    log.info("outbox table {} and publication {} installed (or already there)", table.qualified(),
+        publication.quoted());
+  }
+
+  private void installReplicationSlot(Connection connection) {
+    try {
+      connection.setAutoCommit(true);
+      try (Statement statement = connection.createStatement()) {
+        try {
+          statement.execute(replicationSlotScript);
+        } catch (SQLException e) {
+          // another installer created it between our check and our create: check it once more
+          if (!"42710".equals(e.getSQLState()) || !e.getMessage().contains("already exists")
+              || e.getMessage().contains("choose another slot name")) {
+            throw e;
+          }
+          statement.execute(replicationSlotScript);
+        }
+      }
+    } catch (SQLException e) {
+      String hint = "55000".equals(e.getSQLState())
+          ? ": logical decoding needs wal_level=logical on the server"
+          : "42501".equals(e.getSQLState()) ? ": the user needs the REPLICATION attribute" : "";
+      throw new OutboxException("cannot create the replication slot '" + replicationSlot + "'" + hint + " ["
+          + e.getMessage() + "]", e);
+    }
+    log.info("replication slot {} (pgoutput) installed (or already there)", replicationSlot);
+  }
+
+  private static String substitute(String script, Pattern names, Map<String, String> replacements) {
+    Matcher matcher = names.matcher(script);
+    StringBuilder out = new StringBuilder(script.length() + 64);
+    while (matcher.find()) {
+      String quote = matcher.group(1);
+      matcher.appendReplacement(out, Matcher.quoteReplacement(quote + replacements.get(matcher.group(2)) + quote));
+    }
+    matcher.appendTail(out);
+    return out.toString();
+  }
+
+  private static String resource(String path) {
+    try (InputStream in = OutboxSchema.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new OutboxException("the SQL resource " + path + " is missing from the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Configures an {@link OutboxSchema}. Every setter checks its value at once. Not thread-safe. */
+  public static final class Builder {
+
+    private String schema = TableName.DEFAULT_SCHEMA;
+    private String table = TableName.DEFAULT_OUTBOX_TABLE;
+    private String publication = OutboxReplication.DEFAULT_PUBLICATION;
+    private SqlIdentifier replicationSlot =
+        SqlIdentifier.of("OutboxSchema replicationSlot", OutboxReplication.DEFAULT_SLOT);
+    private boolean createReplicationSlot = true;
+
+    private Builder() {
+    }
+
+    /** The outbox table's schema, which must exist. Default {@code public}. */
+    public Builder schema(String schema) {
+      this.schema = SqlIdentifier.of("OutboxSchema schema", schema).name();
+      return this;
+    }
+
+    /** The outbox table. Default {@code outbox_event}; give the writer and the relay the same name. */
+    public Builder table(String table) {
+      this.table = SqlIdentifier.of("OutboxSchema table", table).name();
+      return this;
+    }
+
+    /** The publication holding the outbox table. Default {@code outboxkit}; the relay must use the same. */
+    public Builder publication(String publication) {
+      this.publication = SqlIdentifier.of("OutboxSchema publication", publication).name();
+      return this;
+    }
+
+    /**
+     * The logical replication slot. Default {@code outboxkit}; the relay must use the same. Lower-case
+     * letters, digits and underscores only (PostgreSQL's rule for slot names).
+     */
+    public Builder replicationSlot(String slot) {
+      SqlIdentifier name = SqlIdentifier.of("OutboxSchema replicationSlot", slot);
+      if (!SLOT_NAME.matcher(slot).matches()) {
+        throw new OutboxConfigurationException("OutboxSchema replicationSlot has the value '" + slot
+            + "': PostgreSQL accepts only lower-case letters, digits and underscores in slot names");
+      }
+      this.replicationSlot = name;
+      return this;
+    }
+
+    /**
+     * Whether {@link OutboxSchema#install} creates the replication slot. Default {@code true}. Turn it off
+     * only when the slot is created otherwise before the first event is written.
+     */
+    public Builder createReplicationSlot(boolean create) {
+      this.createReplicationSlot = create;
+      return this;
+    }
+
+    public OutboxSchema build() {
+      return new OutboxSchema(this);
+    }
+  }
+}

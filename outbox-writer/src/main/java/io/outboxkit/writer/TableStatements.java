@@ -1,0 +1,90 @@
+package io.outboxkit.writer;
+
+import io.outboxkit.core.TableName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** {@link WriteMode#TABLE} and {@link WriteMode#TABLE_DELETE_AFTER_INSERT}: an INSERT batch, then maybe a DELETE. */
+final class TableStatements implements OutboxStatements {
+
+  private final TableName table;
+  private final boolean deleteAfterInsert;
+  private final String insert;
+  private final String deleteOne;
+  private final String deleteMany;
+
+  TableStatements(TableName table, boolean deleteAfterInsert) {
+    this.table = table;
+    this.deleteAfterInsert = deleteAfterInsert;
+    String name = table.qualified();
+    this.insert = "INSERT INTO " + name + " (id, aggregatetype, aggregateid, type, payload, tracingspancontext,"
+        + " headers) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)";
+    this.deleteOne = "DELETE FROM " + name + " WHERE id = ?";
+    this.deleteMany = "DELETE FROM " + name + " WHERE id = ANY (?)";
+  }
+
+  @Override
+  public void write(Connection connection, List<EncodedEvent> events) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(insert)) {
+      if (events.size() == 1) {
+        bind(statement, events.get(0));
+        statement.executeUpdate();
+      } else {
+        for (EncodedEvent event : events) {
+          bind(statement, event);
+          statement.addBatch();
+        }
+        statement.executeBatch();
+      }
+    }
+    if (deleteAfterInsert) {
+      delete(connection, events);
+    }
+  }
+
+  private void delete(Connection connection, List<EncodedEvent> events) throws SQLException {
+    if (events.size() == 1) {
+      try (PreparedStatement statement = connection.prepareStatement(deleteOne)) {
+        statement.setObject(1, events.get(0).id());
+        statement.executeUpdate();
+      }
+      return;
+    }
+    UUID[] ids = new UUID[events.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = events.get(i).id();
+    }
+    try (PreparedStatement statement = connection.prepareStatement(deleteMany)) {
+      statement.setArray(1, connection.createArrayOf("uuid", ids));
+      statement.executeUpdate();
+    }
+  }
+
+  private static void bind(PreparedStatement statement, EncodedEvent event) throws SQLException {
+    statement.setObject(1, event.id());
+    statement.setString(2, event.aggregateType());
+    statement.setString(3, event.aggregateId());
+    statement.setString(4, event.eventType());
+    setNullable(statement, 5, event.payload());
+    setNullable(statement, 6, event.tracingSpanContext());
+    setNullable(statement, 7, event.headers().isEmpty() ? null : PayloadJson.headers(event.headers()));
+  }
+
+  private static void setNullable(PreparedStatement statement, int index, @Nullable String value) throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, value);
+    }
+  }
+
+  @Override
+  public String target() {
+    return "table " + table.qualified() + (deleteAfterInsert ? " (deleted after insert)" : "");
+  }
+}

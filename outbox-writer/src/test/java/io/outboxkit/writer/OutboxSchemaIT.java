@@ -1,0 +1,206 @@
+package io.outboxkit.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.OutboxReplication;
+import io.outboxkit.core.WalMessageEnvelope;
+import io.outboxkit.test.OutboxIntegrationTest;
+import io.outboxkit.test.TestDatabase;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The installer and the shipped SQL: idempotent, custom names honored, the slot ready before any event. */
+@OutboxIntegrationTest
+class OutboxSchemaIT {
+
+  /** The outbox table of DESIGN.md: column, type, length, nullable, default. */
+  private static final List<String> LAYOUT = List.of(
+      "id uuid null NO null",
+      "aggregatetype character varying 255 NO null",
+      "aggregateid character varying 255 NO null",
+      "type character varying 255 NO null",
+      "payload jsonb null YES null",
+      "tracingspancontext character varying 512 YES null",
+      "headers jsonb null YES null",
+      "created_at timestamp with time zone null NO now()");
+
+  @Test
+  void installingTwiceGivesTheDesignedTablePublicationAndSlot(TestDatabase db) throws Exception {
+    OutboxSchema schema = OutboxSchema.builder().replicationSlot(db.name()).build();
+
+    schema.install(db.dataSource());
+    schema.install(db.dataSource());
+
+    assertThat(columns(db, "public", "outbox_event")).containsExactlyElementsOf(LAYOUT);
+    assertThat(query(db, "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+        + " AND a.attnum = ANY (i.indkey) WHERE i.indrelid = 'public.outbox_event'::regclass AND i.indisprimary"))
+        .containsExactly("id");
+    assertThat(query(db,
+        "SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = 'outboxkit'"))
+        .containsExactly("public.outbox_event");
+    assertThat(query(db, "SELECT pubinsert || ' ' || pubupdate || ' ' || pubdelete || ' ' || pubtruncate"
+        + " FROM pg_publication WHERE pubname = 'outboxkit'")).containsExactly("true false false false");
+    assertThat(query(db, "SELECT plugin || ' ' || slot_type || ' ' || database FROM pg_replication_slots"
+        + " WHERE slot_name = '" + db.name() + "'")).containsExactly("pgoutput logical " + db.name());
+  }
+
+  @Test
+  void customNamesAreHonoredAndInstallingTwiceChangesNothing(TestDatabase db) throws Exception {
+    execute(db, "CREATE SCHEMA \"Shop\"");
+    OutboxSchema schema = OutboxSchema.builder().schema("Shop").table("OrderEvents").publication("Shop_Pub")
+        .replicationSlot("shop_" + db.name()).build();
+
+    schema.install(db.dataSource());
+    schema.install(db.dataSource());
+
+    assertThat(columns(db, "Shop", "OrderEvents")).containsExactlyElementsOf(LAYOUT);
+    assertThat(query(db, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'outbox_event'"))
+        .containsExactly("0");
+    assertThat(query(db, "SELECT pubname || ' ' || schemaname || '.' || tablename FROM pg_publication_tables"))
+        .containsExactly("Shop_Pub Shop.OrderEvents");
+    assertThat(query(db, "SELECT plugin FROM pg_replication_slots WHERE slot_name = 'shop_" + db.name() + "'"))
+        .containsExactly("pgoutput");
+  }
+
+  @Test
+  void anExistingPublicationWithoutTheTableGetsTheTableAdded(TestDatabase db) throws Exception {
+    execute(db, "CREATE TABLE other (id int PRIMARY KEY)");
+    execute(db, "CREATE PUBLICATION outboxkit FOR TABLE other");
+
+    OutboxSchema.builder().createReplicationSlot(false).build().install(db.dataSource());
+
+    assertThat(query(db, "SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit' ORDER BY 1"))
+        .containsExactly("other", "outbox_event");
+  }
+
+  @Test
+  void eventsWrittenRightAfterInstallationAreInTheRelaysSlot(TestDatabase db) throws Exception {
+    String slotName = db.name();
+    OutboxSchema.builder().replicationSlot(slotName).build().install(db.dataSource());
+    OutboxWriter table = OutboxWriter.builder(db.dataSource()).allowWritesOutsideTransaction(true).build();
+    OutboxWriter wal = OutboxWriter.builder(db.dataSource()).mode(WriteMode.WAL_MESSAGE)
+        .allowWritesOutsideTransaction(true).build();
+    OutboxWriter deleting = OutboxWriter.builder(db.dataSource()).mode(WriteMode.TABLE_DELETE_AFTER_INSERT)
+        .allowWritesOutsideTransaction(true).build();
+
+    table.publish("order", "1", "OrderCreated", "{\"first\":true}");
+    var walId = wal.publish("order", "1", "OrderPaid", "[\"second\"]");
+    deleting.publish("order", "1", "OrderShipped", "{}");
+
+    LogicalSlot.PgOutput stream =
+        LogicalSlot.existing(db, slotName).peekPgOutput(OutboxReplication.DEFAULT_PUBLICATION);
+    assertThat(stream.inserts()).as("both table-mode inserts").isEqualTo(2);
+    assertThat(stream.deletes()).as("the publication publishes inserts only").isZero();
+    assertThat(stream.messages()).hasSize(1);
+    assertThat(stream.messages().get(0).prefix()).isEqualTo(OutboxReplication.DEFAULT_WAL_MESSAGE_PREFIX);
+    assertThat(stream.messages().get(0).transactional()).isTrue();
+    WalMessageEnvelope envelope = WalMessageEnvelope.fromJson(stream.messages().get(0).content());
+    assertThat(envelope.id()).isEqualTo(walId);
+    assertThat(envelope.payload()).isEqualTo("[\"second\"]");
+  }
+
+  @Test
+  void theShippedSqlFilesRunAsAMigrationToolRunsThemAndAreIdempotent(TestDatabase db) throws Exception {
+    String tableSql = resource(OutboxSchema.POSTGRESQL_V1);
+    String slotSql = resource(OutboxSchema.POSTGRESQL_V1_REPLICATION_SLOT);
+
+    for (int run = 0; run < 2; run++) {
+      try (Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
+        connection.setAutoCommit(false); // Flyway's and Liquibase's default for a migration
+        statement.execute(tableSql);
+        connection.commit();
+        connection.setAutoCommit(true); // the slot file runs outside a transaction
+        statement.execute(slotSql);
+      }
+    }
+
+    assertThat(columns(db, "public", "outbox_event")).containsExactlyElementsOf(LAYOUT);
+    assertThat(query(db, "SELECT plugin || ' ' || database FROM pg_replication_slots WHERE slot_name = 'outboxkit'"))
+        .containsExactly("pgoutput " + db.name());
+  }
+
+  @Test
+  void theSlotFileRefusesToRunInATransactionThatWrote(TestDatabase db) throws Exception {
+    OutboxSchema schema = OutboxSchema.builder().replicationSlot(db.name()).build();
+    try (Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
+      connection.setAutoCommit(false);
+      statement.execute(schema.tableScript());
+      assertThatThrownBy(() -> statement.execute(schema.replicationSlotScript()))
+          .isInstanceOf(SQLException.class).hasMessageContaining("transaction");
+      connection.rollback();
+    }
+  }
+
+  @Test
+  void aSlotOfThatNameInAnotherDatabaseOrWithAnotherPluginIsReported(TestDatabase db) throws Exception {
+    String slotName = db.name();
+    try (Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("SELECT pg_create_logical_replication_slot('" + slotName + "', 'test_decoding')");
+    }
+
+    assertThatThrownBy(() -> OutboxSchema.builder().replicationSlot(slotName).build().install(db.dataSource()))
+        .isInstanceOf(OutboxException.class)
+        .hasMessageContaining("cannot create the replication slot '" + slotName + "'")
+        .hasMessageContaining("plugin test_decoding")
+        .hasMessageContaining("choose another slot name");
+  }
+
+  @Test
+  void aMissingSchemaIsReportedWithWhatToDo(TestDatabase db) {
+    assertThatThrownBy(() -> OutboxSchema.builder().schema("missing").createReplicationSlot(false).build()
+        .install(db.dataSource()))
+        .isInstanceOf(OutboxException.class)
+        .hasMessageContaining("the schema \"missing\" does not exist, create it first");
+  }
+
+  private static List<String> columns(TestDatabase db, String schema, String table) throws SQLException {
+    try (Connection connection = db.openConnection();
+         PreparedStatement statement = connection.prepareStatement("SELECT column_name, data_type,"
+             + " character_maximum_length, is_nullable, column_default FROM information_schema.columns"
+             + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
+      statement.setString(1, schema);
+      statement.setString(2, table);
+      List<String> columns = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          columns.add(rows.getString(1) + " " + rows.getString(2) + " " + rows.getString(3) + " "
+              + rows.getString(4) + " " + rows.getString(5));
+        }
+      }
+      return columns;
+    }
+  }
+
+  private static List<String> query(TestDatabase db, String sql) throws SQLException {
+    try (Connection connection = db.openConnection(); Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery(sql)) {
+      List<String> values = new ArrayList<>();
+      while (rows.next()) {
+        values.add(rows.getString(1));
+      }
+      return values;
+    }
+  }
+
+  private static void execute(TestDatabase db, String sql) throws SQLException {
+    try (Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private static String resource(String path) throws Exception {
+    try (InputStream in = OutboxSchemaIT.class.getClassLoader().getResourceAsStream(path)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
