@@ -83,6 +83,7 @@ final class KafkaBrokerProcess implements KafkaServer {
   /** Waits until the broker answers on its port, or fails naming the log file. */
   void awaitReady() {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    awaitPort(deadline); // before any Kafka client exists, so that none logs refused connections
     Properties adminConfig = new Properties();
     adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
@@ -111,6 +112,24 @@ final class KafkaBrokerProcess implements KafkaServer {
               + START_TIMEOUT.toSeconds() + " s; see " + logFile);
         }
         pause(200);
+      }
+    }
+  }
+
+  private void awaitPort(long deadline) {
+    while (true) {
+      Process current = process;
+      if (current == null || !current.isAlive()) {
+        return; // reported by the caller
+      }
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", brokerPort), 1000);
+        return;
+      } catch (IOException notYet) {
+        if (System.nanoTime() > deadline) {
+          return;
+        }
+        pause(100);
       }
     }
   }

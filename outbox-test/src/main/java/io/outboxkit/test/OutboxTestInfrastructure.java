@@ -41,13 +41,17 @@ public final class OutboxTestInfrastructure {
   private final Provider provider;
   private final PostgresServer postgres;
   private final KafkaServer kafka;
+  private final Runnable awaitKafka;
+  private boolean kafkaReady;
   private final String runId;
   private final AtomicInteger sequence = new AtomicInteger();
 
-  private OutboxTestInfrastructure(Provider provider, PostgresServer postgres, KafkaServer kafka) {
+  private OutboxTestInfrastructure(Provider provider, PostgresServer postgres, KafkaServer kafka,
+      Runnable awaitKafka) {
     this.provider = provider;
     this.postgres = postgres;
     this.kafka = kafka;
+    this.awaitKafka = awaitKafka;
     this.runId = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
   }
 
@@ -71,14 +75,14 @@ public final class OutboxTestInfrastructure {
         decision.reason());
     OutboxTestInfrastructure infrastructure = switch (decision.provider()) {
       case EXTERNAL -> new OutboxTestInfrastructure(Provider.EXTERNAL,
-          ExternalServers.postgres(System::getenv), ExternalServers.kafka(System::getenv));
+          ExternalServers.postgres(System::getenv), ExternalServers.kafka(System::getenv), () -> { });
       case TESTCONTAINERS -> new OutboxTestInfrastructure(Provider.TESTCONTAINERS,
-          ContainerServers.postgres(), ContainerServers.kafka());
+          ContainerServers.postgres(), ContainerServers.kafka(), () -> { });
       case EMBEDDED -> startEmbedded();
     };
     infrastructure.checkPostgres();
-    log.info("OutboxKit test infrastructure ready in {} ms: {}, {}", (System.nanoTime() - started) / 1_000_000,
-        infrastructure.postgres, infrastructure.kafka);
+    log.info("OutboxKit test infrastructure: {} ready in {} ms; {}", infrastructure.postgres,
+        (System.nanoTime() - started) / 1_000_000, infrastructure.kafka);
     return infrastructure;
   }
 
@@ -96,10 +100,9 @@ public final class OutboxTestInfrastructure {
       postgres.stop();
       deleteQuietly(root);
     }, "outboxkit-test-shutdown"));
-    kafka.launch(); // the broker JVM starts while PostgreSQL does
+    kafka.launch(); // the broker JVM starts while PostgreSQL does; tests that use no Kafka never wait for it
     postgres.start();
-    kafka.awaitReady();
-    return new OutboxTestInfrastructure(Provider.EMBEDDED, postgres, kafka);
+    return new OutboxTestInfrastructure(Provider.EMBEDDED, postgres, kafka, kafka::awaitReady);
   }
 
   private void checkPostgres() {
@@ -127,8 +130,14 @@ public final class OutboxTestInfrastructure {
     return postgres;
   }
 
-  /** The Kafka broker, for tests that stop, kill and restart it. */
+  /** The Kafka broker, for tests that stop, kill and restart it; waits until it serves the first time. */
   public KafkaServer kafka() {
+    synchronized (this) {
+      if (!kafkaReady) {
+        awaitKafka.run();
+        kafkaReady = true;
+      }
+    }
     return kafka;
   }
 
@@ -154,7 +163,7 @@ public final class OutboxTestInfrastructure {
    * @param hint a few letters that make topic names recognizable (for example the test's name)
    */
   public TestKafka kafka(String hint) {
-    return new TestKafka(kafka, uniqueName(hint, '-', 60));
+    return new TestKafka(kafka(), uniqueName(hint, '-', 60));
   }
 
   Connection adminConnection() throws SQLException {
