@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -54,20 +55,42 @@ public final class TestKafka {
     return namespace + ".group." + sequence.incrementAndGet();
   }
 
-  /** Creates a topic with {@code partitions} partitions (replication factor 1) unless it exists. */
+  /**
+   * Creates a topic with {@code partitions} partitions (replication factor 1) unless it exists, and waits
+   * until every partition has a leader, so that the first records produced are not refused.
+   */
   public void createTopic(String name, int partitions) {
     try (Admin admin = Admin.create(adminProperties())) {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new TestInfrastructureException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+      try {
+        admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new TestInfrastructureException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+        }
       }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!allPartitionsLed(admin, name)) {
+        if (System.nanoTime() > deadline) {
+          throw new TestInfrastructureException("the partitions of topic " + name + " got no leader within 120 s");
+        }
+        sleepBriefly();
+      }
+    } catch (ExecutionException e) {
+      throw new TestInfrastructureException("cannot describe topic " + name + ": " + e.getCause().getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TestInfrastructureException("interrupted while creating topic " + name, e);
     } catch (TimeoutException e) {
       throw new TestInfrastructureException("creating topic " + name + " took longer than 60 s", e);
     }
+  }
+
+  private static boolean allPartitionsLed(Admin admin, String topic)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS)
+        .get(topic);
+    return description != null && !description.partitions().isEmpty() && description.partitions().stream()
+        .allMatch(partition -> partition.leader() != null && partition.leader().id() >= 0);
   }
 
   /** Producer properties: bootstrap servers, String key and value serializers, acks=all. */

@@ -1,0 +1,140 @@
+package io.outboxkit.inbox;
+
+import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.SqlIdentifier;
+import io.outboxkit.core.TableName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * Installs the inbox table from the shipped, versioned script {@value #RESOURCE}.
+ *
+ * <p>The script is idempotent ({@code CREATE ... IF NOT EXISTS}): installing again, or from several
+ * instances at once, is safe (installers of the same table wait for each other on an advisory lock). With
+ * Flyway or Liquibase, use the resource as a migration as it is (default names) instead of this class. The
+ * schema itself must exist. Custom names are validated identifiers put in place of the script's default
+ * names; the retention index is called {@code <table>_received_at_idx}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class InboxSchema {
+
+  /** The class path resource of the current schema version for PostgreSQL. */
+  public static final String RESOURCE = "io/outboxkit/inbox/schema/v1/postgresql.sql";
+
+  /** The schema version that {@link #RESOURCE} creates. */
+  public static final int VERSION = 1;
+
+  private static final Pattern TABLE_TOKEN = Pattern.compile("\\b" + TableName.DEFAULT_INBOX_TABLE + "\\b");
+  private static final Pattern INDEX_TOKEN =
+      Pattern.compile("\\b" + TableName.DEFAULT_INBOX_TABLE + "_received_at_idx\\b");
+
+  private final TableName table;
+  private final String sql;
+
+  private InboxSchema(TableName table) {
+    this.table = table;
+    SqlIdentifier index = SqlIdentifier.of("inbox table (its retention index is named <table>_received_at_idx)",
+        table.table().name() + "_received_at_idx");
+    String script = INDEX_TOKEN.matcher(template()).replaceAll(Matcher.quoteReplacement(index.quoted()));
+    this.sql = TABLE_TOKEN.matcher(script).replaceAll(Matcher.quoteReplacement(table.qualified()));
+  }
+
+  /** The default table, {@code public.inbox_message}. */
+  public static InboxSchema defaults() {
+    return forTable(TableName.of("inbox schema", TableName.DEFAULT_SCHEMA, "inbox table",
+        TableName.DEFAULT_INBOX_TABLE));
+  }
+
+  /** The given table; use the same name for {@link Inbox.Builder#table(TableName)}. */
+  public static InboxSchema forTable(TableName table) {
+    return new InboxSchema(Objects.requireNonNull(table, "table"));
+  }
+
+  /** The given schema and table names, validated. */
+  public static InboxSchema forTable(String schema, String table) {
+    return forTable(TableName.of("inbox schema", schema, "inbox table", table));
+  }
+
+  /** The table this installer creates. */
+  public TableName table() {
+    return table;
+  }
+
+  /** The script with this installer's names, as {@link #install} runs it. */
+  public String sql() {
+    return sql;
+  }
+
+  /**
+   * Creates the table and its index if they do not exist, in one transaction.
+   *
+   * @throws InboxUnavailableException if the database cannot be reached
+   * @throws OutboxException if the script fails, for example because the schema does not exist or the user
+   *     may not create tables in it; the message names the table
+   */
+  public void install(DataSource dataSource) {
+    Objects.requireNonNull(dataSource, "dataSource");
+    Connection connection;
+    try {
+      connection = dataSource.getConnection();
+    } catch (SQLException e) {
+      throw new InboxUnavailableException("could not connect to install the inbox table " + table + ": "
+          + e.getMessage(), e);
+    }
+    try (connection) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+          lock.setString(1, "outboxkit.inbox.schema:" + table.plain());
+          lock.execute();
+        }
+        try (Statement statement = connection.createStatement()) {
+          statement.execute(sql);
+        }
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        try {
+          connection.rollback();
+        } catch (SQLException rollbackFailure) {
+          e.addSuppressed(rollbackFailure);
+        }
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      if (SqlFailures.isUnavailable(e)) {
+        throw new InboxUnavailableException("the database was unavailable while installing the inbox table "
+            + table + ": " + e.getMessage(), e);
+      }
+      throw new OutboxException("installing the inbox table " + table + " failed: " + e.getMessage()
+          + " (check that schema '" + table.schema().name() + "' exists and that the user may create tables in"
+          + " it)", e);
+    }
+  }
+
+  /** The shipped script with its default names. */
+  static String template() {
+    try (InputStream in = InboxSchema.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new OutboxConfigurationException("the inbox schema script " + RESOURCE
+            + " is missing from the class path: the inbox-dedup jar is incomplete");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new OutboxConfigurationException("the inbox schema script " + RESOURCE + " cannot be read", e);
+    }
+  }
+}

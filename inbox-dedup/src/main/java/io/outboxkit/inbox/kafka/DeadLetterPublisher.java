@@ -1,0 +1,124 @@
+package io.outboxkit.inbox.kafka;
+
+import io.outboxkit.core.OutboxException;
+import io.outboxkit.inbox.InboxEffectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
+
+/** Sends records that cannot be processed to the dead-letter topic, and waits for the broker's ack. */
+final class DeadLetterPublisher implements AutoCloseable {
+
+  static final int MAX_ERROR_MESSAGE = 1000;
+
+  private final Supplier<Producer<byte[], byte[]>> producerFactory;
+  private final @Nullable String fixedTopic;
+  private final String suffix;
+  private final Duration timeout;
+  private @Nullable Producer<byte[], byte[]> producer;
+
+  DeadLetterPublisher(Supplier<Producer<byte[], byte[]>> producerFactory, @Nullable String fixedTopic,
+      String suffix, Duration timeout) {
+    this.producerFactory = producerFactory;
+    this.fixedTopic = fixedTopic;
+    this.suffix = suffix;
+    this.timeout = timeout;
+  }
+
+  String topicFor(String originalTopic) {
+    return fixedTopic != null ? fixedTopic : originalTopic + suffix;
+  }
+
+  /**
+   * Publishes the record with its original key, value and headers plus the {@link DeadLetterHeaders}.
+   *
+   * @throws OutboxException if the broker did not acknowledge it within the timeout
+   */
+  void publish(ConsumerRecord<byte[], byte[]> record, Throwable error, int attempts, String reason,
+      String consumer, @Nullable String messageId) {
+    String topic = topicFor(record.topic());
+    Headers headers = headers(record, error, attempts, reason, consumer, messageId);
+    ProducerRecord<byte[], byte[]> deadLetter =
+        new ProducerRecord<>(topic, null, null, record.key(), record.value(), headers);
+    try {
+      producer().send(deadLetter).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OutboxException("interrupted while sending " + where(record) + " to dead-letter topic " + topic, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new OutboxException("sending " + where(record) + " to dead-letter topic " + topic + " failed: "
+          + cause.getMessage(), cause);
+    } catch (TimeoutException e) {
+      throw new OutboxException("the broker did not acknowledge " + where(record) + " on dead-letter topic "
+          + topic + " within " + timeout.toMillis() + " ms", e);
+    } catch (RuntimeException e) {
+      throw new OutboxException("sending " + where(record) + " to dead-letter topic " + topic + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  static Headers headers(ConsumerRecord<byte[], byte[]> record, Throwable error, int attempts, String reason,
+      String consumer, @Nullable String messageId) {
+    RecordHeaders headers = new RecordHeaders();
+    for (Header header : record.headers()) {
+      if (!header.key().startsWith(DeadLetterHeaders.PREFIX)) {
+        headers.add(header);
+      }
+    }
+    Throwable reported = error instanceof InboxEffectException && error.getCause() != null ? error.getCause() : error;
+    add(headers, DeadLetterHeaders.REASON, reason);
+    add(headers, DeadLetterHeaders.ERROR_CLASS, reported.getClass().getName());
+    String message = reported.getMessage();
+    if (message != null && !message.isEmpty()) {
+      add(headers, DeadLetterHeaders.ERROR_MESSAGE,
+          message.length() > MAX_ERROR_MESSAGE ? message.substring(0, MAX_ERROR_MESSAGE) : message);
+    }
+    add(headers, DeadLetterHeaders.ORIGINAL_TOPIC, record.topic());
+    add(headers, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(record.partition()));
+    add(headers, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(record.offset()));
+    add(headers, DeadLetterHeaders.ORIGINAL_TIMESTAMP, Long.toString(record.timestamp()));
+    add(headers, DeadLetterHeaders.ATTEMPTS, Integer.toString(attempts));
+    add(headers, DeadLetterHeaders.CONSUMER, consumer);
+    if (messageId != null) {
+      add(headers, DeadLetterHeaders.MESSAGE_ID, messageId);
+    }
+    return headers;
+  }
+
+  private static void add(Headers headers, String key, String value) {
+    headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Producer<byte[], byte[]> producer() {
+    Producer<byte[], byte[]> current = producer;
+    if (current == null) {
+      current = producerFactory.get();
+      producer = current;
+    }
+    return current;
+  }
+
+  private static String where(ConsumerRecord<?, ?> record) {
+    return "record " + record.topic() + "-" + record.partition() + "@" + record.offset();
+  }
+
+  @Override
+  public void close() {
+    Producer<byte[], byte[]> current = producer;
+    producer = null;
+    if (current != null) {
+      current.close(Duration.ofSeconds(10));
+    }
+  }
+}
