@@ -1,0 +1,167 @@
+package io.outboxkit.benchmarks;
+
+import io.outboxkit.test.OutboxTestInfrastructure;
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs OutboxKit's benchmarks against their baselines in one go and writes the results as markdown: printed,
+ * and saved as {@code benchmarks/results/<date>.md}. See {@link BenchmarkOptions#USAGE} for the command line.
+ *
+ * <p>Exits with 0 when every measurement produced a figure (goals may still be missed: they are reported),
+ * 1 when a measurement failed, 2 on a bad command line.
+ */
+public final class BenchmarkMain {
+
+  private static final Logger log = LoggerFactory.getLogger(BenchmarkMain.class);
+  private static final String BUILD = "./mvnw -q -pl benchmarks -am install -DskipTests";
+
+  private BenchmarkMain() {
+  }
+
+  public static void main(String[] args) {
+    BenchmarkOptions options;
+    try {
+      options = BenchmarkOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.print(BenchmarkOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.print(BenchmarkOptions.USAGE);
+      return;
+    }
+    int status;
+    try {
+      status = run(options, args);
+    } catch (RuntimeException | IOException e) {
+      log.error("the benchmark run failed", e);
+      status = 1;
+    }
+    System.exit(status);
+  }
+
+  private static int run(BenchmarkOptions options, String[] args) throws IOException {
+    makeClassPathAbsolute();
+    Profile profile = options.profile();
+    ZonedDateTime started = ZonedDateTime.now();
+    long startNanos = System.nanoTime();
+    String command = BUILD + " && java -jar benchmarks/target/benchmarks.jar" + (args.length == 0 ? "" : " "
+        + String.join(" ", args));
+    Report report = new Report(profile, started, command);
+    report.relayJvmOptions = options.relayJvmOptions();
+    report.loadAtStart = MachineFacts.loadAverage();
+    Path workDirectory = moduleDirectory().resolve("target").resolve("benchmark-logs")
+        .resolve(started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+    Files.createDirectories(workDirectory);
+    log.info("OutboxKit benchmarks, profile {}: starting PostgreSQL and Kafka (relay logs in {})", profile.name(),
+        workDirectory);
+
+    OutboxTestInfrastructure infrastructure = OutboxTestInfrastructure.shared();
+    report.machine = MachineFacts.collect(infrastructure);
+
+    for (BenchmarkOptions.Part part : BenchmarkOptions.Part.values()) {
+      if (!options.parts().contains(part)) {
+        report.skipped.add(part.id());
+        continue;
+      }
+      switch (part) {
+        case CEILING -> report.ceiling = new ProducerCeilingBenchmark(infrastructure, profile).run();
+        case RELAY -> {
+          RelayBenchmark relays = new RelayBenchmark(infrastructure, profile, workDirectory,
+              options.relayJvmOptions());
+          Map<RelayKind, List<RelayResult>> rounds = new LinkedHashMap<>();
+          profile.relays().forEach(kind -> rounds.put(kind, new ArrayList<>()));
+          for (int round = 0; round < profile.relayRounds(); round++) {
+            List<RelayKind> order = new ArrayList<>(profile.relays());
+            if (round % 2 == 1) {
+              Collections.reverse(order);
+            }
+            for (RelayKind kind : order) {
+              rounds.get(kind).add(relays.run(kind));
+            }
+          }
+          List<RelayResult> results = new ArrayList<>();
+          rounds.values().forEach(kindRounds -> results.add(RelayResult.combine(kindRounds)));
+          report.relays = results;
+        }
+        case WRITER -> report.writers = new WriterBenchmark(infrastructure, profile,
+            options.writerEventsPerTransaction()).run();
+        case INBOX -> report.consumers = new InboxBenchmark(infrastructure, profile).run();
+      }
+    }
+
+    report.loadAtEnd = MachineFacts.loadAverage();
+    report.wallTime = Duration.ofNanos(System.nanoTime() - startNanos);
+    String markdown = MarkdownReport.render(report);
+    System.out.println();
+    System.out.println(markdown);
+    Path file = resultsFile(options, started);
+    Files.writeString(file, markdown, StandardCharsets.UTF_8);
+    log.info("results written to {}", file);
+    return report.hasFailures() ? 1 : 0;
+  }
+
+  /** {@code <results>/<date>.md}, or {@code <date>-<time>.md} when a file of that date exists. */
+  private static Path resultsFile(BenchmarkOptions options, ZonedDateTime started) throws IOException {
+    Path directory = options.resultsDirectory() != null ? options.resultsDirectory()
+        : moduleDirectory().resolve("results");
+    Files.createDirectories(directory);
+    Path file = directory.resolve(started.format(DateTimeFormatter.ISO_LOCAL_DATE) + ".md");
+    if (Files.exists(file)) {
+      file = directory.resolve(started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss", Locale.ROOT)) + ".md");
+    }
+    return file;
+  }
+
+  /**
+   * The benchmarks module's directory: the parent of {@code target}, where this class was loaded from
+   * ({@code target/benchmarks.jar} or {@code target/classes}); the working directory otherwise.
+   */
+  static Path moduleDirectory() {
+    try {
+      Path location = Path.of(BenchmarkMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path target = location.getParent();
+      if (target != null && target.getFileName() != null && target.getFileName().toString().equals("target")
+          && target.getParent() != null) {
+        return target.getParent();
+      }
+    } catch (URISyntaxException | RuntimeException ignored) {
+      // fall back to the working directory
+    }
+    Path here = Path.of("").toAbsolutePath();
+    return Files.isDirectory(here.resolve("benchmarks")) ? here.resolve("benchmarks") : here;
+  }
+
+  /**
+   * Child JVMs (the relays, the Kafka broker) start from {@code java.class.path} in other working
+   * directories: a relative entry such as {@code benchmarks/target/benchmarks.jar} must become absolute.
+   */
+  private static void makeClassPathAbsolute() {
+    String classPath = System.getProperty("java.class.path", "");
+    List<String> absolute = new ArrayList<>();
+    for (String entry : classPath.split(File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        absolute.add(Path.of(entry).toAbsolutePath().normalize().toString());
+      }
+    }
+    System.setProperty("java.class.path", String.join(File.pathSeparator, absolute));
+  }
+}

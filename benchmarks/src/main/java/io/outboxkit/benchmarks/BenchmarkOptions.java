@@ -1,0 +1,144 @@
+package io.outboxkit.benchmarks;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The command line.
+ *
+ * @param profile sizes and durations
+ * @param parts the benchmarks to run
+ * @param resultsDirectory where the results file goes, or null for the default
+ * @param relayJvmOptions the JVM options of every relay process
+ * @param writerEventsPerTransaction events OutboxKit's writer adds to each business transaction of the writer
+ *     benchmark
+ * @param help print the usage and exit
+ */
+record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path resultsDirectory,
+                        List<String> relayJvmOptions, int writerEventsPerTransaction, boolean help) {
+
+  /** The benchmarks of a run, in the order they run. */
+  enum Part {
+    CEILING, RELAY, WRITER, INBOX;
+
+    String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  static final String USAGE = """
+      usage: java -jar benchmarks/target/benchmarks.jar [options]
+        --profile quick|full|smoke   sizes and durations (default quick: a few minutes; full: publishable
+                                     figures; smoke: a minute or two, checks that everything works)
+        --only PART[,PART...]        run only these: ceiling, relay, writer, inbox (default: all)
+        --relays ID[,ID...]          relays to measure: outboxkit-table, outboxkit-wal, polling,
+                                     debezium-defaults, debezium-tuned (default: the profile's)
+        --drain-events N             events of the backlog drain (default: the profile's)
+        --writer-events N            events per business transaction of 100 rows in the writer
+                                     benchmark, 1-100 (default 100: one per row)
+        --relay-jvm-options "OPTS"   JVM options of every relay process (default: -Xms64m -Xmx512m
+                                     -XX:+UseG1GC)
+        --results-dir DIR            where <date>.md is written (default: benchmarks/results)
+        --help                       this text
+      """;
+
+  static BenchmarkOptions parse(String... args) {
+    Profile profile = Profile.QUICK;
+    Set<Part> parts = EnumSet.allOf(Part.class);
+    List<RelayKind> relays = null;
+    Integer drainEvents = null;
+    Path resultsDirectory = null;
+    List<String> relayJvmOptions = RelayProcess.DEFAULT_JVM_OPTIONS;
+    int writerEvents = BusinessRows.ROWS;
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--help", "-h" -> help = true;
+        case "--profile" -> profile = Profile.named(value(args, ++i, arg));
+        case "--only" -> {
+          parts = EnumSet.noneOf(Part.class);
+          for (String part : list(value(args, ++i, arg))) {
+            parts.add(part(part));
+          }
+        }
+        case "--relays" -> {
+          relays = new ArrayList<>();
+          for (String id : list(value(args, ++i, arg))) {
+            RelayKind kind = RelayKind.byId(id);
+            if (relays.contains(kind)) {
+              throw new IllegalArgumentException("--relays lists " + kind.id() + " twice");
+            }
+            relays.add(kind);
+          }
+        }
+        case "--drain-events" -> drainEvents = number(arg, value(args, ++i, arg), 2, 10_000_000);
+        case "--writer-events" -> writerEvents = number(arg, value(args, ++i, arg), 1, BusinessRows.ROWS);
+        case "--results-dir" -> resultsDirectory = Path.of(value(args, ++i, arg));
+        case "--relay-jvm-options" -> {
+          String text = value(args, ++i, arg);
+          relayJvmOptions = List.of(text.trim().split("\\s+"));
+          if (relayJvmOptions.stream().anyMatch(option -> !option.startsWith("-"))) {
+            throw new IllegalArgumentException("--relay-jvm-options takes JVM options, each starting with '-': '"
+                + text + "'");
+          }
+        }
+        default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
+      }
+    }
+    if (relays != null) {
+      profile = profile.withRelays(relays);
+    }
+    if (drainEvents != null) {
+      profile = profile.withDrainEvents(drainEvents);
+    }
+    return new BenchmarkOptions(profile, parts, resultsDirectory, relayJvmOptions, writerEvents, help);
+  }
+
+  private static int number(String option, String text, int min, int max) {
+    int value;
+    try {
+      value = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs a whole number, got '" + text + "'");
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(option + " must be " + min + "-" + max + ", got " + value);
+    }
+    return value;
+  }
+
+  private static String value(String[] args, int index, String option) {
+    if (index >= args.length || (args[index].startsWith("--") && !option.equals("--relay-jvm-options"))) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[index];
+  }
+
+  private static List<String> list(String text) {
+    List<String> items = new ArrayList<>();
+    for (String item : text.split(",")) {
+      if (!item.isBlank()) {
+        items.add(item.trim());
+      }
+    }
+    if (items.isEmpty()) {
+      throw new IllegalArgumentException("an empty list: '" + text + "'");
+    }
+    return items;
+  }
+
+  private static Part part(String id) {
+    for (Part part : Part.values()) {
+      if (part.id().equals(id.toLowerCase(Locale.ROOT))) {
+        return part;
+      }
+    }
+    throw new IllegalArgumentException("unknown part '" + id + "': use ceiling, relay, writer or inbox");
+  }
+}

@@ -1,0 +1,301 @@
+package io.outboxkit.benchmarks;
+
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/** Renders a {@link Report} as the markdown of the results file. */
+final class MarkdownReport {
+
+  static final Goal RELAY_DRAIN_VS_DEBEZIUM = Goal.ratioAtLeast(1.5);
+  static final Goal RELAY_DRAIN_VS_POLLING = Goal.ratioAtLeast(1.0);
+  static final Goal RELAY_P99 = Goal.atMost(30, "ms");
+  static final Goal RELAY_RSS = Goal.below(300, "MB");
+  static final Goal WRITER_TABLE = Goal.ratioAtLeast(0.8);
+  static final Goal WRITER_WAL_MESSAGE = Goal.ratioAtLeast(0.95);
+  static final Goal INBOX = Goal.ratioAtLeast(0.8);
+
+  private MarkdownReport() {
+  }
+
+  static String render(Report report) {
+    StringBuilder out = new StringBuilder();
+    out.append("# OutboxKit benchmark results, ")
+        .append(report.started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)))
+        .append(" (profile ").append(report.profile.name()).append(")\n\n");
+    out.append("Every ratio is OutboxKit / baseline, both measured in this run on this machine; absolute figures"
+        + " stand beside it. Higher is better for rates, lower for latency and memory. Goals come from the issues"
+        + " and are reported, not asserted.\n\n");
+    if (report.profile != Profile.FULL) {
+      out.append("This is the ").append(report.profile.name()).append(" profile: short runs, good for checking"
+          + " the harness and rough ratios; publish figures of the full profile.\n\n");
+    }
+
+    out.append("## Headline\n\n").append(headline(report).render()).append('\n');
+    if (!report.relays.isEmpty()) {
+      out.append("## Relays\n\n").append(relays(report).render()).append('\n');
+    }
+    if (!report.writers.isEmpty()) {
+      out.append("## Writer: business transactions per second\n\n")
+          .append(rounds(report.writers, "transactions/s", BusinessRows.ROWS, "rows/s").render()).append('\n');
+    }
+    if (!report.consumers.isEmpty()) {
+      out.append("## Inbox: consumer throughput\n\n")
+          .append(rounds(report.consumers, "messages/s", 0, "").render()).append('\n');
+    }
+    if (!report.ceiling.isEmpty()) {
+      out.append("## Ceiling: raw KafkaProducer\n\n").append(ceiling(report).render()).append('\n');
+    }
+    List<String> missing = missing(report);
+    if (!missing.isEmpty()) {
+      out.append("## Not measured\n\n");
+      missing.forEach(line -> out.append("- ").append(line).append('\n'));
+      out.append('\n');
+    }
+    out.append("## Machine\n\n");
+    report.machine.forEach((name, value) -> out.append("- ").append(name).append(": ").append(value).append('\n'));
+    out.append("- load average (1 / 5 / 15 min) at start: ").append(report.loadAtStart).append("; at end: ")
+        .append(report.loadAtEnd).append('\n');
+    if (report.wallTime != null) {
+      out.append("- wall time of the run: ").append(report.wallTime.toSeconds()).append(" s\n");
+    }
+    out.append('\n');
+    out.append("## Settings\n\n");
+    settings(report).forEach(line -> out.append("- ").append(line).append('\n'));
+    out.append('\n');
+    out.append("## Reproduce\n\n```shell\n").append(report.command).append("\n```\n");
+    return out.toString();
+  }
+
+  static MarkdownTable headline(Report report) {
+    MarkdownTable table = new MarkdownTable("comparison", "OutboxKit", "baseline", "OutboxKit / baseline", "goal",
+        "verdict");
+    if (!report.relays.isEmpty()) {
+      for (RelayKind outboxKit : List.of(RelayKind.OUTBOXKIT_TABLE, RelayKind.OUTBOXKIT_WAL_MESSAGE)) {
+        RelayResult ours = report.relay(outboxKit);
+        if (ours == null) {
+          continue;
+        }
+        String mode = outboxKit == RelayKind.OUTBOXKIT_TABLE ? "relay (table)" : "relay (WAL messages)";
+        RelayResult debezium = report.relay(RelayKind.DEBEZIUM_DEFAULTS);
+        RelayResult polling = report.relay(RelayKind.POLLING);
+        relayRow(table, mode + " backlog drain, events/s, vs Debezium + EventRouter defaults", ours, debezium,
+            r -> r.drainPerSecond, Format::rate, RELAY_DRAIN_VS_DEBEZIUM, true);
+        relayRow(table, mode + " backlog drain, events/s, vs polling relay", ours, polling,
+            r -> r.drainPerSecond, Format::rate, RELAY_DRAIN_VS_POLLING, true);
+        relayRow(table, mode + " throughput with the writer running, events/s, vs Debezium defaults", ours, debezium,
+            r -> r.withWriterPerSecond, Format::rate, null, true);
+        relayRow(table, mode + " throughput with the writer running, events/s, vs polling relay", ours, polling,
+            r -> r.withWriterPerSecond, Format::rate, null, true);
+        relayRow(table, mode + " latency p99 at " + report.profile.latencyRate() + " events/s, ms, vs Debezium"
+            + " defaults (lower is better)", ours, debezium, r -> r.latency == null ? null : r.latency.p99Millis(),
+            Format::millis, RELAY_P99, false);
+        relayRow(table, mode + " latency p99 at " + report.profile.latencyRate() + " events/s, ms, vs polling relay"
+            + " (lower is better)", ours, polling, r -> r.latency == null ? null : r.latency.p99Millis(),
+            Format::millis, null, false);
+        relayRow(table, mode + " peak RSS, MB, vs Debezium defaults (lower is better)", ours, debezium,
+            r -> r.peakRssMegabytes, Format::decimal, RELAY_RSS, false);
+        CeilingResult tuned = report.ceiling("tuned");
+        if (tuned != null) {
+          row(table, mode + " backlog drain vs raw KafkaProducer, tuned (the ceiling)", ours.drainPerSecond,
+              tuned.eventsPerSecond(), Format::rate, null, true);
+        }
+      }
+    }
+    if (!report.writers.isEmpty()) {
+      RoundsResult plain = report.writer("plain");
+      Double base = plain == null ? null : plain.perSecond();
+      writerRow(table, report, "outboxkit-table", "writer TABLE, transactions/s, vs the plain transaction", base,
+          WRITER_TABLE);
+      writerRow(table, report, "outboxkit-table-delete",
+          "writer TABLE delete-after-insert, transactions/s, vs the plain transaction", base, null);
+      writerRow(table, report, "outboxkit-wal", "writer WAL_MESSAGE, transactions/s, vs the plain transaction", base,
+          WRITER_WAL_MESSAGE);
+    }
+    if (!report.consumers.isEmpty()) {
+      RoundsResult plain = report.consumer("plain");
+      RoundsResult inbox = report.consumer("outboxkit-inbox");
+      row(table, "inbox (batch), messages/s, vs the same consumer without dedup",
+          inbox == null ? null : inbox.perSecond(), plain == null ? null : plain.perSecond(), Format::rate, INBOX,
+          true);
+    }
+    return table;
+  }
+
+  private static void relayRow(MarkdownTable table, String comparison, RelayResult ours, @Nullable RelayResult base,
+                               Function<RelayResult, @Nullable Double> metric,
+                               Function<@Nullable Double, String> format,
+                               @Nullable Goal goal, boolean goalOnRatio) {
+    row(table, comparison, metric.apply(ours), base == null ? null : metric.apply(base), format, goal, goalOnRatio);
+  }
+
+  private static void writerRow(MarkdownTable table, Report report, String id, String comparison,
+                                @Nullable Double base, @Nullable Goal goal) {
+    RoundsResult ours = report.writer(id);
+    row(table, comparison, ours == null ? null : ours.perSecond(), base, Format::rate, goal, true);
+  }
+
+  /**
+   * One headline row. With {@code goalOnRatio} the goal judges the ratio; otherwise it judges OutboxKit's
+   * absolute figure.
+   */
+  private static void row(MarkdownTable table, String comparison, @Nullable Double ours, @Nullable Double base,
+                          Function<@Nullable Double, String> format, @Nullable Goal goal, boolean goalOnRatio) {
+    Double ratio = Stats.ratio(ours, base);
+    String goalText = goal == null ? "" : goal.text();
+    String verdict = goal == null ? "" : goal.verdict(goalOnRatio ? ratio : ours);
+    table.row(comparison, format.apply(ours), format.apply(base), Format.ratio(ratio), goalText, verdict);
+  }
+
+  static MarkdownTable relays(Report report) {
+    MarkdownTable table = new MarkdownTable("relay", "backlog drain, events/s", "CPU s per 100k events (drain)",
+        "relayed/s, writer running", "writer wrote/s", "behind at end of writer window", "p50 ms", "p90 ms",
+        "p99 ms", "max ms",
+        "latency run, events/s achieved", "peak RSS, MB", "duplicates");
+    for (RelayResult r : report.relays) {
+      LatencySummary latency = r.latency;
+      table.row(r.kind.id(), Format.rate(r.drainPerSecond), Format.decimal(r.cpuSecondsPer100k),
+          Format.rate(r.withWriterPerSecond), Format.rate(r.writerPerSecond),
+          r.behindAtWindowEnd == null ? Format.MISSING : String.format(Locale.ROOT, "%,d", r.behindAtWindowEnd),
+          Format.millis(latency == null ? null : latency.p50Millis()),
+          Format.millis(latency == null ? null : latency.p90Millis()),
+          Format.millis(latency == null ? null : latency.p99Millis()),
+          Format.millis(latency == null ? null : latency.maxMillis()),
+          Format.rate(r.latencyRateAchieved), Format.decimal(r.peakRssMegabytes),
+          r.missingReason() == null ? Long.toString(r.duplicates) : Format.MISSING);
+    }
+    return table;
+  }
+
+  static MarkdownTable rounds(List<RoundsResult> results, String unit, int itemsPer, String itemsUnit) {
+    List<String> header = new ArrayList<>(List.of("variant", unit + " (median)"));
+    if (itemsPer > 0) {
+      header.add(itemsUnit);
+    }
+    header.add("ratio to baseline");
+    header.add("rounds");
+    MarkdownTable table = new MarkdownTable(header.toArray(String[]::new));
+    Double base = results.isEmpty() ? null : results.get(0).perSecond();
+    for (RoundsResult r : results) {
+      List<String> cells = new ArrayList<>();
+      cells.add(r.name());
+      cells.add(Format.rate(r.perSecond()));
+      if (itemsPer > 0) {
+        cells.add(Format.rate(r.perSecond() == null ? null : r.perSecond() * itemsPer));
+      }
+      cells.add(Format.ratio(Stats.ratio(r.perSecond(), base)));
+      StringBuilder rounds = new StringBuilder();
+      r.rounds().forEach(rate -> rounds.append(rounds.length() == 0 ? "" : ", ").append(Format.rate(rate)));
+      cells.add(rounds.toString());
+      table.row(cells.toArray(String[]::new));
+    }
+    return table;
+  }
+
+  static MarkdownTable ceiling(Report report) {
+    MarkdownTable table = new MarkdownTable("producer", "records/s (median)", "records per round", "settings",
+        "rounds");
+    for (CeilingResult c : report.ceiling) {
+      StringBuilder rounds = new StringBuilder();
+      c.rounds().forEach(rate -> rounds.append(rounds.length() == 0 ? "" : ", ").append(Format.rate(rate)));
+      table.row(c.name(), Format.rate(c.eventsPerSecond()), String.format(Locale.ROOT, "%,d", c.events()),
+          ProducerSettings.describe(c.settings()), rounds.toString());
+    }
+    return table;
+  }
+
+  static List<String> missing(Report report) {
+    List<String> lines = new ArrayList<>();
+    report.skipped.forEach(part -> lines.add(part + ": left out on the command line"));
+    for (RelayResult r : report.relays) {
+      if (r.unavailable != null) {
+        lines.add("relay " + r.kind.id() + ": " + r.unavailable);
+      } else if (r.failure != null) {
+        lines.add("relay " + r.kind.id() + ": FAILED: " + r.failure);
+      }
+    }
+    for (RoundsResult r : report.writers) {
+      if (r.missingReason() != null) {
+        lines.add("writer " + r.id() + ": " + (r.failure() != null ? "FAILED: " : "") + r.missingReason());
+      }
+    }
+    for (RoundsResult r : report.consumers) {
+      if (r.missingReason() != null) {
+        lines.add("inbox " + r.id() + ": " + (r.failure() != null ? "FAILED: " : "") + r.missingReason());
+      }
+    }
+    for (CeilingResult c : report.ceiling) {
+      if (c.failure() != null) {
+        lines.add("ceiling " + c.name() + ": FAILED: " + c.failure());
+      }
+    }
+    return lines;
+  }
+
+  static List<String> settings(Report report) {
+    Profile p = report.profile;
+    List<String> lines = new ArrayList<>();
+    lines.add("events: " + Payloads.SIZE + "-byte JSON payloads (as written), aggregate type `"
+        + Payloads.AGGREGATE_TYPE + "`, " + Payloads.AGGREGATES + " aggregate ids as keys, one topic of one"
+        + " partition per relay run; the harness writes the relays' events itself (the same rows for every"
+        + " table-reading relay; WAL messages in OutboxKit's envelope for the WAL-message relay)");
+    if (!report.relays.isEmpty()) {
+      lines.add(p.relayRounds() == 1 ? "relays: each measured once, in the order listed"
+          : "relays: each measured " + p.relayRounds() + " times, every other round in reverse order; each figure"
+          + " is the median over the rounds (latency: each percentile's median, the largest maximum)");
+      lines.add("relay processes: each relay runs in a JVM of its own (" + String.join(" ", report.relayJvmOptions)
+          + "); peak RSS is that process's VmHWM at the end of its run; CPU seconds are that process's CPU time"
+          + " (user + system) from the first to the last event of the backlog drain, scaled to 100k events");
+      lines.add(String.format(Locale.ROOT, "backlog drain: %,d events written before the relay starts (%d per"
+          + " transaction); rate = events / time from the first to the last consumption (start-up excluded)",
+          p.drainEvents(), RelayBenchmark.BACKLOG_EVENTS_PER_TRANSACTION));
+      lines.add(String.format(Locale.ROOT, "latency: %,d events/s, one event per transaction, %d paced writer"
+          + " threads, %d s warm-up left out, %d s measured; latency = from the writer's commit call returning to"
+          + " the benchmark consumer's poll returning the event, both in the harness JVM (nearest-rank"
+          + " percentiles)", p.latencyRate(), RelayBenchmark.PACED_WRITER_THREADS, p.latencyWarmUp().toSeconds(),
+          p.latencyWindow().toSeconds()));
+      lines.add(String.format(Locale.ROOT, "writer running (last phase): %d threads write transactions of %d"
+          + " events as fast as they can for %d s (at most %,d events); relayed/s = events consumed within that"
+          + " window / window; what was not delivered by the end of the window is reported as behind, then the"
+          + " relay is stopped", RelayBenchmark.WRITER_THREADS, RelayBenchmark.EVENTS_PER_TRANSACTION,
+          p.withWriterWindow().toSeconds(), p.withWriterMaxEvents()));
+      for (RelayResult r : report.relays) {
+        if (r.description != null) {
+          lines.add("relay " + r.kind.id() + ": " + r.description);
+        }
+      }
+    }
+    if (!report.writers.isEmpty()) {
+      lines.add(String.format(Locale.ROOT, "writer benchmark: %d threads, each its own connection, transactions"
+          + " back to back; %d s warm-up, %d s measured, %d round(s), median; a fresh database per variant and"
+          + " round; an uncounted run of the plain transaction first; no replication slot",
+          WriterBenchmark.THREADS, p.writerWarmUp().toSeconds(), p.writerWindow().toSeconds(), p.rounds()));
+      for (RoundsResult r : report.writers) {
+        if (!r.description().isEmpty()) {
+          lines.add("writer " + r.id() + ": " + r.description());
+        }
+      }
+    }
+    if (!report.consumers.isEmpty()) {
+      lines.add(String.format(Locale.ROOT, "inbox benchmark: %,d messages produced once, read by each variant"
+          + " with a group of its own; max.poll.records %d; one database transaction per poll, then commitSync;"
+          + " rate = messages / time from the first non-empty poll to the last commit; %d round(s), median;"
+          + " the projection must count every message once", p.inboxMessages(), InboxBenchmark.MAX_POLL_RECORDS,
+          p.rounds()));
+      for (RoundsResult r : report.consumers) {
+        if (!r.description().isEmpty()) {
+          lines.add("inbox " + r.id() + ": " + r.description());
+        }
+      }
+    }
+    if (!report.ceiling.isEmpty()) {
+      lines.add(String.format(Locale.ROOT, "ceiling: one producer per round sends %,d records after a warm-up of"
+          + " %,d; rate = records / time from the first send to the end of flush(); %d round(s), median",
+          p.ceilingEvents(), p.ceilingEvents() / 10, p.rounds()));
+    }
+    return lines;
+  }
+}

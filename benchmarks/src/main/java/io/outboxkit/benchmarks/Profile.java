@@ -1,0 +1,84 @@
+package io.outboxkit.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How long and how large each measurement is. {@link #QUICK} finishes in a few minutes and is meant to
+ * check that everything works and to see the rough ratios; {@link #FULL} gives figures worth publishing.
+ *
+ * @param name the name used on the command line
+ * @param ceilingEvents records per raw producer run (each run also sends a tenth of that as warm-up)
+ * @param drainEvents events written before a relay starts, then drained
+ * @param withWriterWindow how long the writer runs while a relay relays
+ * @param withWriterMaxEvents at most this many events during that window
+ * @param latencyRate events per second, one event per transaction, in the latency run
+ * @param latencyWarmUp the first part of the latency run, left out of the percentiles
+ * @param latencyWindow the measured part of the latency run
+ * @param writerWarmUp writer benchmark warm-up per variant
+ * @param writerWindow writer benchmark measured time per variant
+ * @param inboxMessages messages consumed per inbox benchmark variant
+ * @param rounds how often the writer, inbox and ceiling measurements repeat (interleaved); the median is
+ *     reported
+ * @param relayRounds how often each relay is measured; every other round runs the relays in reverse order,
+ *     and each figure is the median over the rounds
+ * @param relays the relays measured, in order
+ */
+record Profile(
+    String name,
+    int ceilingEvents,
+    int drainEvents,
+    Duration withWriterWindow,
+    int withWriterMaxEvents,
+    int latencyRate,
+    Duration latencyWarmUp,
+    Duration latencyWindow,
+    Duration writerWarmUp,
+    Duration writerWindow,
+    int inboxMessages,
+    int rounds,
+    int relayRounds,
+    List<RelayKind> relays) {
+
+  /** A minute or two: checks that every part of the harness works; its figures mean little. */
+  static final Profile SMOKE = new Profile("smoke", 20_000, 5_000, Duration.ofSeconds(3), 100_000, 1_000,
+      Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ofSeconds(2), 5_000, 1, 1,
+      List.of(RelayKind.OUTBOXKIT_TABLE, RelayKind.OUTBOXKIT_WAL_MESSAGE, RelayKind.POLLING,
+          RelayKind.DEBEZIUM_DEFAULTS));
+
+  static final Profile QUICK = new Profile("quick", 100_000, 20_000, Duration.ofSeconds(8), 400_000, 1_000,
+      Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(6), 20_000, 1, 1,
+      List.of(RelayKind.OUTBOXKIT_TABLE, RelayKind.OUTBOXKIT_WAL_MESSAGE, RelayKind.POLLING,
+          RelayKind.DEBEZIUM_DEFAULTS));
+
+  static final Profile FULL = new Profile("full", 100_000, 100_000, Duration.ofSeconds(30), 3_000_000, 1_000,
+      Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(20), 100_000, 3, 2,
+      List.of(RelayKind.OUTBOXKIT_TABLE, RelayKind.OUTBOXKIT_WAL_MESSAGE, RelayKind.POLLING,
+          RelayKind.DEBEZIUM_DEFAULTS, RelayKind.DEBEZIUM_TUNED));
+
+  static Profile named(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "quick" -> QUICK;
+      case "full" -> FULL;
+      case "smoke" -> SMOKE;
+      default -> throw new IllegalArgumentException("unknown profile '" + name + "': use quick, full or smoke");
+    };
+  }
+
+  /** Latency events in one run: warm-up and window at {@link #latencyRate()}. */
+  int latencyEvents() {
+    return (int) ((latencyWarmUp.toMillis() + latencyWindow.toMillis()) * latencyRate / 1000);
+  }
+
+  Profile withRelays(List<RelayKind> chosen) {
+    return new Profile(name, ceilingEvents, drainEvents, withWriterWindow, withWriterMaxEvents, latencyRate,
+        latencyWarmUp, latencyWindow, writerWarmUp, writerWindow, inboxMessages, rounds, relayRounds,
+        List.copyOf(chosen));
+  }
+
+  Profile withDrainEvents(int events) {
+    return new Profile(name, ceilingEvents, events, withWriterWindow, withWriterMaxEvents, latencyRate,
+        latencyWarmUp, latencyWindow, writerWarmUp, writerWindow, inboxMessages, rounds, relayRounds, relays);
+  }
+}

@@ -1,0 +1,151 @@
+package io.outboxkit.benchmarks;
+
+import io.outboxkit.test.OutboxTestInfrastructure;
+import io.outboxkit.test.TestDatabase;
+import io.outboxkit.test.TestKafka;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures one relay in three phases against a fresh database and topic, the relay running in a JVM of its
+ * own:
+ *
+ * <ol>
+ *   <li>backlog drain: {@code drainEvents} events are written before the relay starts; the rate is the
+ *       events divided by the time between the first and the last consumption (start-up excluded); the
+ *       relay process's CPU time from the first to the last event gives CPU seconds per 100k events;
+ *   <li>latency: one event per transaction at a fixed rate; commit-to-consume time per event (commit = the
+ *       writer's commit call returned, consume = the benchmark consumer's poll returned it, both in this
+ *       JVM); the warm-up is left out;
+ *   <li>with the writer running: {@value #WRITER_THREADS} threads write transactions of
+ *       {@value #EVENTS_PER_TRANSACTION} events as fast as they can for a fixed window; the relay's rate is
+ *       the events consumed within that window divided by the window. What the relay had not delivered by
+ *       the end of the window is reported, not waited for: the relay is stopped and the database dropped.
+ * </ol>
+ *
+ * The relay process's peak resident memory is read at the end.
+ */
+final class RelayBenchmark {
+
+  static final int BACKLOG_EVENTS_PER_TRANSACTION = 500;
+  static final int WRITER_THREADS = 2;
+  static final int EVENTS_PER_TRANSACTION = 100;
+  static final int PACED_WRITER_THREADS = 4;
+  static final String SLOT = "benchmark_slot";
+  static final String PUBLICATION = "benchmark_publication";
+
+  private static final Logger log = LoggerFactory.getLogger(RelayBenchmark.class);
+
+  private final OutboxTestInfrastructure infrastructure;
+  private final Profile profile;
+  private final Path workDirectory;
+  private final List<String> jvmOptions;
+
+  RelayBenchmark(OutboxTestInfrastructure infrastructure, Profile profile, Path workDirectory,
+                 List<String> jvmOptions) {
+    this.infrastructure = infrastructure;
+    this.profile = profile;
+    this.workDirectory = workDirectory;
+    this.jvmOptions = List.copyOf(jvmOptions);
+  }
+
+  RelayResult run(RelayKind kind) {
+    RelayResult result = new RelayResult(kind);
+    MeasuredRelay relay;
+    try {
+      relay = kind.create();
+      result.description = relay.describe();
+    } catch (NotAvailableException e) {
+      result.unavailable = e.getMessage();
+      log.warn("relay {}: not measured: {}", kind.id(), e.getMessage());
+      return result;
+    }
+    log.info("relay {}: {}", kind.id(), result.description);
+    try (TestDatabase db = infrastructure.newDatabase("relay " + kind.id())) {
+      measure(kind, relay, db, result);
+    } catch (RuntimeException e) {
+      result.failure = e.getMessage() == null ? e.toString() : e.getMessage();
+      log.error("relay {}: measurement failed: {}", kind.id(), result.failure, e);
+    }
+    return result;
+  }
+
+  private void measure(RelayKind kind, MeasuredRelay relay, TestDatabase db, RelayResult result) {
+    if (kind.source() == EventSource.TABLE) {
+      SqlScripts.run(db.dataSource(), "outbox-table.sql");
+    }
+    TestKafka kafka = infrastructure.kafka(kind.id());
+    String topicPrefix = kafka.newTopic("relay") + ".";
+    RelayTarget target = new RelayTarget(db.host(), db.port(), db.name(), db.username(), db.password(),
+        kafka.bootstrapServers(), topicPrefix, SLOT, PUBLICATION);
+    kafka.createTopic(target.topic(), 1);
+    relay.prepare(target);
+
+    int drainEvents = profile.drainEvents();
+    Timeline timeline = new Timeline(drainEvents + profile.latencyEvents() + profile.withWriterMaxEvents() + 1);
+
+    log.info("relay {}: writing a backlog of {} events", kind.id(), drainEvents);
+    LoadWriter.backlog(db.dataSource(), kind.source(), 0, drainEvents, BACKLOG_EVENTS_PER_TRANSACTION);
+
+    try (EventConsumer consumer = new EventConsumer(kafka.bootstrapServers(), target.topic(), 1, timeline);
+         RelayProcess process = RelayProcess.launch(kind, target, workDirectory, jvmOptions)) {
+      process.awaitReady(Duration.ofSeconds(180));
+
+      // 1. backlog drain; CPU time from the first event consumed, so that start-up does not count
+      consumer.awaitDistinct(1, timeoutFor(drainEvents), process::checkAlive);
+      Optional<Duration> cpuAtStart = process.cpuTime();
+      long consumedAtStart = consumer.distinct();
+      consumer.awaitDistinct(drainEvents, timeoutFor(drainEvents), process::checkAlive);
+      Optional<Duration> cpuAtEnd = process.cpuTime();
+      long[] span = timeline.consumedSpan(0, drainEvents);
+      result.drainEvents = drainEvents;
+      result.drainPerSecond = Timeline.rate(drainEvents - 1, span[0], span[1]);
+      if (cpuAtStart.isPresent() && cpuAtEnd.isPresent() && drainEvents > consumedAtStart) {
+        double cpuSeconds = (cpuAtEnd.get().toNanos() - cpuAtStart.get().toNanos()) / 1e9;
+        result.cpuSecondsPer100k = cpuSeconds * 100_000 / (drainEvents - consumedAtStart);
+      }
+      log.info("relay {}: drained {} events at {} events/s", kind.id(), drainEvents,
+          Math.round(result.drainPerSecond));
+
+      // 2. latency at a fixed rate
+      Duration pacedDuration = profile.latencyWarmUp().plus(profile.latencyWindow());
+      LoadWriter.Run paced = LoadWriter.paced(db.dataSource(), kind.source(), drainEvents, profile.latencyRate(),
+          pacedDuration, PACED_WRITER_THREADS, timeline);
+      consumer.awaitDistinct(paced.toSeq(), timeoutFor(paced.events()), process::checkAlive);
+      long warmUpEvents = profile.latencyWarmUp().toMillis() * profile.latencyRate() / 1000;
+      result.latency = LatencySummary.ofNanos(timeline.latencies(paced.fromSeq() + warmUpEvents, paced.toSeq()));
+      result.latencyRateAchieved = paced.eventsPerSecond();
+      log.info("relay {}: latency at {} events/s: p50 {} ms, p99 {} ms", kind.id(), profile.latencyRate(),
+          Format.millis(result.latency.p50Millis()), Format.millis(result.latency.p99Millis()));
+
+      // 3. with the writer running flat out; the relay is stopped afterwards without catching up
+      LoadWriter.Run load = LoadWriter.unthrottled(db.dataSource(), kind.source(), paced.toSeq(), WRITER_THREADS,
+          EVENTS_PER_TRANSACTION, profile.withWriterWindow(), profile.withWriterMaxEvents(), timeline);
+      process.checkAlive();
+      long within = timeline.consumedWithin(load.fromSeq(), load.toSeq(), load.startNanos(), load.endNanos());
+      result.withWriterEvents = load.events();
+      result.withWriterPerSecond = Timeline.rate(within, load.startNanos(), load.endNanos());
+      result.writerPerSecond = load.eventsPerSecond();
+      result.behindAtWindowEnd = load.events() - within;
+      log.info("relay {}: {} events/s relayed while the writer wrote {} events/s", kind.id(),
+          Math.round(result.withWriterPerSecond), Math.round(result.writerPerSecond));
+
+      OptionalLong rss = process.peakRssBytes();
+      if (rss.isPresent()) {
+        result.peakRssMegabytes = rss.getAsLong() / (1024.0 * 1024.0);
+      }
+      result.duplicates = consumer.duplicates();
+      result.foreignRecords = consumer.foreign();
+    }
+  }
+
+  /** Generous: the slowest relay at a few hundred events per second on a busy machine, plus start-up. */
+  private static Duration timeoutFor(long events) {
+    return Duration.ofSeconds(120 + events / 200);
+  }
+}

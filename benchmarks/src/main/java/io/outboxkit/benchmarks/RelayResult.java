@@ -1,0 +1,123 @@
+package io.outboxkit.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one relay run measured. Filled phase by phase; a phase that did not run leaves its fields null and
+ * {@link #failure} or {@link #unavailable} says why.
+ */
+final class RelayResult {
+
+  final RelayKind kind;
+  @Nullable String description;
+  /** The relay is not part of this build; nothing was measured. */
+  @Nullable String unavailable;
+  /** A phase failed; the phases before it have figures. */
+  @Nullable String failure;
+
+  int drainEvents;
+  @Nullable Double drainPerSecond;
+  @Nullable Double cpuSecondsPer100k;
+
+  long withWriterEvents;
+  @Nullable Double withWriterPerSecond;
+  @Nullable Double writerPerSecond;
+  /** Events the writer wrote in the window that the relay had not delivered when it ended. */
+  @Nullable Long behindAtWindowEnd;
+
+  @Nullable LatencySummary latency;
+  @Nullable Double latencyRateAchieved;
+
+  @Nullable Double peakRssMegabytes;
+  long duplicates;
+  long foreignRecords;
+
+  /** How many runs the figures combine. */
+  int rounds = 1;
+
+  RelayResult(RelayKind kind) {
+    this.kind = kind;
+  }
+
+  /**
+   * The rounds of one relay as one result: each figure is the median over the rounds that measured it
+   * (for latency each percentile's median, and the largest maximum); the first failure is kept.
+   */
+  static RelayResult combine(List<RelayResult> rounds) {
+    if (rounds.isEmpty()) {
+      throw new IllegalArgumentException("no rounds to combine");
+    }
+    if (rounds.size() == 1) {
+      return rounds.get(0);
+    }
+    RelayResult first = rounds.get(0);
+    RelayResult combined = new RelayResult(first.kind);
+    combined.rounds = rounds.size();
+    combined.description = first.description;
+    for (RelayResult round : rounds) {
+      if (combined.unavailable == null) {
+        combined.unavailable = round.unavailable;
+      }
+      if (combined.failure == null && round.failure != null) {
+        combined.failure = round.failure;
+      }
+      combined.duplicates += round.duplicates;
+      combined.foreignRecords += round.foreignRecords;
+      combined.drainEvents = Math.max(combined.drainEvents, round.drainEvents);
+      combined.withWriterEvents = Math.max(combined.withWriterEvents, round.withWriterEvents);
+    }
+    combined.drainPerSecond = median(rounds, r -> r.drainPerSecond);
+    combined.cpuSecondsPer100k = median(rounds, r -> r.cpuSecondsPer100k);
+    combined.withWriterPerSecond = median(rounds, r -> r.withWriterPerSecond);
+    combined.writerPerSecond = median(rounds, r -> r.writerPerSecond);
+    Double behind = median(rounds, r -> r.behindAtWindowEnd == null ? null : r.behindAtWindowEnd.doubleValue());
+    combined.behindAtWindowEnd = behind == null ? null : Math.round(behind);
+    combined.latencyRateAchieved = median(rounds, r -> r.latencyRateAchieved);
+    combined.peakRssMegabytes = median(rounds, r -> r.peakRssMegabytes);
+    List<LatencySummary> latencies = new ArrayList<>();
+    rounds.forEach(r -> {
+      if (r.latency != null) {
+        latencies.add(r.latency);
+      }
+    });
+    if (!latencies.isEmpty()) {
+      int count = 0;
+      double max = 0;
+      for (LatencySummary latency : latencies) {
+        count += latency.count();
+        max = Math.max(max, latency.maxMillis());
+      }
+      combined.latency = new LatencySummary(count,
+          medianOf(latencies, LatencySummary::p50Millis), medianOf(latencies, LatencySummary::p90Millis),
+          medianOf(latencies, LatencySummary::p99Millis), max);
+    }
+    return combined;
+  }
+
+  private static @Nullable Double median(List<RelayResult> rounds, Function<RelayResult, @Nullable Double> metric) {
+    List<Double> values = new ArrayList<>();
+    for (RelayResult round : rounds) {
+      Double value = metric.apply(round);
+      if (value != null) {
+        values.add(value);
+      }
+    }
+    return Stats.median(values);
+  }
+
+  private static double medianOf(List<LatencySummary> latencies, ToDoubleFunction<LatencySummary> metric) {
+    List<Double> values = new ArrayList<>();
+    latencies.forEach(latency -> values.add(metric.applyAsDouble(latency)));
+    Double median = Stats.median(values);
+    return median == null ? Double.NaN : median;
+  }
+
+  /** The reason there is no figure: unavailable, or the failure. */
+  @Nullable String missingReason() {
+    return unavailable != null ? unavailable : failure;
+  }
+}

@@ -1,0 +1,134 @@
+package io.outboxkit.benchmarks;
+
+import io.outboxkit.test.OutboxTestInfrastructure;
+import io.outboxkit.test.TestDatabase;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Business transactions per second with OutboxKit's writer against the same transaction without an outbox.
+ * {@value #THREADS} threads, each with its own connection, run transactions back to back; after a warm-up,
+ * the transactions whose commit returned within the window count. Each variant gets a fresh database in each
+ * round, and the order of the variants rotates from round to round. An uncounted run of the plain transaction
+ * comes first, so that the first variant does not pay for this JVM's and the server's warm-up.
+ */
+final class WriterBenchmark {
+
+  static final int THREADS = 4;
+
+  private static final Logger log = LoggerFactory.getLogger(WriterBenchmark.class);
+
+  private final OutboxTestInfrastructure infrastructure;
+  private final Profile profile;
+  private final int eventsPerTransaction;
+
+  /**
+   * @param eventsPerTransaction events OutboxKit's variants write per business transaction (one per business
+   *     row at most)
+   */
+  WriterBenchmark(OutboxTestInfrastructure infrastructure, Profile profile, int eventsPerTransaction) {
+    this.infrastructure = infrastructure;
+    this.profile = profile;
+    this.eventsPerTransaction = eventsPerTransaction;
+  }
+
+  /** The variants, baseline first: id to factory. */
+  Map<String, Supplier<MeasuredWriter>> variants() {
+    Map<String, Supplier<MeasuredWriter>> variants = new LinkedHashMap<>();
+    variants.put("plain", PlainWriter::new);
+    variants.put("outboxkit-table", () -> OutboxKitWriters.table(eventsPerTransaction));
+    variants.put("outboxkit-table-delete", () -> OutboxKitWriters.tableDeleteAfterInsert(eventsPerTransaction));
+    variants.put("outboxkit-wal", () -> OutboxKitWriters.walMessage(eventsPerTransaction));
+    return variants;
+  }
+
+  List<RoundsResult> run() {
+    Map<String, MeasuredWriter> available = new LinkedHashMap<>();
+    Map<String, String> unavailable = new LinkedHashMap<>();
+    Map<String, String> names = new LinkedHashMap<>();
+    variants().forEach((id, factory) -> {
+      try {
+        MeasuredWriter writer = factory.get();
+        available.put(id, writer);
+        names.put(id, writer.name());
+      } catch (NotAvailableException e) {
+        unavailable.put(id, e.getMessage());
+        log.warn("writer {}: not measured: {}", id, e.getMessage());
+      }
+    });
+    Map<String, List<Double>> rates = new LinkedHashMap<>();
+    Map<String, String> failures = new LinkedHashMap<>();
+    available.keySet().forEach(id -> rates.put(id, new ArrayList<>()));
+    List<String> order = new ArrayList<>(available.keySet());
+    try {
+      double rate = measure("warm-up", new PlainWriter());
+      log.info("writer warm-up (plain, not counted): {} transactions/s", String.format("%.1f", rate));
+    } catch (RuntimeException e) {
+      log.warn("writer warm-up failed: {}", e.toString());
+    }
+    for (int round = 0; round < profile.rounds(); round++) {
+      for (int i = 0; i < order.size(); i++) {
+        String id = order.get((i + round) % order.size());
+        if (failures.containsKey(id)) {
+          continue;
+        }
+        try {
+          double rate = measure(id, available.get(id));
+          rates.get(id).add(rate);
+          log.info("writer {} round {}: {} transactions/s", id, round + 1, String.format("%.1f", rate));
+        } catch (RuntimeException e) {
+          failures.put(id, e.getMessage() == null ? e.toString() : e.getMessage());
+          log.error("writer {}: failed", id, e);
+        }
+      }
+    }
+    List<RoundsResult> results = new ArrayList<>();
+    variants().keySet().forEach(id -> {
+      MeasuredWriter writer = available.get(id);
+      results.add(new RoundsResult(id, writer == null ? id : writer.name(), writer == null ? "" : writer.describe(),
+          writer == null || failures.containsKey(id) ? null : Stats.median(rates.get(id)),
+          rates.getOrDefault(id, List.of()), unavailable.get(id), failures.get(id)));
+    });
+    return results;
+  }
+
+  private double measure(String id, MeasuredWriter writer) {
+    try (TestDatabase db = infrastructure.newDatabase("writer " + id)) {
+      writer.prepare(db.dataSource());
+      long start = System.nanoTime();
+      long measureFrom = start + profile.writerWarmUp().toNanos();
+      long measureTo = measureFrom + profile.writerWindow().toNanos();
+      AtomicLong number = new AtomicLong();
+      AtomicLong counted = new AtomicLong();
+      LoadWriter.runThreads(THREADS, "writer-" + id, () -> {
+        try (Connection connection = db.openConnection()) {
+          connection.setAutoCommit(false);
+          try (MeasuredWriter.Session session = writer.open(db.dataSource(), connection)) {
+            while (System.nanoTime() < measureTo) {
+              session.transaction(number.getAndIncrement());
+              connection.commit();
+              long committed = System.nanoTime();
+              if (committed >= measureFrom && committed <= measureTo) {
+                counted.incrementAndGet();
+              }
+            }
+          }
+        }
+      });
+      return counted.get() / (Duration.ofNanos(measureTo - measureFrom).toNanos() / 1e9);
+    }
+  }
+
+  static @Nullable RoundsResult find(List<RoundsResult> results, String id) {
+    return results.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,55 @@
+package io.outboxkit.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+class BenchmarkOptionsTest {
+
+  @Test
+  void defaultsToTheQuickProfileAndEveryPart() {
+    BenchmarkOptions options = BenchmarkOptions.parse();
+    assertThat(options.profile()).isEqualTo(Profile.QUICK);
+    assertThat(options.parts()).isEqualTo(EnumSet.allOf(BenchmarkOptions.Part.class));
+    assertThat(options.resultsDirectory()).isNull();
+    assertThat(options.relayJvmOptions()).isEqualTo(RelayProcess.DEFAULT_JVM_OPTIONS);
+    assertThat(options.writerEventsPerTransaction()).isEqualTo(100);
+  }
+
+  @Test
+  void relayJvmOptionsAreSplitAtSpaces() {
+    assertThat(BenchmarkOptions.parse("--relay-jvm-options", "-Xmx256m  -XX:+UseSerialGC").relayJvmOptions())
+        .containsExactly("-Xmx256m", "-XX:+UseSerialGC");
+    assertThatThrownBy(() -> BenchmarkOptions.parse("--relay-jvm-options", "Xmx256m"))
+        .hasMessageContaining("each starting with '-'");
+  }
+
+  @Test
+  void choosesProfilePartsAndRelays() {
+    BenchmarkOptions options = BenchmarkOptions.parse("--profile", "full", "--only", "relay,writer",
+        "--relays", "polling,debezium-defaults", "--drain-events", "5000");
+    assertThat(options.profile().name()).isEqualTo("full");
+    assertThat(options.parts()).containsExactly(BenchmarkOptions.Part.RELAY, BenchmarkOptions.Part.WRITER);
+    assertThat(options.profile().relays()).containsExactly(RelayKind.POLLING, RelayKind.DEBEZIUM_DEFAULTS);
+    assertThat(options.profile().drainEvents()).isEqualTo(5000);
+    assertThat(options.profile().latencyWindow()).isEqualTo(Profile.FULL.latencyWindow());
+  }
+
+  @Test
+  void badArgumentsNameWhatIsWrong() {
+    assertThatThrownBy(() -> BenchmarkOptions.parse("--profile", "huge"))
+        .hasMessageContaining("unknown profile 'huge'");
+    assertThatThrownBy(() -> BenchmarkOptions.parse("--only", "relays")).hasMessageContaining("unknown part 'relays'");
+    assertThatThrownBy(() -> BenchmarkOptions.parse("--relays", "kafka-connect"))
+        .hasMessageContaining("unknown relay 'kafka-connect'").hasMessageContaining("outboxkit-table");
+    assertThatThrownBy(() -> BenchmarkOptions.parse("--relays", "polling,polling"))
+        .hasMessageContaining("--relays lists polling twice");
+    assertThatThrownBy(() -> BenchmarkOptions.parse("--profile")).hasMessageContaining("--profile needs a value");
+    assertThatThrownBy(() -> BenchmarkOptions.parse("--drain-events", "lots")).hasMessageContaining("whole number");
+    assertThatThrownBy(() -> BenchmarkOptions.parse("--writer-events", "101"))
+        .hasMessageContaining("--writer-events must be 1-100");
+    assertThatThrownBy(() -> BenchmarkOptions.parse("--fast")).hasMessageContaining("unknown argument '--fast'");
+  }
+}

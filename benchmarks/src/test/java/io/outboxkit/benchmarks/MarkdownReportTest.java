@@ -1,0 +1,93 @@
+package io.outboxkit.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MarkdownReportTest {
+
+  @Test
+  void headlineShowsRatiosBesideAbsoluteFiguresAndJudgesTheGoals() {
+    Report report = report();
+    report.relays = List.of(
+        relay(RelayKind.OUTBOXKIT_TABLE, 30_000, 25.0, 250.0),
+        relay(RelayKind.POLLING, 32_000, 50.0, 120.0),
+        relay(RelayKind.DEBEZIUM_DEFAULTS, 15_000, 1000.0, 280.0));
+
+    String headline = MarkdownReport.headline(report).render();
+
+    assertThat(headline).contains("| relay (table) backlog drain, events/s, vs Debezium + EventRouter defaults"
+        + " | 30,000 | 15,000 | 2.00x | >= 1.50x | met |");
+    assertThat(headline).contains("| relay (table) backlog drain, events/s, vs polling relay | 30,000 | 32,000"
+        + " | 0.94x | >= 1.00x | missed by 0.06x (6% short) |");
+    assertThat(headline).contains("vs Debezium defaults (lower is better) | 25.0 | 1000.0 | 0.03x | <= 30 ms | met |");
+    assertThat(headline).as("the absolute p99 goal is judged once")
+        .contains("vs polling relay (lower is better) | 25.0 | 50.0 | 0.50x |  |  |");
+    assertThat(headline).contains("peak RSS, MB, vs Debezium defaults (lower is better) | 250.0 | 280.0 | 0.89x"
+        + " | < 300 MB | met |");
+  }
+
+  @Test
+  void whatWasNotMeasuredIsSaidAndNotJudged() {
+    Report report = report();
+    RelayResult unavailable = new RelayResult(RelayKind.OUTBOXKIT_TABLE);
+    unavailable.unavailable = "OutboxKit's relay is not wired into the harness yet";
+    report.relays = List.of(unavailable, relay(RelayKind.DEBEZIUM_DEFAULTS, 15_000, 1000.0, 280.0));
+    report.writers = List.of(
+        new RoundsResult("plain", "plain transaction (baseline)", "100 rows", 200.0, List.of(200.0), null, null),
+        new RoundsResult("outboxkit-table", "outboxkit-table", "", null, List.of(), "writer not wired", null));
+    report.skipped.add("inbox");
+
+    String markdown = MarkdownReport.render(report);
+
+    assertThat(markdown).contains("| relay (table) backlog drain, events/s, vs Debezium + EventRouter defaults"
+        + " | n/a | 15,000 | n/a | >= 1.50x | not measured |");
+    assertThat(markdown).contains("| writer TABLE, transactions/s, vs the plain transaction | n/a | 200 | n/a"
+        + " | >= 0.80x | not measured |");
+    assertThat(markdown).contains("## Not measured")
+        .contains("- inbox: left out on the command line")
+        .contains("- relay outboxkit-table: OutboxKit's relay is not wired into the harness yet")
+        .contains("- writer outboxkit-table: writer not wired");
+    assertThat(markdown).contains("| plain transaction (baseline) | 200 | 20,000 | 1.00x | 200 |");
+    assertThat(markdown).contains("- cores: 2").contains("## Reproduce").contains("--profile quick");
+  }
+
+  @Test
+  void relayTableListsEveryPhase() {
+    Report report = report();
+    report.relays = List.of(relay(RelayKind.POLLING, 32_000, 50.0, 120.0));
+
+    String table = MarkdownReport.relays(report).render();
+
+    assertThat(table).contains("| polling | 32,000 | 3.0 | 12,000 | 20,000 | 64,000 | 10.0 | 20.0 | 50.0 | 60.0"
+        + " | 1,000 | 120.0 | 0 |");
+  }
+
+  private static Report report() {
+    Report report = new Report(Profile.QUICK, ZonedDateTime.of(2025, 1, 2, 3, 4, 0, 0, ZoneOffset.UTC),
+        "java -jar benchmarks/target/benchmarks.jar --profile quick");
+    report.machine = Map.of("cores", "2");
+    report.wallTime = Duration.ofSeconds(200);
+    return report;
+  }
+
+  private static RelayResult relay(RelayKind kind, double drain, double p99, double rss) {
+    RelayResult result = new RelayResult(kind);
+    result.description = kind.id();
+    result.drainEvents = 20_000;
+    result.drainPerSecond = drain;
+    result.cpuSecondsPer100k = 3.0;
+    result.withWriterPerSecond = 12_000.0;
+    result.writerPerSecond = 20_000.0;
+    result.behindAtWindowEnd = 64_000L;
+    result.latency = new LatencySummary(10_000, 10.0, 20.0, p99, 60.0);
+    result.latencyRateAchieved = 1_000.0;
+    result.peakRssMegabytes = rss;
+    return result;
+  }
+}
