@@ -7,9 +7,10 @@ import org.jspecify.annotations.Nullable;
  * A snapshot of a relay's health, for health checks and dashboards.
  *
  * @param state where the relay is in its life cycle
- * @param reason why the relay is {@link RelayState#FAILED FAILED} (what to change), or what it is retrying
- *     while otherwise {@link RelayState#ACTIVE ACTIVE} (for example an unreachable broker); null when there
- *     is nothing to report
+ * @param reason why the relay is {@link RelayState#FAILED FAILED} (what to change); why it is {@link
+ *     RelayState#STARTING STARTING} again after its engine stopped; or what an {@link RelayState#ACTIVE
+ *     ACTIVE} relay is retrying or waiting for (for example an unreachable broker); null when there is
+ *     nothing to report
  * @param slotLagBytes bytes of WAL the replication slot still holds for the relay ({@code
  *     pg_current_wal_lsn() - confirmed_flush_lsn}), sampled every few seconds; -1 while unknown
  * @param since when the relay entered {@code state}

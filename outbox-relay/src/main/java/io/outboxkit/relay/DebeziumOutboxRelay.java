@@ -1,0 +1,411 @@
+package io.outboxkit.relay;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.outboxkit.core.OutboxException;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay: start-up checks, leader election, one Debezium engine at a time while leader, status.
+ *
+ * <p>Threads: the caller's (start, close), one monitor thread (leader lock, slot lag) and the engine's
+ * threads. State changes are synchronized on this object.
+ */
+final class DebeziumOutboxRelay implements OutboxRelay {
+
+  private static final Logger log = LoggerFactory.getLogger(DebeziumOutboxRelay.class);
+
+  static final long STANDBY_POLL_MILLIS = 1_000;
+  static final long LEADER_CHECK_MILLIS = 2_000;
+  static final long LAG_SAMPLE_MILLIS = 2_000;
+  static final long CLOSE_GRACE_MILLIS = 5_000;
+  static final long WAITING_REPORT_MILLIS = 5_000;
+
+  private final RelaySettings settings;
+  private final RelayDatabase database;
+  private final Metrics metrics;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private volatile boolean closing;
+  private volatile RelayStatus status;
+  private volatile long slotLagBytes = -1;
+
+  private @Nullable ScheduledExecutorService monitor;
+  private @Nullable ControlConnection control;
+  private volatile @Nullable RunningEngine engine;
+  /** After an engine failure: no new engine (and no lock attempt) before this System.nanoTime(). */
+  private volatile long restartNotBefore;
+  private int consecutiveFailures;
+
+  DebeziumOutboxRelay(RelaySettings settings) {
+    this.settings = settings;
+    this.database = new RelayDatabase(settings);
+    this.metrics = Metrics.create(settings.meterRegistry(), settings.slotName(), () -> slotLagBytes);
+    this.status = new RelayStatus(RelayState.NEW, null, -1, Instant.now());
+  }
+
+  @Override
+  public void start() {
+    if (closing) {
+      throw new IllegalStateException("the relay was closed; build a new one to start again");
+    }
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("the relay was started before; build a new one to start again");
+    }
+    setState(RelayState.STARTING, null);
+    log.info("relay starting: {} to Kafka {} (topics {}*, dead letters {})", settings.describe(),
+        settings.bootstrapServers(), settings.topicPrefix(), settings.deadLetterTopic());
+    try (Connection connection = database.connect("setup")) {
+      database.prepare(connection);
+    } catch (OutboxException e) {
+      fail(e.getMessage());
+      throw e;
+    } catch (SQLException e) {
+      OutboxException translated = database.translate(e, "preparing the database");
+      fail(translated.getMessage());
+      throw translated;
+    }
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+        daemonThreads("outboxkit-relay-monitor-" + settings.slotName()));
+    synchronized (this) {
+      if (closing) {
+        scheduler.shutdown();
+        return;
+      }
+      monitor = scheduler;
+      control = new ControlConnection(database, settings.slotName());
+    }
+    scheduler.execute(this::electAndRun);
+    scheduler.scheduleWithFixedDelay(this::sampleLag, 0, LAG_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void prepareReplication() {
+    try (Connection connection = database.connect("setup")) {
+      database.prepare(connection);
+    } catch (SQLException e) {
+      throw database.translate(e, "preparing the database");
+    }
+  }
+
+  @Override
+  public RelayStatus status() {
+    RelayStatus current = status;
+    String reason = current.reason();
+    RunningEngine running = engine;
+    if (reason == null && current.state() == RelayState.ACTIVE && running != null) {
+      reason = running.publisher.waiting(WAITING_REPORT_MILLIS);
+    }
+    return new RelayStatus(current.state(), reason, slotLagBytes, current.since());
+  }
+
+  // ---- leader election and engine life cycle (monitor thread) -------------------------------------
+
+  /** Runs on the monitor thread: takes the lock (or goes on standby), starts the engine while leader. */
+  private void electAndRun() {
+    if (closing || status.state() == RelayState.FAILED) {
+      return;
+    }
+    long wait = restartNotBefore - System.nanoTime();
+    if (engine == null && wait > 0) {
+      schedule(this::electAndRun, Math.max(1, wait / 1_000_000));
+      return;
+    }
+    try {
+      boolean leader = !settings.highAvailability() || control().tryAcquireLock();
+      RelayState state = status.state();
+      if (leader && engine == null && state != RelayState.FAILED) {
+        if (state == RelayState.STANDBY) {
+          log.info("relay for slot {} took over: the leader lock is free", settings.slotName());
+        }
+        launchEngine();
+      } else if (!leader && state == RelayState.STARTING) {
+        setState(RelayState.STANDBY, null);
+        log.info("relay for slot {} stands by: another instance holds the leader lock", settings.slotName());
+      }
+      schedule(this::checkLeadership, leader ? LEADER_CHECK_MILLIS : STANDBY_POLL_MILLIS);
+    } catch (SQLException | RuntimeException e) {
+      log.warn("relay for slot {}: leader election failed, trying again: {}", settings.slotName(), e.getMessage());
+      schedule(this::electAndRun, STANDBY_POLL_MILLIS);
+    }
+  }
+
+  private void checkLeadership() {
+    if (closing || status.state() == RelayState.FAILED) {
+      return;
+    }
+    RunningEngine running = engine;
+    if (running != null && running.finished.getCount() == 0) {
+      engine = null; // the engine ended on its own; restartAfterFailure set the state and the backoff
+      running.executor.shutdown();
+      running = null;
+    }
+    if (running != null && settings.highAvailability() && !control().stillHoldsLock()) {
+      boolean regained = false;
+      try {
+        regained = control().tryAcquireLock();
+      } catch (SQLException e) {
+        log.warn("relay for slot {}: cannot reach the database to renew the leader lock: {}", settings.slotName(),
+            e.getMessage());
+      }
+      if (!regained) {
+        log.warn("relay for slot {} lost the leader lock (its database session ended): stopping the engine and "
+            + "standing by", settings.slotName());
+        stopEngine(running);
+        engine = null;
+        setState(RelayState.STANDBY, null);
+      }
+    }
+    electAndRun();
+  }
+
+  private void launchEngine() {
+    KafkaPublisher publisher;
+    try {
+      publisher = new KafkaPublisher(settings, metrics, this::retrying);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      fail("the Kafka producer cannot be created with bootstrapServers=" + settings.bootstrapServers()
+          + " and the given producer properties: " + EngineFailures.explain(settings, e.getMessage(), e));
+      control().close();
+      return;
+    }
+    RunningEngine running = new RunningEngine(publisher);
+    DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+        .using(EngineProperties.of(settings, database))
+        .using(running)
+        .using(running.connectorCallback())
+        .notifying(new RelayChangeConsumer(new RecordMapper(settings), publisher))
+        .build();
+    running.debezium = debezium;
+    engine = running;
+    running.executor.execute(debezium);
+  }
+
+  private void stopEngine(RunningEngine running) {
+    ScheduledExecutorService scheduler = monitor;
+    ScheduledFuture<?> abort = null;
+    if (scheduler != null && !scheduler.isShutdown()) {
+      abort = scheduler.schedule(running.publisher::abort, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+    running.stopping = true;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium = running.debezium;
+    while (debezium != null && running.finished.getCount() > 0 && System.nanoTime() < deadline) {
+      try {
+        debezium.close();
+        break;
+      } catch (IllegalStateException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("already")) {
+          break; // stopping or stopped on its own
+        }
+        sleepQuietly(100); // tasks are starting: Debezium refuses to stop until they have started
+      } catch (IOException | RuntimeException e) {
+        log.warn("relay for slot {}: stopping the engine failed: {}", settings.slotName(), e.toString());
+        break;
+      }
+    }
+    try {
+      if (!running.finished.await(30, TimeUnit.SECONDS)) {
+        log.warn("relay for slot {}: the engine did not stop within 30 s", settings.slotName());
+        running.publisher.abort();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (abort != null) {
+      abort.cancel(false);
+    }
+    running.publisher.close();
+    running.executor.shutdownNow();
+  }
+
+  /**
+   * The engine ended on its own (database gone for longer than Debezium's retries, slot taken, ...): release
+   * the leader lock so that a standby may take over, and start a new engine after a backoff (1 s doubling
+   * to 60 s; reset once an engine ran for a minute). Runs on the engine's thread.
+   */
+  private void restartAfterFailure(RunningEngine failed, String reason) {
+    long ranMillis = (System.nanoTime() - failed.launchedAt) / 1_000_000;
+    int failures;
+    synchronized (this) {
+      consecutiveFailures = ranMillis > 60_000 ? 1 : consecutiveFailures + 1;
+      failures = consecutiveFailures;
+    }
+    long delay = Math.min(1_000L << Math.min(failures - 1, 6), 60_000L);
+    restartNotBefore = System.nanoTime() + delay * 1_000_000;
+    setState(RelayState.STARTING, "the engine stopped (" + reason + "); starting again in " + delay / 1000
+        + " s (attempt " + failures + ")");
+    log.error("relay for slot {}: the engine stopped: {}; starting again in {} ms (attempt {}); events not "
+        + "acknowledged are sent again", settings.slotName(), reason, delay, failures);
+    failed.publisher.close();
+    ScheduledExecutorService scheduler = monitor;
+    ControlConnection c = control;
+    if (scheduler != null && c != null) {
+      try {
+        scheduler.execute(c::close); // releases the leader lock: a standby may take over meanwhile
+      } catch (java.util.concurrent.RejectedExecutionException ignored) {
+        // closing
+      }
+    }
+  }
+
+  private void sampleLag() {
+    try {
+      slotLagBytes = control().slotLagBytes();
+    } catch (SQLException | RuntimeException e) {
+      log.debug("slot lag not sampled: {}", e.getMessage());
+    }
+  }
+
+  private void retrying(@Nullable String reason) {
+    RelayStatus current = status;
+    if (current.state() == RelayState.ACTIVE) {
+      status = new RelayStatus(RelayState.ACTIVE, reason, -1, current.since());
+    }
+  }
+
+  // ---- close ---------------------------------------------------------------------------------------
+
+  @Override
+  public void close() {
+    ScheduledExecutorService scheduler;
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+      scheduler = monitor;
+    }
+    if (scheduler != null) {
+      // stop the engine on the monitor thread, so that it never races an election running there
+      try {
+        scheduler.submit(() -> {
+          RunningEngine running = engine;
+          if (running != null) {
+            stopEngine(running);
+            engine = null;
+          }
+          ControlConnection c = control;
+          if (c != null) {
+            c.close();
+          }
+        }).get(2, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        log.warn("relay for slot {}: closing did not complete cleanly: {}", settings.slotName(), e.toString());
+      }
+      scheduler.shutdownNow();
+    }
+    RelayState before = status.state();
+    setState(RelayState.STOPPED, before == RelayState.FAILED ? status.reason() : null);
+    log.info("relay for slot {} stopped", settings.slotName());
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------
+
+  private ControlConnection control() {
+    ControlConnection c = control;
+    if (c == null) {
+      throw new IllegalStateException("relay not started");
+    }
+    return c;
+  }
+
+  private void schedule(Runnable task, long delayMillis) {
+    ScheduledExecutorService scheduler = monitor;
+    if (scheduler != null && !closing) {
+      try {
+        scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException ignored) {
+        // closing
+      }
+    }
+  }
+
+  private synchronized void setState(RelayState state, @Nullable String reason) {
+    if (status.state() == RelayState.STOPPED) {
+      return;
+    }
+    if (status.state() != state || reason != null) {
+      status = new RelayStatus(state, reason, -1, Instant.now());
+    }
+  }
+
+  private void fail(String reason) {
+    setState(RelayState.FAILED, reason);
+    log.error("relay for slot {} FAILED: {}", settings.slotName(), reason);
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static ThreadFactory daemonThreads(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** One run of the Debezium engine, from launch to completion. */
+  private final class RunningEngine implements DebeziumEngine.CompletionCallback {
+
+    final KafkaPublisher publisher;
+    final ExecutorService executor =
+        Executors.newSingleThreadExecutor(daemonThreads("outboxkit-relay-engine-" + settings.slotName()));
+    final CountDownLatch finished = new CountDownLatch(1);
+    final long launchedAt = System.nanoTime();
+    volatile boolean stopping;
+    volatile @Nullable DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium;
+
+    RunningEngine(KafkaPublisher publisher) {
+      this.publisher = publisher;
+    }
+
+    DebeziumEngine.ConnectorCallback connectorCallback() {
+      return new DebeziumEngine.ConnectorCallback() {
+        @Override
+        public void taskStarted() {
+          if (!stopping && !closing) {
+            setState(RelayState.ACTIVE, null);
+            log.info("relay for slot {} is ACTIVE: streaming {}", settings.slotName(), settings.describe());
+          }
+        }
+      };
+    }
+
+    @Override
+    public void handle(boolean success, String message, @Nullable Throwable error) {
+      try {
+        if (!stopping && !closing) {
+          restartAfterFailure(this, EngineFailures.explain(settings, message, error));
+        }
+      } finally {
+        finished.countDown();
+      }
+    }
+  }
+}

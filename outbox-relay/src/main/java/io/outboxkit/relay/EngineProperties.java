@@ -1,0 +1,91 @@
+package io.outboxkit.relay;
+
+import io.outboxkit.core.TableName;
+import io.outboxkit.relay.internal.PostgresOffsetBackingStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/** The Debezium engine and PostgreSQL connector configuration of a relay. Defaults are explained in README.md. */
+final class EngineProperties {
+
+  static final int MAX_BATCH_SIZE = 8192;
+  static final int MAX_QUEUE_SIZE = 32768;
+  static final int POLL_INTERVAL_MS = 5;
+
+  private EngineProperties() {
+  }
+
+  static Properties of(RelaySettings settings, RelayDatabase database) {
+    Properties p = new Properties();
+    // engine
+    p.setProperty("name", settings.engineName());
+    p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+    p.setProperty("offset.storage", PostgresOffsetBackingStore.class.getName());
+    p.setProperty(PostgresOffsetBackingStore.JDBC_URL, settings.jdbcUrl());
+    p.setProperty(PostgresOffsetBackingStore.JDBC_USER, settings.username());
+    p.setProperty(PostgresOffsetBackingStore.JDBC_PASSWORD, settings.password());
+    p.setProperty(PostgresOffsetBackingStore.TABLE, settings.offsetTable().qualified());
+    p.setProperty(PostgresOffsetBackingStore.STORE_NAME, settings.engineName());
+    p.setProperty("offset.flush.interval.ms", Long.toString(settings.offsetFlushInterval().toMillis()));
+    p.setProperty("offset.flush.timeout.ms", "10000");
+    p.setProperty("debezium.embedded.shutdown.pause.before.interrupt.ms", "10000");
+    p.setProperty("errors.retry.delay.initial.ms", "300");
+    p.setProperty("errors.retry.delay.max.ms", "10000");
+
+    // connection
+    p.setProperty("topic.prefix", settings.debeziumTopicPrefix());
+    p.setProperty("database.hostname", settings.host());
+    p.setProperty("database.port", Integer.toString(settings.port()));
+    p.setProperty("database.dbname", settings.database());
+    p.setProperty("database.user", settings.username());
+    p.setProperty("database.password", settings.password());
+    for (Map.Entry<String, String> parameter : settings.jdbcParameters().entrySet()) {
+      p.setProperty("database." + parameter.getKey(), parameter.getValue());
+    }
+
+    // what is read
+    p.setProperty("plugin.name", "pgoutput");
+    p.setProperty("slot.name", settings.slotName());
+    p.setProperty("publication.name", settings.publicationName());
+    p.setProperty("publication.autocreate.mode", "filtered");
+    List<String> tables = new ArrayList<>();
+    if (settings.outboxTable() != null) {
+      tables.add(tableRegex(settings.outboxTable()));
+    }
+    tables.add(tableRegex(settings.heartbeatTable()));
+    p.setProperty("table.include.list", String.join(",", tables));
+    if (settings.walMessageMode()) {
+      p.setProperty("message.prefix.include.list", Pattern.quote(settings.walMessagePrefix()));
+    } else {
+      p.setProperty("message.prefix.exclude.list", ".*");
+    }
+    p.setProperty("snapshot.mode", "no_data");
+    p.setProperty("tombstones.on.delete", "false");
+    p.setProperty("extended.headers.enabled", "false");
+    p.setProperty("provide.transaction.metadata", "false");
+
+    // latency and throughput
+    p.setProperty("max.batch.size", Integer.toString(MAX_BATCH_SIZE));
+    p.setProperty("max.queue.size", Integer.toString(MAX_QUEUE_SIZE));
+    p.setProperty("poll.interval.ms", Integer.toString(POLL_INTERVAL_MS));
+
+    // WAL safety
+    if (settings.heartbeatsEnabled()) {
+      p.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
+      p.setProperty("heartbeat.action.query", database.heartbeatActionQuery());
+    } else {
+      p.setProperty("heartbeat.interval.ms", "0");
+    }
+
+    settings.debeziumProperties().forEach(p::setProperty);
+    return p;
+  }
+
+  /** Debezium's include lists are regular expressions over {@code schema.table}. */
+  private static String tableRegex(TableName table) {
+    return table.schema().name() + "\\." + table.table().name();
+  }
+}

@@ -1,0 +1,83 @@
+package io.outboxkit.relay;
+
+import io.outboxkit.core.OutboxConfigurationException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A single-host PostgreSQL JDBC URL taken apart, because Debezium wants host, port and database separately. */
+record JdbcUrl(String host, int port, String database, Map<String, String> parameters) {
+
+  private static final String PREFIX = "jdbc:postgresql://";
+
+  static JdbcUrl parse(String setting, String url) {
+    if (url == null || !url.startsWith(PREFIX)) {
+      throw new OutboxConfigurationException(setting + " '" + url + "' is not a PostgreSQL JDBC URL: expected "
+          + PREFIX + "host[:port]/database[?parameters]");
+    }
+    String rest = url.substring(PREFIX.length());
+    String query = "";
+    int question = rest.indexOf('?');
+    if (question >= 0) {
+      query = rest.substring(question + 1);
+      rest = rest.substring(0, question);
+    }
+    int slash = rest.indexOf('/');
+    if (slash <= 0 || slash == rest.length() - 1) {
+      throw new OutboxConfigurationException(setting + " '" + url + "' names no host or no database: expected "
+          + PREFIX + "host[:port]/database");
+    }
+    String hostPort = rest.substring(0, slash);
+    String database = URLDecoder.decode(rest.substring(slash + 1), StandardCharsets.UTF_8);
+    if (hostPort.contains(",")) {
+      throw new OutboxConfigurationException(setting + " '" + url
+          + "' lists several hosts: logical replication needs the primary; give its single host");
+    }
+    String host = hostPort;
+    int port = 5432;
+    int colon = hostPort.lastIndexOf(':');
+    if (colon > 0 && hostPort.indexOf(']') < colon) {
+      host = hostPort.substring(0, colon);
+      try {
+        port = Integer.parseInt(hostPort.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new OutboxConfigurationException(setting + " '" + url + "' has an invalid port");
+      }
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    Map<String, String> parameters = new LinkedHashMap<>();
+    if (!query.isEmpty()) {
+      for (String pair : query.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        parameters.put(key, value);
+      }
+    }
+    if (parameters.containsKey("user") || parameters.containsKey("password")) {
+      throw new OutboxConfigurationException(setting
+          + " carries user or password parameters: set them with username(..) and password(..) instead");
+    }
+    return new JdbcUrl(host, port, database, Map.copyOf(parameters));
+  }
+
+  static String format(String host, int port, String database, Map<String, String> parameters) {
+    StringBuilder url = new StringBuilder(PREFIX);
+    url.append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port).append('/')
+        .append(java.net.URLEncoder.encode(database, StandardCharsets.UTF_8));
+    char separator = '?';
+    for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+      url.append(separator)
+          .append(java.net.URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8)).append('=')
+          .append(java.net.URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
+      separator = '&';
+    }
+    return url.toString();
+  }
+}

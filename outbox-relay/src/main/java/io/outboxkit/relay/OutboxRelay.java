@@ -1,0 +1,417 @@
+package io.outboxkit.relay;
+
+import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.SqlIdentifier;
+import io.outboxkit.core.TableName;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Streams committed outbox events from PostgreSQL to Kafka.
+ *
+ * <p>Inside runs Debezium's embedded PostgreSQL connector (logical decoding with {@code pgoutput}, a
+ * publication limited to the relay's tables) and a Kafka producer with {@code acks=all} and idempotence. Each
+ * event becomes one Kafka record: topic {@code <topic prefix><aggregatetype>}, key the aggregate id, value the
+ * payload's JSON text, headers {@code id}, {@code eventType}, {@code traceparent}/{@code tracestate} and the
+ * writer's extra headers. The relay's position (Debezium's offsets) is stored in a PostgreSQL table and moves
+ * only after the broker acknowledged every record of a batch: delivery is at least once, in commit order per
+ * aggregate.
+ *
+ * <pre>{@code
+ * OutboxRelay relay = OutboxRelay.builder()
+ *     .jdbcUrl("jdbc:postgresql://db:5432/orders")
+ *     .username("relay").password(secret)
+ *     .bootstrapServers("kafka:9092")
+ *     .build();
+ * relay.start();
+ * ...
+ * relay.close();
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #start()} may be called once; {@link #close()} any number of times.
+ */
+public interface OutboxRelay extends AutoCloseable {
+
+  /**
+   * Checks the database, creates what the relay needs in it when missing (its offset and heartbeat tables,
+   * the publication and the replication slot) and starts streaming in the background.
+   *
+   * <p>Returns once the checks passed and the engine was started; {@link #status()} then reports {@code
+   * STARTING}, {@code ACTIVE} or {@code STANDBY}.
+   *
+   * @throws OutboxConfigurationException if the database cannot be used as configured (wrong password,
+   *     {@code wal_level} not {@code logical}, no {@code REPLICATION} privilege, missing outbox table); the
+   *     message says what to change, and the status becomes {@code FAILED} with the same message
+   * @throws io.outboxkit.core.OutboxException if the database cannot be reached
+   * @throws IllegalStateException if the relay was started before
+   */
+  void start();
+
+  /**
+   * Runs the start-up checks and creates the relay's tables, the publication and the replication slot now,
+   * when missing, without starting to stream.
+   *
+   * <p>PostgreSQL keeps WAL for a logical slot only from the moment the slot exists, and a publication
+   * sends only changes made after the table joined it. Events committed before the relay's very first start
+   * are therefore kept only if this ran before they were written: call it (or run the same statements, see
+   * the module's README) when you install the outbox schema. {@link #start()} does it too, so a relay that
+   * starts before the first event is written needs nothing else.
+   *
+   * @throws OutboxConfigurationException as {@link #start()} does
+   */
+  void prepareReplication();
+
+  /** The relay's current state, failure reason and slot lag. Cheap: no database round trip. */
+  RelayStatus status();
+
+  /**
+   * Stops streaming and releases the slot, the producer and the database connections. Records the broker
+   * acknowledged are committed; records of an unfinished batch are sent again on the next start. Waits for
+   * the engine to stop (normally well under a few seconds; when the broker is unreachable, in-flight sends
+   * are aborted after a grace period).
+   */
+  @Override
+  void close();
+
+  /** A builder with all defaults; only the database and {@link Builder#bootstrapServers(String)} are required. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Configures an {@link OutboxRelay}. Each setter validates its value at once and names the setting in
+   * its error. Not thread-safe; build one relay per builder use.
+   */
+  final class Builder {
+
+    /** Default replication slot name. */
+    public static final String DEFAULT_SLOT_NAME = "outboxkit";
+
+    /** Default publication name. */
+    public static final String DEFAULT_PUBLICATION_NAME = "outboxkit";
+
+    /** Default topic prefix: an event of aggregate type {@code order} goes to {@code outbox.event.order}. */
+    public static final String DEFAULT_TOPIC_PREFIX = "outbox.event.";
+
+    /** Default prefix of the logical decoding messages read in WAL-message mode. */
+    public static final String DEFAULT_WAL_MESSAGE_PREFIX = "outboxkit";
+
+    /** Default heartbeat interval. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+
+    /** Default interval at which the relay's position is stored. */
+    public static final Duration DEFAULT_OFFSET_FLUSH_INTERVAL = Duration.ofSeconds(1);
+
+    private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
+    private static final Pattern TOPIC_CHARS = Pattern.compile("[a-zA-Z0-9._-]*");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:\\[\\]-]+");
+    private static final Set<String> OWNED_PRODUCER_PROPERTIES =
+        Set.of("key.serializer", "value.serializer", "bootstrap.servers");
+    private static final Set<String> OWNED_DEBEZIUM_PROPERTIES = Set.of(
+        "name", "connector.class", "offset.storage", "plugin.name", "slot.name", "publication.name",
+        "database.hostname", "database.port", "database.dbname", "database.user", "database.password",
+        "table.include.list", "topic.prefix", "message.prefix.include.list", "message.prefix.exclude.list");
+
+    @Nullable String host;
+    int port = 5432;
+    @Nullable String database;
+    Map<String, String> jdbcParameters = new LinkedHashMap<>();
+    @Nullable String username;
+    @Nullable String password;
+    TableName outboxTable = TableName.of("outboxTable.schema", TableName.DEFAULT_SCHEMA,
+        "outboxTable.table", TableName.DEFAULT_OUTBOX_TABLE);
+    @Nullable String walMessagePrefix;
+    @Nullable SqlIdentifier relaySchema;
+    String slotName = DEFAULT_SLOT_NAME;
+    String publicationName = DEFAULT_PUBLICATION_NAME;
+    String topicPrefix = DEFAULT_TOPIC_PREFIX;
+    @Nullable String deadLetterTopic;
+    @Nullable String bootstrapServers;
+    Map<String, Object> producerProperties = new LinkedHashMap<>();
+    Map<String, String> debeziumProperties = new LinkedHashMap<>();
+    Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    Duration offsetFlushInterval = DEFAULT_OFFSET_FLUSH_INTERVAL;
+    boolean highAvailability = true;
+    @Nullable Object meterRegistry;
+
+    Builder() {
+    }
+
+    /**
+     * The database as a JDBC URL, {@code jdbc:postgresql://host[:port]/database[?parameters]}. Parameters
+     * (for example {@code sslmode}) are used by the relay's own connections and passed to Debezium's as
+     * {@code database.<parameter>}. Alternative to {@link #database(String, int, String)}.
+     */
+    public Builder jdbcUrl(String jdbcUrl) {
+      JdbcUrl parsed = JdbcUrl.parse("jdbcUrl", jdbcUrl);
+      this.host = parsed.host();
+      this.port = parsed.port();
+      this.database = parsed.database();
+      this.jdbcParameters = new LinkedHashMap<>(parsed.parameters());
+      return this;
+    }
+
+    /** The database by host, port and name. Alternative to {@link #jdbcUrl(String)}. */
+    public Builder database(String host, int port, String database) {
+      if (host == null || !HOST.matcher(host).matches()) {
+        throw new OutboxConfigurationException("database host '" + host + "' is not a host name or address");
+      }
+      if (port < 1 || port > 65535) {
+        throw new OutboxConfigurationException("database port " + port + " is out of range 1-65535");
+      }
+      if (database == null || database.isBlank()) {
+        throw new OutboxConfigurationException("database name must not be blank");
+      }
+      this.host = host;
+      this.port = port;
+      this.database = database;
+      return this;
+    }
+
+    /**
+     * The database user. It needs the {@code REPLICATION} attribute (or superuser), {@code SELECT} on the
+     * outbox table, and for the first start the right to create the publication (owner of the outbox table)
+     * and the relay's tables (CREATE on the relay schema).
+     */
+    public Builder username(String username) {
+      if (username == null || username.isBlank()) {
+        throw new OutboxConfigurationException("username must not be blank");
+      }
+      this.username = username;
+      return this;
+    }
+
+    /** The database user's password; may be empty for trust authentication. */
+    public Builder password(String password) {
+      this.password = Objects.requireNonNull(password, "password");
+      return this;
+    }
+
+    /**
+     * Table mode (the default): stream inserts into this outbox table, default {@code public.outbox_event}.
+     * Updates and deletes of its rows are ignored (a warning is logged once).
+     */
+    public Builder outboxTable(String schema, String table) {
+      this.outboxTable = TableName.of("outboxTable.schema", schema, "outboxTable.table", table);
+      this.walMessagePrefix = null;
+      return this;
+    }
+
+    /**
+     * WAL-message mode: stream the logical decoding messages the writer emits with {@code
+     * pg_logical_emit_message} under this prefix instead of a table's rows. No outbox table is read.
+     * Needs PostgreSQL 14 or later (pgoutput sends logical messages from 14 on).
+     */
+    public Builder walMessages(String prefix) {
+      if (prefix == null || !prefix.matches("[A-Za-z0-9_.\\-]{1,255}")) {
+        throw new OutboxConfigurationException("walMessages prefix '" + prefix
+            + "' is not accepted: use 1 to 255 letters, digits, '_', '.' or '-' (the writer's rule)");
+      }
+      this.walMessagePrefix = prefix;
+      return this;
+    }
+
+    /** WAL-message mode with the default prefix {@value #DEFAULT_WAL_MESSAGE_PREFIX}; see {@link #walMessages(String)}. */
+    public Builder walMessages() {
+      return walMessages(DEFAULT_WAL_MESSAGE_PREFIX);
+    }
+
+    /**
+     * Schema of the relay's own tables ({@code outboxkit_relay_offset}, {@code outboxkit_relay_heartbeat});
+     * default: the outbox table's schema ({@code public} in WAL-message mode).
+     */
+    public Builder relaySchema(String schema) {
+      this.relaySchema = SqlIdentifier.of("relaySchema", schema);
+      return this;
+    }
+
+    /**
+     * The logical replication slot, default {@value #DEFAULT_SLOT_NAME}; lower-case letters, digits and
+     * underscores. Relays sharing a slot name elect one active instance; the position stored is per slot.
+     */
+    public Builder slotName(String slotName) {
+      this.slotName = lowerCaseName("slotName", slotName);
+      return this;
+    }
+
+    /** The publication, default {@value #DEFAULT_PUBLICATION_NAME}; lower-case letters, digits, underscores. */
+    public Builder publicationName(String publicationName) {
+      this.publicationName = lowerCaseName("publicationName", publicationName);
+      return this;
+    }
+
+    /** Prefix of every event topic, default {@value #DEFAULT_TOPIC_PREFIX}; may be empty. */
+    public Builder topicPrefix(String topicPrefix) {
+      if (topicPrefix == null || !TOPIC_CHARS.matcher(topicPrefix).matches() || topicPrefix.length() > 200) {
+        throw new OutboxConfigurationException("topicPrefix '" + topicPrefix
+            + "' is not accepted: Kafka topic names use letters, digits, '.', '_' and '-' (at most 200 here)");
+      }
+      this.topicPrefix = topicPrefix;
+      return this;
+    }
+
+    /**
+     * Topic for records the broker rejects for good (too large, invalid topic name), default {@code <topic
+     * prefix>dlq}.
+     */
+    public Builder deadLetterTopic(String topic) {
+      if (topic == null || topic.isEmpty() || !TOPIC_CHARS.matcher(topic).matches() || topic.length() > 249) {
+        throw new OutboxConfigurationException("deadLetterTopic '" + topic
+            + "' is not a valid Kafka topic name (letters, digits, '.', '_', '-'; 1-249 characters)");
+      }
+      this.deadLetterTopic = topic;
+      return this;
+    }
+
+    /** Kafka's {@code bootstrap.servers}. Required. */
+    public Builder bootstrapServers(String bootstrapServers) {
+      if (bootstrapServers == null || bootstrapServers.isBlank()) {
+        throw new OutboxConfigurationException("bootstrapServers must list at least one host:port");
+      }
+      this.bootstrapServers = bootstrapServers;
+      return this;
+    }
+
+    /**
+     * One Kafka producer property, applied over the relay's defaults ({@code acks=all}, {@code
+     * enable.idempotence=true}, {@code linger.ms=5}, {@code batch.size=262144}, {@code compression.type=lz4},
+     * {@code max.block.ms=10000}). Security settings ({@code security.protocol}, {@code sasl.*}, {@code
+     * ssl.*}) go here. {@code acks} and {@code enable.idempotence} cannot be weakened: they are what keeps
+     * delivery complete and ordered. Serializers are the relay's own.
+     */
+    public Builder producerProperty(String name, Object value) {
+      Objects.requireNonNull(value, "value");
+      if (name == null || name.isBlank()) {
+        throw new OutboxConfigurationException("producer property name must not be blank");
+      }
+      if (OWNED_PRODUCER_PROPERTIES.contains(name)) {
+        throw new OutboxConfigurationException("producer property '" + name
+            + "' is set by the relay" + ("bootstrap.servers".equals(name) ? ": use bootstrapServers(..)" : ""));
+      }
+      String text = String.valueOf(value).trim();
+      if ("acks".equals(name) && !("all".equals(text) || "-1".equals(text))) {
+        throw new OutboxConfigurationException("producer property acks=" + text
+            + " would let the relay commit events a broker failure can still lose: only acks=all is accepted");
+      }
+      if ("enable.idempotence".equals(name) && !"true".equalsIgnoreCase(text)) {
+        throw new OutboxConfigurationException("producer property enable.idempotence=" + text
+            + " would let retries reorder or duplicate events within a partition: only true is accepted");
+      }
+      producerProperties.put(name, value);
+      return this;
+    }
+
+    /** Several producer properties; see {@link #producerProperty(String, Object)}. */
+    public Builder producerProperties(Map<String, ?> properties) {
+      properties.forEach(this::producerProperty);
+      return this;
+    }
+
+    /**
+     * One Debezium connector or engine property, applied over the relay's defaults (for example {@code
+     * max.batch.size}, {@code poll.interval.ms}, {@code status.update.interval.ms}, {@code
+     * database.sslmode}). Properties that define what the relay reads and where it keeps its position
+     * ({@code slot.name}, {@code table.include.list}, {@code offset.storage}, ...) have their own setters and
+     * are refused here.
+     */
+    public Builder debeziumProperty(String name, String value) {
+      Objects.requireNonNull(value, "value");
+      if (name == null || name.isBlank()) {
+        throw new OutboxConfigurationException("Debezium property name must not be blank");
+      }
+      if (OWNED_DEBEZIUM_PROPERTIES.contains(name) || name.startsWith("offset.storage")
+          || name.startsWith("outboxkit.")) {
+        throw new OutboxConfigurationException("Debezium property '" + name
+            + "' is set by the relay from its own settings; use the builder's setter for it");
+      }
+      debeziumProperties.put(name, value);
+      return this;
+    }
+
+    /**
+     * How often the relay writes a heartbeat row, default 10 s; {@link Duration#ZERO} turns heartbeats off.
+     * While the outbox is quiet and other tables are busy, heartbeats let the replication slot advance, so
+     * PostgreSQL can recycle WAL; without them the slot holds WAL until the next event.
+     */
+    public Builder heartbeatInterval(Duration interval) {
+      requireNotNegative("heartbeatInterval", interval);
+      if (!interval.isZero() && interval.toMillis() < 100) {
+        throw new OutboxConfigurationException("heartbeatInterval " + interval + " is below 100 ms");
+      }
+      this.heartbeatInterval = interval;
+      return this;
+    }
+
+    /**
+     * How often the relay stores its position (only ever the position of acknowledged records) and
+     * confirms it to the slot, default 1 s. After a crash, events acknowledged within the last interval are
+     * sent again.
+     */
+    public Builder offsetFlushInterval(Duration interval) {
+      requireNotNegative("offsetFlushInterval", interval);
+      this.offsetFlushInterval = interval;
+      return this;
+    }
+
+    /**
+     * Whether to elect one active instance per slot with a PostgreSQL advisory lock (default true). Turn it
+     * off only when something else guarantees a single instance; two active instances on one slot fail.
+     */
+    public Builder highAvailability(boolean enabled) {
+      this.highAvailability = enabled;
+      return this;
+    }
+
+    /**
+     * A Micrometer {@code MeterRegistry} for the relay's metrics (optional; Micrometer must be on the class
+     * path). Typed {@code Object} so that the relay does not require Micrometer.
+     */
+    public Builder meterRegistry(Object meterRegistry) {
+      Objects.requireNonNull(meterRegistry, "meterRegistry");
+      if (!Metrics.isMeterRegistry(meterRegistry)) {
+        throw new OutboxConfigurationException("meterRegistry must be an io.micrometer.core.instrument.MeterRegistry,"
+            + " was " + meterRegistry.getClass().getName());
+      }
+      this.meterRegistry = meterRegistry;
+      return this;
+    }
+
+    /**
+     * Builds the relay without touching the database or the broker.
+     *
+     * @throws OutboxConfigurationException if a required setting is missing
+     */
+    public OutboxRelay build() {
+      if (host == null || database == null) {
+        throw new OutboxConfigurationException(
+            "the database is not set: call jdbcUrl(..) or database(host, port, name)");
+      }
+      if (username == null) {
+        throw new OutboxConfigurationException("username is not set");
+      }
+      if (bootstrapServers == null) {
+        throw new OutboxConfigurationException("bootstrapServers is not set");
+      }
+      return new DebeziumOutboxRelay(RelaySettings.from(this));
+    }
+
+    private static String lowerCaseName(String setting, String value) {
+      if (value == null || !SLOT_NAME.matcher(value).matches()) {
+        throw new OutboxConfigurationException(setting + " '" + value
+            + "' is not accepted: use 1-63 lower-case letters, digits and underscores");
+      }
+      return value;
+    }
+
+    private static void requireNotNegative(String setting, Duration value) {
+      if (value == null || value.isNegative()) {
+        throw new OutboxConfigurationException(setting + " must be zero or positive, was " + value);
+      }
+    }
+  }
+}

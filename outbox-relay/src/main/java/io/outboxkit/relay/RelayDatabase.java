@@ -1,0 +1,274 @@
+package io.outboxkit.relay;
+
+import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.TableName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's own use of the database: start-up checks that turn PostgreSQL's errors into messages saying
+ * what to change, installation of the relay tables, the publication and the slot, and the slot's lag.
+ */
+final class RelayDatabase {
+
+  private static final Logger log = LoggerFactory.getLogger(RelayDatabase.class);
+
+  static final String SCHEMA_RESOURCE = "/io/outboxkit/relay/schema/v1/postgresql.sql";
+  static final String REPLICATION_RESOURCE = "/io/outboxkit/relay/schema/v1/postgresql-replication.sql";
+
+  /** Columns the relay reads; the first four must exist, the others may be missing. */
+  static final List<String> REQUIRED_COLUMNS = List.of("id", "aggregatetype", "aggregateid", "type");
+
+  private final RelaySettings settings;
+
+  RelayDatabase(RelaySettings settings) {
+    this.settings = settings;
+  }
+
+  /** Opens a connection, translating the failures a user can fix into messages that say how. */
+  Connection connect(String purpose) {
+    Properties properties = new Properties();
+    properties.setProperty("user", settings.username());
+    properties.setProperty("password", settings.password());
+    properties.setProperty("ApplicationName", "outboxkit-relay-" + purpose);
+    properties.setProperty("connectTimeout", "10");
+    properties.setProperty("socketTimeout", "60");
+    properties.setProperty("tcpKeepAlive", "true");
+    try {
+      return DriverManager.getConnection(settings.jdbcUrl(), properties);
+    } catch (SQLException e) {
+      throw translate(e, "connecting to " + where());
+    }
+  }
+
+  /**
+   * Runs the checks and creates what is missing: relay tables, publication, slot. Each failure a user can
+   * fix ends in an {@link OutboxConfigurationException} naming the setting or the statement to run.
+   */
+  void prepare(Connection connection) {
+    try {
+      checkWalLevel(connection);
+      checkReplicationPrivilege(connection);
+      if (settings.outboxTable() != null) {
+        checkOutboxTable(connection, settings.outboxTable());
+      }
+      installRelayTables(connection);
+      installPublicationAndSlot(connection);
+    } catch (SQLException e) {
+      throw translate(e, "preparing " + where());
+    }
+  }
+
+  private void checkWalLevel(Connection connection) throws SQLException {
+    String walLevel = queryString(connection, "SELECT current_setting('wal_level')");
+    if (!"logical".equals(walLevel)) {
+      throw new OutboxConfigurationException("PostgreSQL at " + settings.host() + ":" + settings.port()
+          + " runs with wal_level=" + walLevel + ", but the relay reads the WAL by logical decoding: set "
+          + "wal_level = logical (postgresql.conf, or ALTER SYSTEM SET wal_level = logical) and restart PostgreSQL");
+    }
+  }
+
+  private void checkReplicationPrivilege(Connection connection) throws SQLException {
+    String sql = "SELECT r.rolreplication OR r.rolsuper OR EXISTS ("
+        + " SELECT 1 FROM pg_catalog.pg_roles m WHERE m.rolname = 'rds_replication'"
+        + " AND pg_catalog.pg_has_role(r.oid, m.oid, 'member'))"
+        + " FROM pg_catalog.pg_roles r WHERE r.rolname = current_user";
+    String allowed = queryString(connection, sql);
+    if (!"t".equals(allowed) && !"true".equals(allowed)) {
+      throw new OutboxConfigurationException("database user '" + settings.username()
+          + "' may not use logical replication: grant it with ALTER ROLE \"" + settings.username()
+          + "\" REPLICATION (run as a superuser), or configure the relay with a user that has it");
+    }
+  }
+
+  private void checkOutboxTable(Connection connection, TableName table) throws SQLException {
+    Set<String> columns = new LinkedHashSet<>();
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = to_regclass(?)"
+            + " AND a.attnum > 0 AND NOT a.attisdropped")) {
+      statement.setString(1, table.qualified());
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          columns.add(rows.getString(1));
+        }
+      }
+    }
+    if (columns.isEmpty()) {
+      throw new OutboxConfigurationException("outbox table " + table + " does not exist in database "
+          + settings.database() + ": install the outbox schema first (outbox-writer's OutboxSchema or its SQL "
+          + "file), or point outboxTable(schema, table) at the right table");
+    }
+    List<String> missing = new ArrayList<>();
+    for (String column : REQUIRED_COLUMNS) {
+      if (!columns.contains(column)) {
+        missing.add(column);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new OutboxConfigurationException("outbox table " + table + " lacks the column(s) " + missing
+          + ": it must have id, aggregatetype, aggregateid, type, payload, tracingspancontext and headers as in "
+          + "outbox-writer's schema SQL");
+    }
+  }
+
+  private void installRelayTables(Connection connection) throws SQLException {
+    String sql = resource(SCHEMA_RESOURCE).replace("${schema}", settings.relaySchema().quoted());
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw translate(e, "creating the relay tables " + settings.offsetTable() + " and "
+          + settings.heartbeatTable() + " (grant CREATE on schema " + settings.relaySchema()
+          + " to the relay's user, or install " + SCHEMA_RESOURCE.substring(1) + " beforehand)");
+    }
+  }
+
+  /** Creates the publication (or adds missing tables to it) and the slot. Logs what it created. */
+  void installPublicationAndSlot(Connection connection) throws SQLException {
+    checkExistingSlot(connection);
+    boolean slotExisted = slotExists(connection);
+    // one statement at a time: a slot cannot be created in a transaction that has written (the DO block)
+    String sql = replicationSql();
+    int split = sql.indexOf("\n$$;\n") + "\n$$;\n".length();
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql.substring(0, split));
+      statement.execute(sql.substring(split));
+    } catch (SQLException e) {
+      if ("42710".equals(e.getSQLState())) { // duplicate_object: another relay instance raced us
+        log.debug("publication or slot created concurrently: {}", e.getMessage());
+      } else {
+        throw translate(e, "creating publication " + settings.publicationName() + " and replication slot "
+            + settings.slotName());
+      }
+    }
+    if (!slotExisted) {
+      log.info("created replication slot {} (pgoutput) in database {}: events committed from now on are kept for "
+          + "the relay", settings.slotName(), settings.database());
+    }
+  }
+
+  /** The replication SQL with the placeholders of this relay substituted. */
+  String replicationSql() {
+    List<String> tables = new ArrayList<>();
+    if (settings.outboxTable() != null) {
+      tables.add(settings.outboxTable().qualified());
+    }
+    tables.add(settings.heartbeatTable().qualified());
+    return resource(REPLICATION_RESOURCE)
+        .replace("${publication}", settings.publicationName())
+        .replace("${slot}", settings.slotName())
+        .replace("${tables}", String.join(", ", tables));
+  }
+
+  private void checkExistingSlot(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT plugin, database, slot_type FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+      statement.setString(1, settings.slotName());
+      try (ResultSet row = statement.executeQuery()) {
+        if (row.next()) {
+          String plugin = row.getString(1);
+          String database = row.getString(2);
+          if (!"logical".equals(row.getString(3)) || !"pgoutput".equals(plugin)
+              || !settings.database().equals(database)) {
+            throw new OutboxConfigurationException("replication slot " + settings.slotName()
+                + " exists but is a " + row.getString(3) + " slot for plugin " + plugin + " in database "
+                + database + "; the relay needs a logical pgoutput slot in " + settings.database()
+                + ": choose another slotName(..) or drop that slot");
+          }
+        }
+      }
+    }
+  }
+
+  boolean slotExists(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+      statement.setString(1, settings.slotName());
+      try (ResultSet row = statement.executeQuery()) {
+        return row.next();
+      }
+    }
+  }
+
+  /** WAL bytes the slot holds: current WAL position minus the slot's confirmed position; -1 if no slot. */
+  long slotLagBytes(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), confirmed_flush_lsn)::bigint"
+            + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+      statement.setString(1, settings.slotName());
+      try (ResultSet row = statement.executeQuery()) {
+        if (row.next()) {
+          long lag = row.getLong(1);
+          return row.wasNull() ? -1 : lag;
+        }
+        return -1;
+      }
+    }
+  }
+
+  /** The heartbeat statement Debezium runs: a change in the publication so that the slot can advance. */
+  String heartbeatActionQuery() {
+    String table = settings.heartbeatTable().qualified();
+    String slot = "'" + settings.slotName() + "'";
+    return "WITH beat AS (INSERT INTO " + table + " (slot_name) VALUES (" + slot + ") RETURNING id) "
+        + "DELETE FROM " + table + " WHERE slot_name = " + slot + " AND id < (SELECT id FROM beat)";
+  }
+
+  private String where() {
+    return "database " + settings.database() + " at " + settings.host() + ":" + settings.port() + " as user "
+        + settings.username();
+  }
+
+  /** Turns an SQL failure into an exception whose message says what to change. */
+  OutboxException translate(SQLException e, String doing) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String message = e.getMessage();
+    return switch (state) {
+      case "28P01", "28000" -> new OutboxConfigurationException("authentication failed " + doing
+          + ": check the relay's username and password (and pg_hba.conf): " + message, e);
+      case "3D000" -> new OutboxConfigurationException("database " + settings.database() + " does not exist ("
+          + doing + "): check jdbcUrl/database", e);
+      case "42501" -> new OutboxConfigurationException("permission denied " + doing + ": " + message
+          + " (the relay's user needs REPLICATION, SELECT on the outbox table, ownership of the outbox table to "
+          + "create the publication, and CREATE on the relay schema)", e);
+      case "53400", "55000" -> new OutboxConfigurationException("PostgreSQL refused " + doing + ": " + message
+          + " (check max_replication_slots and max_wal_senders, and that wal_level = logical)", e);
+      default -> state.startsWith("08")
+          ? new OutboxException("cannot reach PostgreSQL " + doing + ": " + message
+              + " (check the host, port and network, and that PostgreSQL is running)", e)
+          : new OutboxException("PostgreSQL failed " + doing + ": " + message + " [SQLState " + state + "]", e);
+    };
+  }
+
+  private static String queryString(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+      row.next();
+      return row.getString(1);
+    }
+  }
+
+  static String resource(String name) {
+    try (InputStream in = RelayDatabase.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + name + " is missing from the relay jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("resource " + name + " cannot be read", e);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.outboxkit.relay;
+
+import io.outboxkit.core.SqlIdentifier;
+import io.outboxkit.core.TableName;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a relay was configured with, resolved and validated by {@link OutboxRelay.Builder}.
+ *
+ * @param outboxTable the outbox table in table mode; null in WAL-message mode
+ * @param walMessagePrefix the logical decoding message prefix in WAL-message mode; null in table mode
+ */
+record RelaySettings(
+    String host,
+    int port,
+    String database,
+    Map<String, String> jdbcParameters,
+    String username,
+    String password,
+    @Nullable TableName outboxTable,
+    @Nullable String walMessagePrefix,
+    SqlIdentifier relaySchema,
+    String slotName,
+    String publicationName,
+    String topicPrefix,
+    String deadLetterTopic,
+    String bootstrapServers,
+    Map<String, Object> producerProperties,
+    Map<String, String> debeziumProperties,
+    Duration heartbeatInterval,
+    Duration offsetFlushInterval,
+    boolean highAvailability,
+    @Nullable Object meterRegistry) {
+
+  /** Name of the relay's offset table (in {@link #relaySchema()}). */
+  static final String OFFSET_TABLE = "outboxkit_relay_offset";
+
+  /** Name of the relay's heartbeat table (in {@link #relaySchema()}). */
+  static final String HEARTBEAT_TABLE = "outboxkit_relay_heartbeat";
+
+  static RelaySettings from(OutboxRelay.Builder builder) {
+    boolean walMode = builder.walMessagePrefix != null;
+    SqlIdentifier relaySchema = builder.relaySchema != null
+        ? builder.relaySchema
+        : walMode ? SqlIdentifier.of("relaySchema", TableName.DEFAULT_SCHEMA) : builder.outboxTable.schema();
+    return new RelaySettings(
+        Objects.requireNonNull(builder.host),
+        builder.port,
+        Objects.requireNonNull(builder.database),
+        Map.copyOf(builder.jdbcParameters),
+        Objects.requireNonNull(builder.username),
+        builder.password == null ? "" : builder.password,
+        walMode ? null : builder.outboxTable,
+        builder.walMessagePrefix,
+        relaySchema,
+        builder.slotName,
+        builder.publicationName,
+        builder.topicPrefix,
+        builder.deadLetterTopic != null ? builder.deadLetterTopic : builder.topicPrefix + "dlq",
+        Objects.requireNonNull(builder.bootstrapServers),
+        new LinkedHashMap<>(builder.producerProperties),
+        new LinkedHashMap<>(builder.debeziumProperties),
+        builder.heartbeatInterval,
+        builder.offsetFlushInterval,
+        builder.highAvailability,
+        builder.meterRegistry);
+  }
+
+  boolean walMessageMode() {
+    return walMessagePrefix != null;
+  }
+
+  /** The JDBC URL of the relay's own connections. */
+  String jdbcUrl() {
+    return JdbcUrl.format(host, port, database, jdbcParameters);
+  }
+
+  TableName offsetTable() {
+    return new TableName(relaySchema, SqlIdentifier.of("offset table", OFFSET_TABLE));
+  }
+
+  TableName heartbeatTable() {
+    return new TableName(relaySchema, SqlIdentifier.of("heartbeat table", HEARTBEAT_TABLE));
+  }
+
+  boolean heartbeatsEnabled() {
+    return !heartbeatInterval.isZero();
+  }
+
+  /** Debezium's logical server name: prefix of its internal topic names and key of its stored offsets. */
+  String debeziumTopicPrefix() {
+    return "outboxkit." + slotName;
+  }
+
+  /** The engine's name: the offset store keeps positions per engine name. */
+  String engineName() {
+    return "outboxkit-relay-" + slotName;
+  }
+
+  /** Where this relay reads from, for log lines. */
+  String describe() {
+    return (walMessageMode() ? "WAL messages with prefix '" + walMessagePrefix + "'" : "table " + outboxTable)
+        + " in " + host + ":" + port + "/" + database + " (slot " + slotName + ", publication " + publicationName
+        + ")";
+  }
+}

@@ -1,0 +1,22 @@
+-- OutboxKit relay tables, version 1 (PostgreSQL). Idempotent.
+-- ${schema} stands for the relay schema (a validated, quoted identifier); the relay substitutes it and
+-- runs this file on start when the tables are missing. To install them with Flyway or Liquibase instead,
+-- replace ${schema} with your schema.
+
+-- The relay's position: Debezium's offsets, one row per key, written only for acknowledged records.
+CREATE TABLE IF NOT EXISTS ${schema}.outboxkit_relay_offset (
+    store_name   varchar(255) NOT NULL,
+    offset_key   text         NOT NULL,
+    offset_value text         NOT NULL,
+    updated_at   timestamptz  NOT NULL DEFAULT now(),
+    PRIMARY KEY (store_name, offset_key)
+);
+
+-- Heartbeats: the relay inserts a row per slot every heartbeat interval (and deletes the slot's older
+-- rows in the same statement). The insert is a change in the publication, so the slot advances while the
+-- outbox is quiet. Inserts only, so it works with a publication that publishes inserts only.
+CREATE TABLE IF NOT EXISTS ${schema}.outboxkit_relay_heartbeat (
+    id        bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    slot_name varchar(63) NOT NULL,
+    beat_at   timestamptz NOT NULL DEFAULT now()
+);

@@ -1,0 +1,142 @@
+package io.outboxkit.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.outboxkit.core.OutboxConfigurationException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class OutboxRelayBuilderTest {
+
+  private static OutboxRelay.Builder valid() {
+    return OutboxRelay.builder().jdbcUrl("jdbc:postgresql://db.example:6543/orders?sslmode=require")
+        .username("relay").password("secret").bootstrapServers("kafka:9092");
+  }
+
+  @Test
+  void defaultsAreTheAgreedNames() {
+    RelaySettings settings = RelaySettings.from(valid());
+    assertThat(settings.slotName()).isEqualTo("outboxkit");
+    assertThat(settings.publicationName()).isEqualTo("outboxkit");
+    assertThat(settings.topicPrefix()).isEqualTo("outbox.event.");
+    assertThat(settings.deadLetterTopic()).isEqualTo("outbox.event.dlq");
+    assertThat(settings.outboxTable().plain()).isEqualTo("public.outbox_event");
+    assertThat(settings.relaySchema().name()).isEqualTo("public");
+    assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.highAvailability()).isTrue();
+    assertThat(settings.host()).isEqualTo("db.example");
+    assertThat(settings.port()).isEqualTo(6543);
+    assertThat(settings.database()).isEqualTo("orders");
+    assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/orders?sslmode=require");
+  }
+
+  @Test
+  void deadLetterTopicFollowsTheTopicPrefixUnlessSet() {
+    assertThat(RelaySettings.from(valid().topicPrefix("events.")).deadLetterTopic()).isEqualTo("events.dlq");
+    assertThat(RelaySettings.from(valid().deadLetterTopic("broken")).deadLetterTopic()).isEqualTo("broken");
+  }
+
+  @Test
+  void walMessageModeReadsNoTable() {
+    RelaySettings settings = RelaySettings.from(valid().walMessages());
+    assertThat(settings.walMessageMode()).isTrue();
+    assertThat(settings.outboxTable()).isNull();
+    assertThat(settings.walMessagePrefix()).isEqualTo("outboxkit");
+    Properties engine = EngineProperties.of(settings, new RelayDatabase(settings));
+    assertThat(engine.getProperty("table.include.list")).isEqualTo("public\\.outboxkit_relay_heartbeat");
+    assertThat(engine.getProperty("message.prefix.include.list")).isEqualTo("\\Qoutboxkit\\E");
+  }
+
+  @Test
+  void engineGetsTheTunedDefaults() {
+    RelaySettings settings = RelaySettings.from(valid().outboxTable("sales", "events"));
+    Properties engine = EngineProperties.of(settings, new RelayDatabase(settings));
+    assertThat(engine.getProperty("plugin.name")).isEqualTo("pgoutput");
+    assertThat(engine.getProperty("snapshot.mode")).isEqualTo("no_data");
+    assertThat(engine.getProperty("publication.autocreate.mode")).isEqualTo("filtered");
+    assertThat(engine.getProperty("table.include.list"))
+        .isEqualTo("sales\\.events,sales\\.outboxkit_relay_heartbeat");
+    assertThat(engine.getProperty("extended.headers.enabled")).isEqualTo("false");
+    assertThat(engine.getProperty("max.batch.size")).isEqualTo("8192");
+    assertThat(engine.getProperty("max.queue.size")).isEqualTo("32768");
+    assertThat(engine.getProperty("poll.interval.ms")).isEqualTo("5");
+    assertThat(engine.getProperty("heartbeat.interval.ms")).isEqualTo("10000");
+    assertThat(engine.getProperty("heartbeat.action.query")).contains("\"sales\".\"outboxkit_relay_heartbeat\"");
+    assertThat(engine.getProperty("database.sslmode")).isEqualTo("require");
+  }
+
+  @Test
+  void userPropertiesGoOverTheDefaults() {
+    RelaySettings settings = RelaySettings.from(valid()
+        .debeziumProperty("max.batch.size", "2048")
+        .producerProperty("linger.ms", 20)
+        .producerProperty("compression.type", "zstd"));
+    assertThat(EngineProperties.of(settings, new RelayDatabase(settings)).getProperty("max.batch.size"))
+        .isEqualTo("2048");
+    Map<String, Object> producer = KafkaPublisher.producerConfig(settings);
+    assertThat(producer).containsEntry("linger.ms", 20).containsEntry("compression.type", "zstd")
+        .containsEntry("acks", "all").containsEntry("enable.idempotence", true)
+        .containsEntry("batch.size", 262144).containsEntry("bootstrap.servers", "kafka:9092");
+  }
+
+  @Test
+  void invalidSettingsAreRefusedWithTheirName() {
+    assertThatThrownBy(() -> valid().slotName("Outbox-Kit")).isInstanceOf(OutboxConfigurationException.class)
+        .hasMessageContaining("slotName");
+    assertThatThrownBy(() -> valid().publicationName("pub; DROP TABLE x"))
+        .hasMessageContaining("publicationName");
+    assertThatThrownBy(() -> valid().outboxTable("public", "outbox\"; --"))
+        .isInstanceOf(OutboxConfigurationException.class).hasMessageContaining("outboxTable.table");
+    assertThatThrownBy(() -> valid().relaySchema("my schema")).hasMessageContaining("relaySchema");
+    assertThatThrownBy(() -> valid().topicPrefix("bad topic")).hasMessageContaining("topicPrefix");
+    assertThatThrownBy(() -> valid().walMessages("no spaces")).hasMessageContaining("walMessages");
+    assertThatThrownBy(() -> valid().producerProperty("acks", "1")).hasMessageContaining("acks=1");
+    assertThatThrownBy(() -> valid().producerProperty("enable.idempotence", false))
+        .hasMessageContaining("enable.idempotence");
+    assertThatThrownBy(() -> valid().producerProperty("value.serializer", "x")).hasMessageContaining("value.serializer");
+    assertThatThrownBy(() -> valid().debeziumProperty("slot.name", "x")).hasMessageContaining("slot.name");
+    assertThatThrownBy(() -> valid().heartbeatInterval(Duration.ofMillis(-1))).hasMessageContaining("heartbeatInterval");
+    assertThatThrownBy(() -> valid().jdbcUrl("jdbc:mysql://x/y")).hasMessageContaining("jdbcUrl");
+    assertThatThrownBy(() -> valid().jdbcUrl("jdbc:postgresql://a,b/db")).hasMessageContaining("several hosts");
+    assertThatThrownBy(() -> valid().meterRegistry("not a registry")).hasMessageContaining("meterRegistry");
+  }
+
+  @Test
+  void missingRequiredSettingsAreNamed() {
+    assertThatThrownBy(() -> OutboxRelay.builder().build()).hasMessageContaining("database");
+    assertThatThrownBy(() -> OutboxRelay.builder().database("h", 5432, "d").build())
+        .hasMessageContaining("username");
+    assertThatThrownBy(() -> OutboxRelay.builder().database("h", 5432, "d").username("u").build())
+        .hasMessageContaining("bootstrapServers");
+  }
+
+  @Test
+  void jdbcUrlIsTakenApart() {
+    JdbcUrl url = JdbcUrl.parse("jdbcUrl", "jdbc:postgresql://[::1]:5433/my%20db?sslmode=verify-full&connectTimeout=5");
+    assertThat(url.host()).isEqualTo("::1");
+    assertThat(url.port()).isEqualTo(5433);
+    assertThat(url.database()).isEqualTo("my db");
+    assertThat(url.parameters()).containsEntry("sslmode", "verify-full").containsEntry("connectTimeout", "5");
+    assertThat(JdbcUrl.parse("jdbcUrl", "jdbc:postgresql://localhost/orders").port()).isEqualTo(5432);
+  }
+
+  @Test
+  void backoffDoublesUpToTenSeconds() {
+    assertThat(KafkaPublisher.backoffMillis(1)).isEqualTo(100);
+    assertThat(KafkaPublisher.backoffMillis(2)).isEqualTo(200);
+    assertThat(KafkaPublisher.backoffMillis(5)).isEqualTo(1600);
+    assertThat(KafkaPublisher.backoffMillis(50)).isEqualTo(10_000);
+  }
+
+  @Test
+  void statusBeforeStartIsNew() {
+    OutboxRelay relay = valid().build();
+    assertThat(relay.status().state()).isEqualTo(RelayState.NEW);
+    assertThat(relay.status().slotLagBytes()).isEqualTo(-1);
+    relay.close();
+    assertThat(relay.status().state()).isEqualTo(RelayState.STOPPED);
+  }
+}
