@@ -1,0 +1,32 @@
+package io.outboxkit.spring;
+
+import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.OutboxException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Turns an OutboxKit failure at start-up into Spring Boot's short report ("APPLICATION FAILED TO START",
+ * description, action) instead of a stack trace. Binding failures of {@code outbox.*} properties are left to
+ * Spring Boot's own analyzer, which also names the origin of the bad value.
+ */
+final class OutboxFailureAnalyzer extends AbstractFailureAnalyzer<OutboxException> {
+
+  @Override
+  protected @Nullable FailureAnalysis analyze(Throwable rootFailure, OutboxException cause) {
+    if (findCause(rootFailure, BindException.class) != null) {
+      return null;
+    }
+    String action = cause instanceof OutboxConfigurationException
+        ? "Correct the setting named above. OutboxKit is configured by the outbox.* properties (outbox.table.schema "
+            + "and outbox.table.name for the outbox table, outbox.relay.* for the relay) in application.yml, as "
+            + "environment variables such as OUTBOX_RELAY_JDBCURL, or as arguments such as "
+            + "--outbox.relay.jdbc-url=...; then start again."
+        : "Check that PostgreSQL and Kafka are reachable with the configured outbox.* settings (and, for the "
+            + "relay, outbox.relay.jdbc-url, outbox.relay.username and outbox.relay.bootstrap-servers), then "
+            + "start again.";
+    return new FailureAnalysis("OutboxKit could not start: " + cause.getMessage(), action, cause);
+  }
+}

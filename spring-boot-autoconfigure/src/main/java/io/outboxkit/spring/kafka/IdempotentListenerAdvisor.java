@@ -1,0 +1,308 @@
+package io.outboxkit.spring.kafka;
+
+import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.inbox.Inbox;
+import io.outboxkit.inbox.InboxOutcome;
+import io.outboxkit.inbox.InvalidMessageException;
+import io.outboxkit.inbox.kafka.MessageIdExtractor;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.aopalliance.aop.Advice;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.aop.ClassFilter;
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.PointcutAdvisor;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.core.BridgeMethodResolver;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.kafka.support.KafkaUtils;
+import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Applies the inbox to {@link IdempotentListener @IdempotentListener} methods. The pointcut checks each
+ * annotated method when its bean is proxied, so a wrong signature fails the start; the interceptor runs the
+ * method inside a transaction of the application's DataSource, through {@link Inbox#process}.
+ *
+ * <p>The inbox, the transaction manager and the default message id extractor are looked up on first use (or
+ * once all singletons exist, when an annotated method was found), never while beans are being proxied.
+ */
+final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializingSingleton {
+
+  private static final Logger log = LoggerFactory.getLogger(IdempotentListener.class);
+
+  private final ConfigurableListableBeanFactory beanFactory;
+  private final ObjectProvider<Inbox> inbox;
+  private final ObjectProvider<MessageIdExtractor> defaultExtractor;
+  private final ObjectProvider<DataSource> dataSource;
+  private final Map<Method, ListenerMethod> listeners = new ConcurrentHashMap<>();
+  private final Pointcut pointcut = new AnnotatedListenerPointcut();
+  private final Advice advice = new InboxInterceptor();
+  private volatile @Nullable TransactionTemplate transactions;
+
+  IdempotentListenerAdvisor(ConfigurableListableBeanFactory beanFactory, ObjectProvider<Inbox> inbox,
+      ObjectProvider<MessageIdExtractor> defaultExtractor, ObjectProvider<DataSource> dataSource) {
+    this.beanFactory = beanFactory;
+    this.inbox = inbox;
+    this.defaultExtractor = defaultExtractor;
+    this.dataSource = dataSource;
+  }
+
+  @Override
+  public Pointcut getPointcut() {
+    return pointcut;
+  }
+
+  @Override
+  public Advice getAdvice() {
+    return advice;
+  }
+
+  /** Resolves the transaction manager now when a listener needs it, so that an ambiguity fails the start. */
+  @Override
+  public void afterSingletonsInstantiated() {
+    if (!listeners.isEmpty()) {
+      transactions();
+      inbox.getObject();
+    }
+  }
+
+  /** What one annotated method needs at each call. */
+  private record ListenerMethod(String description, int recordIndex, @Nullable String consumer,
+      @Nullable MessageIdExtractor extractor) {
+  }
+
+  private ListenerMethod describe(Method method, IdempotentListener annotation) {
+    String name = method.getDeclaringClass().getName() + "." + method.getName();
+    int recordIndex = -1;
+    Class<?>[] types = method.getParameterTypes();
+    for (int i = 0; i < types.length; i++) {
+      if (ConsumerRecord.class.isAssignableFrom(types[i])) {
+        if (recordIndex >= 0) {
+          throw invalid(name, "it takes more than one ConsumerRecord parameter");
+        }
+        recordIndex = i;
+      }
+    }
+    if (recordIndex < 0) {
+      throw invalid(name, "it does not take the record: add a ConsumerRecord<K, V> parameter (the inbox needs "
+          + "the record's headers or value to find its message id)");
+    }
+    if (method.getReturnType().isPrimitive() && method.getReturnType() != void.class) {
+      throw invalid(name, "it returns " + method.getReturnType() + ", but a skipped duplicate returns null: "
+          + "return void or an object");
+    }
+    String consumer = annotation.consumer().isEmpty() ? null : beanFactory.resolveEmbeddedValue(annotation.consumer());
+    if (consumer != null && consumer.isBlank()) {
+      throw invalid(name, "its consumer '" + annotation.consumer() + "' resolves to an empty name");
+    }
+    MessageIdExtractor extractor = extractor(name, annotation);
+    return new ListenerMethod(name, recordIndex, consumer, extractor);
+  }
+
+  private static @Nullable MessageIdExtractor extractor(String name, IdempotentListener annotation) {
+    String[] headers = annotation.messageIdHeaders();
+    String[] pointers = annotation.messageIdJsonPointers();
+    if (headers.length > 0 && pointers.length > 0) {
+      throw invalid(name, "it sets both messageIdHeaders and messageIdJsonPointers: choose one");
+    }
+    if (annotation.messageIdWithEventType() && pointers.length == 0) {
+      throw invalid(name, "messageIdWithEventType needs messageIdJsonPointers (for headers, list eventType in "
+          + "messageIdHeaders)");
+    }
+    try {
+      if (headers.length > 0) {
+        return MessageIdExtractor.headers(headers[0], Arrays.copyOfRange(headers, 1, headers.length));
+      }
+      if (pointers.length > 0) {
+        return annotation.messageIdWithEventType()
+            ? MessageIdExtractor.eventTypeAndJsonPointers(pointers)
+            : MessageIdExtractor.jsonPointers(pointers);
+      }
+      return null;
+    } catch (OutboxConfigurationException e) {
+      throw invalid(name, e.getMessage());
+    }
+  }
+
+  private static OutboxConfigurationException invalid(String method, String reason) {
+    return new OutboxConfigurationException("@IdempotentListener on " + method + " cannot be used: " + reason);
+  }
+
+  /**
+   * The transaction manager of the inbox's DataSource: the only one that is not Kafka's, else the one that
+   * manages the application's DataSource, else the primary one.
+   */
+  private TransactionTemplate transactions() {
+    TransactionTemplate template = transactions;
+    if (template == null) {
+      template = new TransactionTemplate(transactionManager());
+      transactions = template;
+    }
+    return template;
+  }
+
+  private PlatformTransactionManager transactionManager() {
+    Map<String, PlatformTransactionManager> candidates = new LinkedHashMap<>();
+    beanFactory.getBeansOfType(PlatformTransactionManager.class).forEach((name, manager) -> {
+      if (!(manager instanceof KafkaAwareTransactionManager)) {
+        candidates.put(name, manager);
+      }
+    });
+    if (candidates.size() == 1) {
+      return candidates.values().iterator().next();
+    }
+    if (candidates.isEmpty()) {
+      throw new OutboxConfigurationException("@IdempotentListener needs a transaction manager for the "
+          + "application's DataSource, and there is none: add spring-boot-jdbc (its DataSourceTransactionManager"
+          + "AutoConfiguration defines one) or declare a DataSourceTransactionManager bean");
+    }
+    DataSource ds = dataSource.getIfUnique();
+    List<String> matching = new ArrayList<>();
+    candidates.forEach((name, manager) -> {
+      if (ds != null && manager instanceof DataSourceTransactionManager jdbc && jdbc.getDataSource() == ds) {
+        matching.add(name);
+      }
+    });
+    if (matching.size() == 1) {
+      return candidates.get(matching.get(0));
+    }
+    List<String> primary = new ArrayList<>();
+    for (String name : candidates.keySet()) {
+      if (beanFactory.containsBeanDefinition(name) && beanFactory.getBeanDefinition(name).isPrimary()) {
+        primary.add(name);
+      }
+    }
+    if (primary.size() == 1) {
+      return candidates.get(primary.get(0));
+    }
+    throw new OutboxConfigurationException("@IdempotentListener cannot choose among the transaction managers "
+        + candidates.keySet() + ": mark the one of the inbox's DataSource @Primary");
+  }
+
+  /** Matches annotated methods and checks each one as it is found. */
+  private final class AnnotatedListenerPointcut extends StaticMethodMatcherPointcut {
+
+    AnnotatedListenerPointcut() {
+      setClassFilter(new ClassFilter() {
+        @Override
+        public boolean matches(Class<?> type) {
+          return AnnotationUtils.isCandidateClass(type, IdempotentListener.class);
+        }
+      });
+    }
+
+    @Override
+    public boolean matches(Method method, Class<?> targetClass) {
+      Method specific = BridgeMethodResolver.findBridgedMethod(AopUtils.getMostSpecificMethod(method, targetClass));
+      IdempotentListener annotation = AnnotatedElementUtils.findMergedAnnotation(specific, IdempotentListener.class);
+      if (annotation == null) {
+        return false;
+      }
+      listeners.computeIfAbsent(specific, m -> describe(m, annotation));
+      return true;
+    }
+  }
+
+  /** Runs an annotated method through the inbox, in a transaction of the application's DataSource. */
+  private final class InboxInterceptor implements MethodInterceptor {
+
+    @Override
+    public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+      Object target = invocation.getThis();
+      Class<?> targetClass =
+          target != null ? AopUtils.getTargetClass(target) : invocation.getMethod().getDeclaringClass();
+      Method specific = BridgeMethodResolver.findBridgedMethod(
+          AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass));
+      ListenerMethod listener = listeners.get(specific);
+      if (listener == null) {
+        IdempotentListener annotation = AnnotatedElementUtils.findMergedAnnotation(specific, IdempotentListener.class);
+        if (annotation == null) {
+          return invocation.proceed();
+        }
+        listener = listeners.computeIfAbsent(specific, m -> describe(m, annotation));
+      }
+      Object argument = invocation.getArguments()[listener.recordIndex()];
+      if (!(argument instanceof ConsumerRecord<?, ?> record)) {
+        throw new InvalidMessageException(listener.description() + " was called without a record");
+      }
+      String consumer = listener.consumer() != null ? listener.consumer() : KafkaUtils.getConsumerGroupId();
+      if (consumer == null || consumer.isBlank()) {
+        throw new OutboxConfigurationException("@IdempotentListener on " + listener.description()
+            + " has no consumer name: the listener has no Kafka group id here; set @IdempotentListener(consumer"
+            + " = \"...\") or give the @KafkaListener a groupId");
+      }
+      String messageId = messageId(listener, record);
+      Object[] result = new Object[1];
+      InboxOutcome outcome;
+      try {
+        outcome = transactions().execute(status -> inbox.getObject().process(consumer, messageId, connection -> {
+          try {
+            result[0] = invocation.proceed();
+          } catch (RuntimeException | Error e) {
+            throw e;
+          } catch (Throwable e) {
+            throw new CheckedFailure(e);
+          }
+        }));
+      } catch (CheckedFailure failure) {
+        throw failure.getCause();
+      }
+      if (outcome == InboxOutcome.DUPLICATE) {
+        log.info("skipped duplicate message id {} for consumer {} ({})", messageId, consumer,
+            KafkaRecords.where(record));
+        return null;
+      }
+      return result[0];
+    }
+
+    private String messageId(ListenerMethod listener, ConsumerRecord<?, ?> record) {
+      MessageIdExtractor extractor = listener.extractor();
+      if (extractor == null) {
+        extractor = defaultExtractor.getIfAvailable(MessageIdExtractor::idHeader);
+      }
+      String id;
+      try {
+        id = extractor.extract(KafkaRecords.asBytes(record));
+      } catch (InvalidMessageException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new InvalidMessageException("record " + KafkaRecords.where(record) + " has no usable message id ("
+            + extractor + "): " + e.getMessage(), e);
+      }
+      if (id == null || id.isEmpty()) {
+        throw new InvalidMessageException("record " + KafkaRecords.where(record) + " has no message id (" + extractor
+            + "), so it cannot be processed exactly once");
+      }
+      return id;
+    }
+  }
+
+  /** Carries a checked exception of the listener through the inbox's callback, which only throws unchecked. */
+  private static final class CheckedFailure extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    CheckedFailure(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.outboxkit.spring.relay;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.relay.OutboxRelay;
+import io.outboxkit.spring.OutboxProperties;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Runs an {@link OutboxRelay} inside the application when {@code outbox.relay.enabled=true}: built from the
+ * {@code outbox.*} and {@code outbox.relay.*} properties (database and brokers default to the application's
+ * {@code spring.datasource.*} and {@code spring.kafka.*}), adjusted by {@link OutboxRelayBuilderCustomizer}
+ * beans, started after the context has started and closed with the context.
+ *
+ * <p>With Micrometer on the class path the relay's meters ({@code outboxkit.relay.*}) are registered in the
+ * application's {@code MeterRegistry}. Every bean backs off when the application defines its own.
+ */
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+    "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+@ConditionalOnClass(OutboxRelay.class)
+@ConditionalOnBooleanProperty("outbox.relay.enabled")
+@EnableConfigurationProperties({OutboxProperties.class, OutboxRelayProperties.class})
+public class OutboxRelayAutoConfiguration {
+
+  private static final String JDBC_CONNECTION_DETAILS =
+      "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails";
+  private static final String KAFKA_CONNECTION_DETAILS =
+      "org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails";
+
+  /** The relay, built but not started; {@link OutboxRelayLifecycle} starts it. */
+  @Bean
+  @ConditionalOnMissingBean
+  OutboxRelay outboxRelay(OutboxProperties outbox, OutboxRelayProperties properties, BeanFactory beanFactory,
+      ObjectProvider<OutboxRelayBuilderCustomizer> customizers) {
+    OutboxRelay.Builder builder = OutboxRelay.builder();
+    DatabaseLogin database = database(properties, beanFactory);
+    if (database.jdbcUrl() == null) {
+      throw new OutboxConfigurationException("outbox.relay.jdbc-url is not set, and the application has no "
+          + "DataSource URL (spring.datasource.url) to take it from: set outbox.relay.jdbc-url to "
+          + "jdbc:postgresql://host:port/database");
+    }
+    setting("outbox.relay.jdbc-url", () -> builder.jdbcUrl(database.jdbcUrl()));
+    if (database.username() == null) {
+      throw new OutboxConfigurationException("outbox.relay.username is not set, and the application has no "
+          + "DataSource user (spring.datasource.username) to take it from: set outbox.relay.username");
+    }
+    setting("outbox.relay.username", () -> builder.username(database.username()));
+    if (database.password() != null) {
+      builder.password(database.password());
+    }
+    String bootstrapServers = bootstrapServers(properties, beanFactory);
+    if (bootstrapServers == null) {
+      throw new OutboxConfigurationException("outbox.relay.bootstrap-servers is not set, and the application "
+          + "has no spring.kafka.bootstrap-servers to take it from: set outbox.relay.bootstrap-servers to the "
+          + "Kafka brokers' host:port pairs");
+    }
+    setting("outbox.relay.bootstrap-servers", () -> builder.bootstrapServers(bootstrapServers));
+    if (outbox.mode().readsTable()) {
+      setting("outbox.table", () -> builder.outboxTable(outbox.table().schema(), outbox.table().name()));
+    } else {
+      setting("outbox.wal-message-prefix", () -> builder.walMessages(outbox.walMessagePrefix()));
+    }
+    setting("outbox.publication", () -> builder.publicationName(outbox.publication()));
+    setting("outbox.replication-slot", () -> builder.slotName(outbox.replicationSlot()));
+    if (properties.schema() != null) {
+      setting("outbox.relay.schema", () -> builder.relaySchema(properties.schema()));
+    }
+    setting("outbox.relay.topic-prefix", () -> builder.topicPrefix(properties.topicPrefix()));
+    if (properties.deadLetterTopic() != null) {
+      setting("outbox.relay.dead-letter-topic", () -> builder.deadLetterTopic(properties.deadLetterTopic()));
+    }
+    setting("outbox.relay.heartbeat-interval", () -> builder.heartbeatInterval(properties.heartbeatInterval()));
+    setting("outbox.relay.offset-flush-interval",
+        () -> builder.offsetFlushInterval(properties.offsetFlushInterval()));
+    builder.highAvailability(properties.highAvailability());
+    properties.producerProperties().forEach((name, value) ->
+        setting("outbox.relay.producer-properties[" + name + "]", () -> builder.producerProperty(name, value)));
+    properties.debeziumProperties().forEach((name, value) ->
+        setting("outbox.relay.debezium-properties[" + name + "]", () -> builder.debeziumProperty(name, value)));
+    customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+    return builder.build();
+  }
+
+  /** Starts the relay with the context and closes it with the context. */
+  @Bean
+  @ConditionalOnMissingBean
+  OutboxRelayLifecycle outboxRelayLifecycle(OutboxRelay outboxRelay, OutboxRelayProperties properties) {
+    return new OutboxRelayLifecycle(outboxRelay, properties.autoStartup());
+  }
+
+  /** Registers the relay's meters in the application's MeterRegistry, when there is one. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(MeterRegistry.class)
+  static class MetricsConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "outboxRelayMeterRegistryCustomizer")
+    @Order(0)
+    OutboxRelayBuilderCustomizer outboxRelayMeterRegistryCustomizer(ObjectProvider<MeterRegistry> meterRegistry) {
+      return builder -> meterRegistry.ifUnique(builder::meterRegistry);
+    }
+  }
+
+  private record DatabaseLogin(@Nullable String jdbcUrl, @Nullable String username, @Nullable String password) {
+  }
+
+  /** The relay's own settings, or else the application's DataSource connection. */
+  private static DatabaseLogin database(OutboxRelayProperties properties, BeanFactory beanFactory) {
+    if (properties.jdbcUrl() != null) {
+      // another database than the application's: its credentials are the relay's own, never the application's
+      return new DatabaseLogin(properties.jdbcUrl(), properties.username(), properties.password());
+    }
+    DatabaseLogin application = ClassUtils.isPresent(JDBC_CONNECTION_DETAILS, classLoader())
+        ? ApplicationDataSource.login(beanFactory)
+        : new DatabaseLogin(null, null, null);
+    return new DatabaseLogin(application.jdbcUrl(),
+        properties.username() != null ? properties.username() : application.username(),
+        properties.username() != null ? properties.password() : application.password());
+  }
+
+  private static @Nullable String bootstrapServers(OutboxRelayProperties properties, BeanFactory beanFactory) {
+    List<String> servers = properties.bootstrapServers();
+    if ((servers == null || servers.isEmpty())
+        && ClassUtils.isPresent(KAFKA_CONNECTION_DETAILS, classLoader())) {
+      servers = ApplicationKafka.bootstrapServers(beanFactory);
+    }
+    return servers == null || servers.isEmpty() ? null : String.join(",", servers);
+  }
+
+  private static ClassLoader classLoader() {
+    return OutboxRelayAutoConfiguration.class.getClassLoader();
+  }
+
+  /** Applies one setting; an invalid value fails with the property's name in front of the reason. */
+  private static void setting(String property, Runnable apply) {
+    try {
+      apply.run();
+    } catch (OutboxConfigurationException e) {
+      throw new OutboxConfigurationException("the property " + property + " is not accepted: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads Spring Boot's JDBC connection details; loaded only when spring-boot-jdbc is present. */
+  private static final class ApplicationDataSource {
+
+    static DatabaseLogin login(BeanFactory beanFactory) {
+      JdbcConnectionDetails details = beanFactory.getBeanProvider(JdbcConnectionDetails.class).getIfUnique();
+      if (details == null) {
+        return new DatabaseLogin(null, null, null);
+      }
+      try {
+        return new DatabaseLogin(details.getJdbcUrl(), details.getUsername(), details.getPassword());
+      } catch (RuntimeException e) {
+        return new DatabaseLogin(null, null, null); // no URL configured (Spring Boot could not determine one)
+      }
+    }
+  }
+
+  /** Reads Spring Boot's Kafka connection details; loaded only when spring-boot-kafka is present. */
+  private static final class ApplicationKafka {
+
+    static @Nullable List<String> bootstrapServers(BeanFactory beanFactory) {
+      KafkaConnectionDetails details = beanFactory.getBeanProvider(KafkaConnectionDetails.class).getIfUnique();
+      return details == null ? null : details.getProducer().getBootstrapServers();
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.outboxkit.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.OutboxException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+class OutboxFailureAnalyzerTest {
+
+  private final OutboxFailureAnalyzer analyzer = new OutboxFailureAnalyzer();
+
+  @Test
+  void aConfigurationFailureBecomesAShortReportNamingTheSetting() {
+    FailureAnalysis analysis = analyzer.analyze(new BeanCreationException("outboxRelay", "could not create",
+        new OutboxConfigurationException("outbox.relay.jdbc-url is not set: set it to jdbc:postgresql://...")));
+    assertThat(analysis.getDescription())
+        .isEqualTo("OutboxKit could not start: outbox.relay.jdbc-url is not set: set it to jdbc:postgresql://...");
+    assertThat(analysis.getAction()).startsWith("Correct the setting named above");
+  }
+
+  @Test
+  void anUnreachableServerAsksToCheckTheConnection() {
+    FailureAnalysis analysis = analyzer.analyze(new IllegalStateException("start failed",
+        new OutboxException("cannot reach PostgreSQL connecting to database orders at db:5432")));
+    assertThat(analysis.getDescription()).contains("cannot reach PostgreSQL");
+    assertThat(analysis.getAction()).startsWith("Check that PostgreSQL and Kafka are reachable");
+  }
+
+  @Test
+  void bindingFailuresAreLeftToSpringBoot() {
+    Binder binder = new Binder(new MapConfigurationPropertySource(Map.of("outbox.table.name", "outbox-event")));
+    BindException binding = catchThrowableOfType(BindException.class,
+        () -> binder.bind("outbox", OutboxProperties.class));
+    assertThat(StartupFailures.messages(binding)).contains("outbox.table.name has the value 'outbox-event'");
+    assertThat(analyzer.analyze(new BeanCreationException("outbox", "binding", binding))).isNull();
+  }
+}

@@ -1,0 +1,273 @@
+package io.outboxkit.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.outboxkit.spring.kafka.IdempotentListener;
+import io.outboxkit.test.OutboxTestInfrastructure;
+import io.outboxkit.test.TestDatabase;
+import io.outboxkit.test.TestKafka;
+import io.outboxkit.writer.OutboxWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * A Spring Boot application with the auto-configuration against real PostgreSQL and Kafka: a
+ * {@code @Transactional} service saves an order and publishes an event with the {@link OutboxWriter}, the relay
+ * embedded in the application delivers it, and an {@link IdempotentListener @IdempotentListener}
+ * {@code @KafkaListener} reserves stock once, even when the record is delivered twice.
+ */
+@ExtendWith(OutboxKitSpringBootIT.DropDatabaseLast.class) // declared first, so it runs after Spring closed the context
+@SpringBootTest(classes = OutboxKitSpringBootIT.ShopApplication.class, properties = {
+    "outbox.writer.initialize-schema=true",
+    "outbox.inbox.initialize-schema=true",
+    "outbox.relay.enabled=true",
+    "outbox.inbox.listener.error-handler.attempts=3",
+    "outbox.inbox.listener.error-handler.backoff.delay=200ms",
+    "outbox.inbox.listener.error-handler.backoff.max-delay=400ms",
+    "spring.kafka.consumer.auto-offset-reset=earliest"})
+@DirtiesContext
+class OutboxKitSpringBootIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(120);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static final TestDatabase DATABASE = OutboxTestInfrastructure.shared().newDatabase("spring_boot");
+  static final TestKafka KAFKA = OutboxTestInfrastructure.shared().kafka("spring-boot");
+  static final String TOPIC_PREFIX = KAFKA.newTopic("events") + ".";
+  static final String ORDER_TOPIC = TOPIC_PREFIX + "order";
+  static final String DEAD_LETTER_TOPIC = ORDER_TOPIC + ".dlq";
+
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) throws SQLException {
+    try (Connection connection = DATABASE.openConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE orders (id varchar(64) PRIMARY KEY, sku varchar(64) NOT NULL)");
+      // no unique key: a second reservation for an order would show as a second row
+      statement.execute("CREATE TABLE reservations (order_id varchar(64) NOT NULL, sku varchar(64) NOT NULL)");
+    }
+    KAFKA.createTopic(ORDER_TOPIC, 1);
+    registry.add("spring.datasource.url", DATABASE::jdbcUrl);
+    registry.add("spring.datasource.username", DATABASE::username);
+    registry.add("spring.datasource.password", DATABASE::password);
+    registry.add("spring.kafka.bootstrap-servers", KAFKA::bootstrapServers);
+    registry.add("outbox.relay.topic-prefix", () -> TOPIC_PREFIX);
+    registry.add("shop.order-topic", () -> ORDER_TOPIC);
+  }
+
+  @Autowired OrderService orders;
+  @Autowired InventoryListener inventory;
+  @Autowired JdbcTemplate jdbc;
+  @Autowired MeterRegistry meterRegistry;
+  @Autowired @Qualifier("outboxRelayHealthIndicator") HealthIndicator relayHealth;
+
+  /** Drops the test database once the application (and with it the relay holding the slot) has stopped. */
+  static final class DropDatabaseLast implements AfterAllCallback {
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      DATABASE.close();
+    }
+  }
+
+  @Test
+  void anEventIsRelayedAndItsEffectAppliedOnceEvenWhenDeliveredTwice() throws Exception {
+    String order = "order-" + UUID.randomUUID();
+    UUID eventId = orders.placeOrder(order, "sku-1", false);
+
+    await().atMost(WAIT).until(() -> reservations(order) == 1);
+    assertThat(inboxRows(eventId.toString())).isEqualTo(1);
+
+    // the relayed record, delivered a second time by hand
+    ConsumerRecord<byte[], byte[]> relayed = relayedRecord(eventId);
+    assertThat(new String(relayed.key(), StandardCharsets.UTF_8)).isEqualTo(order);
+    redeliver(relayed);
+
+    // a later order on the same partition: once its effect is there, the duplicate was consumed before it
+    String later = "order-" + UUID.randomUUID();
+    orders.placeOrder(later, "sku-2", false);
+    await().atMost(WAIT).until(() -> reservations(later) == 1);
+
+    assertThat(reservations(order)).isEqualTo(1);
+    assertThat(inventory.calls(order)).isEqualTo(1);
+    assertThat(inboxRows(eventId.toString())).isEqualTo(1);
+  }
+
+  @Test
+  void aRolledBackTransactionPublishesNothing() {
+    String order = "order-" + UUID.randomUUID();
+    assertThatThrownBy(() -> orders.placeOrder(order, "sku-3", true)).hasMessage("payment declined");
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE id = ?", Integer.class, order)).isZero();
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox_event WHERE aggregateid = ?", Integer.class, order))
+        .isZero();
+  }
+
+  @Test
+  void aFailingListenerIsRetriedThenDeadLetteredWithItsInboxRowRolledBack() throws Exception {
+    String order = "order-" + UUID.randomUUID();
+    UUID eventId = orders.placeOrder(order, InventoryListener.OUT_OF_STOCK, false);
+
+    ConsumerRecord<byte[], byte[]> deadLetter = deadLetterFor(order);
+    assertThat(header(deadLetter, "id")).isEqualTo(eventId.toString());
+    assertThat(header(deadLetter, "kafka_dlt-exception-message")).contains("sku out of stock");
+    assertThat(inventory.calls(order)).isEqualTo(3); // error-handler.attempts=3
+    assertThat(inboxRows(eventId.toString())).isZero();
+    assertThat(reservations(order)).isZero();
+  }
+
+  @Test
+  void aRecordWithoutMessageIdIsDeadLetteredAtOnce() throws Exception {
+    String order = "order-" + UUID.randomUUID();
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      producer.send(new ProducerRecord<>(ORDER_TOPIC, order.getBytes(StandardCharsets.UTF_8),
+          ("{\"orderId\":\"" + order + "\",\"sku\":\"sku-4\"}").getBytes(StandardCharsets.UTF_8))).get();
+    }
+    ConsumerRecord<byte[], byte[]> deadLetter = deadLetterFor(order);
+    assertThat(header(deadLetter, "kafka_dlt-exception-message")).contains("has no message id");
+    assertThat(inventory.calls(order)).isZero();
+  }
+
+  @Test
+  void theRelayReportsItsHealthAndMetrics() {
+    await().atMost(WAIT).untilAsserted(() -> assertThat(relayHealth.health().getDetails())
+        .containsEntry("state", "ACTIVE").containsKey("slotLagBytes"));
+    assertThat(relayHealth.health().getStatus().getCode()).isEqualTo("UP");
+    String order = "order-" + UUID.randomUUID();
+    orders.placeOrder(order, "sku-5", false);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(
+        meterRegistry.find("outboxkit.relay.events").tag("slot", "outboxkit").counter())
+        .isNotNull().matches(counter -> counter.count() >= 1));
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------
+
+  private int reservations(String order) {
+    return jdbc.queryForObject("SELECT count(*) FROM reservations WHERE order_id = ?", Integer.class, order);
+  }
+
+  private int inboxRows(String messageId) {
+    return jdbc.queryForObject("SELECT count(*) FROM inbox_message WHERE consumer = 'inventory' AND message_id = ?",
+        Integer.class, messageId);
+  }
+
+  private static ConsumerRecord<byte[], byte[]> relayedRecord(UUID eventId) {
+    return KAFKA.readRecords(ORDER_TOPIC, 1, WAIT).stream()
+        .filter(record -> eventId.toString().equals(header(record, "id"))).findFirst().orElseThrow();
+  }
+
+  private static ConsumerRecord<byte[], byte[]> deadLetterFor(String order) {
+    return await().atMost(WAIT).until(() -> KAFKA.readRecords(DEAD_LETTER_TOPIC, 1, WAIT).stream()
+        .filter(record -> order.equals(new String(record.key(), StandardCharsets.UTF_8))).findFirst(),
+        java.util.Optional::isPresent).orElseThrow();
+  }
+
+  private static void redeliver(ConsumerRecord<byte[], byte[]> record) throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      producer.send(new ProducerRecord<>(record.topic(), null, record.key(), record.value(), record.headers())).get();
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    var properties = KAFKA.producerProperties();
+    properties.put("key.serializer", ByteArraySerializer.class.getName());
+    properties.put("value.serializer", ByteArraySerializer.class.getName());
+    return new KafkaProducer<>(properties);
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  // ---- the application -----------------------------------------------------------------------------
+
+  @SpringBootConfiguration
+  @EnableAutoConfiguration
+  @Import({OrderService.class, InventoryListener.class})
+  static class ShopApplication {
+  }
+
+  /** Saves an order and publishes OrderPlaced in the same transaction. */
+  static class OrderService {
+
+    private final JdbcTemplate jdbc;
+    private final OutboxWriter outbox;
+
+    OrderService(JdbcTemplate jdbc, OutboxWriter outbox) {
+      this.jdbc = jdbc;
+      this.outbox = outbox;
+    }
+
+    @Transactional
+    public UUID placeOrder(String orderId, String sku, boolean failAfterPublishing) {
+      jdbc.update("INSERT INTO orders (id, sku) VALUES (?, ?)", orderId, sku);
+      UUID eventId = outbox.publish("order", orderId, "OrderPlaced", Map.of("orderId", orderId, "sku", sku));
+      if (failAfterPublishing) {
+        throw new IllegalStateException("payment declined");
+      }
+      return eventId;
+    }
+  }
+
+  /** Reserves stock for each placed order, once. */
+  static class InventoryListener {
+
+    static final String OUT_OF_STOCK = "sku-out-of-stock";
+
+    private final JdbcTemplate jdbc;
+    private final Map<String, Integer> calls = new ConcurrentHashMap<>();
+
+    InventoryListener(JdbcTemplate jdbc) {
+      this.jdbc = jdbc;
+    }
+
+    @KafkaListener(topics = "${shop.order-topic}", groupId = "inventory")
+    @IdempotentListener
+    public void on(ConsumerRecord<String, String> record) throws IOException {
+      JsonNode order = JSON.readTree(record.value());
+      String orderId = order.get("orderId").asText();
+      calls.merge(orderId, 1, Integer::sum);
+      jdbc.update("INSERT INTO reservations (order_id, sku) VALUES (?, ?)", orderId, order.get("sku").asText());
+      if (OUT_OF_STOCK.equals(order.get("sku").asText())) {
+        throw new IllegalStateException("sku out of stock"); // after the insert: the rollback must undo it
+      }
+    }
+
+    public int calls(String orderId) {
+      return calls.getOrDefault(orderId, 0);
+    }
+  }
+}

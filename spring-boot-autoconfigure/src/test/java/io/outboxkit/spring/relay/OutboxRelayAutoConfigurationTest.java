@@ -1,0 +1,169 @@
+package io.outboxkit.spring.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.outboxkit.relay.OutboxRelay;
+import io.outboxkit.relay.RelayState;
+import io.outboxkit.spring.StartupFailures;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+class OutboxRelayAutoConfigurationTest {
+
+  /** Nothing listens on port 1: the relay is built but, with auto-startup off, never connects. */
+  private static final String[] RELAY = {"outbox.relay.enabled=true", "outbox.relay.auto-startup=false",
+      "outbox.relay.jdbc-url=jdbc:postgresql://127.0.0.1:1/orders", "outbox.relay.username=relay",
+      "outbox.relay.bootstrap-servers=127.0.0.1:1"};
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(OutboxRelayAutoConfiguration.class,
+          OutboxRelayHealthAutoConfiguration.class, MissingRelayAutoConfiguration.class));
+
+  @Test
+  void offByDefault() {
+    runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(OutboxRelay.class)
+        .doesNotHaveBean("outboxRelayHealthIndicator"));
+    runner.withPropertyValues("outbox.relay.enabled=false")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(OutboxRelay.class));
+  }
+
+  @Test
+  void enabledBuildsTheRelayWithItsLifecycleAndHealth() {
+    runner.withPropertyValues(RELAY).run(context -> {
+      assertThat(context).hasSingleBean(OutboxRelay.class).hasSingleBean(OutboxRelayLifecycle.class)
+          .hasBean("outboxRelayHealthIndicator");
+      assertThat(context.getBean(OutboxRelay.class).status().state()).isEqualTo(RelayState.NEW);
+      assertThat(context.getBean(OutboxRelayLifecycle.class).isRunning()).isFalse();
+      assertThat(context.getBean(OutboxRelayHealthIndicator.class).health().getStatus().getCode())
+          .isEqualTo("UNKNOWN");
+    });
+  }
+
+  @Test
+  void theRelayIsStartedWithTheContextAndClosedWithIt() {
+    FakeRelay relay = new FakeRelay();
+    runner.withPropertyValues("outbox.relay.enabled=true").withBean(OutboxRelay.class, () -> relay)
+        .run(context -> {
+          assertThat(context.getBean(OutboxRelay.class)).isSameAs(relay);
+          assertThat(relay.starts).hasValue(1);
+          assertThat(relay.closes).hasValue(0);
+        });
+    assertThat(relay.closes.get()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void autoStartupOffLeavesTheRelayAlone() {
+    FakeRelay relay = new FakeRelay();
+    runner.withPropertyValues("outbox.relay.enabled=true", "outbox.relay.auto-startup=false")
+        .withBean(OutboxRelay.class, () -> relay)
+        .run(context -> assertThat(relay.starts).hasValue(0));
+  }
+
+  @Test
+  void databaseAndBrokersDefaultToTheApplicationsOwn() {
+    ApplicationContextRunner withBoot = runner.withConfiguration(AutoConfigurations.of(
+        DataSourceAutoConfiguration.class, KafkaAutoConfiguration.class));
+    withBoot.withPropertyValues("outbox.relay.enabled=true", "outbox.relay.auto-startup=false",
+            "spring.datasource.url=jdbc:postgresql://127.0.0.1:1/orders", "spring.datasource.username=app",
+            "spring.kafka.bootstrap-servers=127.0.0.1:1")
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(OutboxRelay.class));
+    // started, the relay shows that it took the application's database
+    withBoot.withPropertyValues("outbox.relay.enabled=true",
+            "spring.datasource.url=jdbc:postgresql://127.0.0.1:1/from_spring_datasource",
+            "spring.datasource.username=app", "spring.kafka.bootstrap-servers=127.0.0.1:1")
+        .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("from_spring_datasource"));
+  }
+
+  @Test
+  void missingDatabaseOrBrokersFailTheStartNamingTheProperty() {
+    runner.withPropertyValues("outbox.relay.enabled=true", "outbox.relay.bootstrap-servers=127.0.0.1:1")
+        .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("outbox.relay.jdbc-url is not set"));
+    runner.withPropertyValues("outbox.relay.enabled=true", "outbox.relay.jdbc-url=jdbc:postgresql://h/db",
+            "outbox.relay.username=relay")
+        .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("outbox.relay.bootstrap-servers is not set"));
+  }
+
+  @Test
+  void invalidValuesFailTheStartNamingTheProperty() {
+    runner.withPropertyValues(RELAY).withPropertyValues("outbox.replication-slot=Orders-Slot")
+        .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("the property outbox.replication-slot is not accepted").contains("Orders-Slot"));
+    runner.withPropertyValues(RELAY).withPropertyValues("outbox.relay.producer-properties[acks]=1")
+        .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("the property outbox.relay.producer-properties[acks] is not accepted"));
+    runner.withPropertyValues(RELAY).withPropertyValues("outbox.relay.jdbc-url=postgres://h/db")
+        .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("the property outbox.relay.jdbc-url is not accepted"));
+  }
+
+  @Test
+  void environmentVariablesBindTheSameKeys() {
+    runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+            new SystemEnvironmentPropertySource("systemEnvironment", Map.of(
+                "OUTBOX_RELAY_ENABLED", "true", "OUTBOX_RELAY_AUTOSTARTUP", "false",
+                "OUTBOX_RELAY_JDBCURL", "jdbc:postgresql://127.0.0.1:1/orders", "OUTBOX_RELAY_USERNAME", "relay",
+                "OUTBOX_RELAY_BOOTSTRAPSERVERS", "a:9092,b:9092",
+                "OUTBOX_RELAY_PRODUCERPROPERTIES_LINGER_MS", "20", "OUTBOX_REPLICATIONSLOT", "orders_slot"))))
+        .run(context -> {
+          assertThat(context).hasSingleBean(OutboxRelay.class);
+          OutboxRelayProperties relay = context.getBean(OutboxRelayProperties.class);
+          assertThat(relay.bootstrapServers()).containsExactly("a:9092", "b:9092");
+          assertThat(relay.producerProperties()).containsEntry("linger.ms", "20");
+          assertThat(relay.autoStartup()).isFalse();
+        });
+  }
+
+  @Test
+  void customizersAdjustTheBuilder() {
+    AtomicBoolean customized = new AtomicBoolean();
+    runner.withPropertyValues(RELAY)
+        .withBean(OutboxRelayBuilderCustomizer.class, () -> builder -> customized.set(true))
+        .run(context -> {
+          assertThat(context).hasSingleBean(OutboxRelay.class);
+          assertThat(customized).isTrue();
+        });
+  }
+
+  @Test
+  void metersAreRegisteredInTheApplicationsRegistry() {
+    runner.withPropertyValues(RELAY).withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+      MeterRegistry registry = context.getBean(MeterRegistry.class);
+      assertThat(registry.find("outboxkit.relay.slot.lag").tag("slot", "outboxkit").gauge()).isNotNull();
+      assertThat(registry.find("outboxkit.relay.events").counter()).isNotNull();
+    });
+    runner.withPropertyValues(RELAY).withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(OutboxRelay.class));
+  }
+
+  @Test
+  void healthIndicatorCanBeTurnedOffAndNeedsSpringBootHealth() {
+    runner.withPropertyValues(RELAY).withPropertyValues("management.health.outbox-relay.enabled=false")
+        .run(context -> assertThat(context).hasSingleBean(OutboxRelay.class)
+            .doesNotHaveBean("outboxRelayHealthIndicator"));
+    runner.withPropertyValues(RELAY)
+        .withClassLoader(new FilteredClassLoader(org.springframework.boot.health.contributor.HealthIndicator.class))
+        .run(context -> assertThat(context).hasSingleBean(OutboxRelay.class)
+            .doesNotHaveBean("outboxRelayHealthIndicator"));
+  }
+
+  @Test
+  void enablingTheRelayWithoutTheLibraryFailsTheStart() {
+    runner.withPropertyValues("outbox.relay.enabled=true").withClassLoader(new FilteredClassLoader(OutboxRelay.class))
+        .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("add the dependency io.outboxkit:outbox-relay"));
+    runner.withClassLoader(new FilteredClassLoader(OutboxRelay.class))
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+}

@@ -1,0 +1,148 @@
+package io.outboxkit.spring.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.outboxkit.core.OutboxEvent;
+import io.outboxkit.core.PayloadSerializer;
+import io.outboxkit.spring.OutboxProperties;
+import io.outboxkit.spring.StartupFailures;
+import io.outboxkit.writer.OutboxWriter;
+import java.sql.Connection;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+class OutboxWriterAutoConfigurationTest {
+
+  /** A DataSource that is never connected to: building the writer does not touch the database. */
+  private static final DataSource UNUSED_DATABASE = new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/none");
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(OutboxWriterAutoConfiguration.class))
+      .withBean(DataSource.class, () -> UNUSED_DATABASE);
+
+  @Test
+  void createsTheWriterOnTheApplicationsDataSource() {
+    runner.run(context -> {
+      assertThat(context).hasSingleBean(OutboxWriter.class).hasSingleBean(PayloadSerializer.class)
+          .doesNotHaveBean(OutboxSchemaInitializer.class);
+      OutboxProperties outbox = context.getBean(OutboxProperties.class);
+      assertThat(outbox.table().tableName().plain()).isEqualTo("public.outbox_event");
+      assertThat(outbox.mode()).isEqualTo(OutboxProperties.Mode.TABLE);
+      assertThat(context.getBean(OutboxWriterProperties.class).maxPayloadSize().toBytes()).isEqualTo(1_048_576);
+    });
+  }
+
+  @Test
+  void bindsTheSharedOutboxProperties() {
+    runner.withPropertyValues("outbox.table.schema=orders", "outbox.table.name=order_events",
+            "outbox.mode=wal-message", "outbox.wal-message-prefix=orders.v1", "outbox.writer.max-payload-size=256KB")
+        .run(context -> {
+          assertThat(context).hasSingleBean(OutboxWriter.class);
+          OutboxProperties outbox = context.getBean(OutboxProperties.class);
+          assertThat(outbox.table().tableName().qualified()).isEqualTo("\"orders\".\"order_events\"");
+          assertThat(outbox.mode()).isEqualTo(OutboxProperties.Mode.WAL_MESSAGE);
+          assertThat(outbox.walMessagePrefix()).isEqualTo("orders.v1");
+        });
+  }
+
+  @Test
+  void backsOffWithoutADataSource() {
+    new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(OutboxWriterAutoConfiguration.class))
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(OutboxWriter.class));
+  }
+
+  @Test
+  void backsOffWhenDisabled() {
+    runner.withPropertyValues("outbox.writer.enabled=false")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(OutboxWriter.class));
+  }
+
+  @Test
+  void backsOffWithoutTheWriterOrSpringJdbc() {
+    runner.withClassLoader(new FilteredClassLoader(OutboxWriter.class))
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(OutboxWriter.class));
+    runner.withClassLoader(new FilteredClassLoader(DataSourceUtils.class))
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(OutboxWriter.class));
+  }
+
+  @Test
+  void userBeansWin() {
+    PayloadSerializer serializer = payload -> "{}";
+    runner.withUserConfiguration(UserWriter.class).withBean(PayloadSerializer.class, () -> serializer)
+        .run(context -> {
+          assertThat(context.getBean(OutboxWriter.class)).isSameAs(UserWriter.WRITER);
+          assertThat(context.getBean(PayloadSerializer.class)).isSameAs(serializer);
+        });
+  }
+
+  @Test
+  void anInvalidTableNameFailsTheStartNamingTheProperty() {
+    runner.withPropertyValues("outbox.table.name=outbox-event").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause()
+          .hasMessageContaining("outbox.table.name").hasMessageContaining("outbox-event");
+    });
+  }
+
+  @Test
+  void anInvalidPrefixOrSizeFailsTheStartNamingTheProperty() {
+    runner.withPropertyValues("outbox.wal-message-prefix=no spaces").run(context ->
+        assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("the property outbox.wal-message-prefix is not accepted").contains("'no spaces'"));
+    runner.withPropertyValues("outbox.writer.max-payload-size=3GB").run(context ->
+        assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("outbox.writer.max-payload-size is 3221225472B"));
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class UserWriter {
+
+    static final OutboxWriter WRITER = new OutboxWriter() {
+      @Override
+      public UUID publish(String aggregateType, String aggregateId, String eventType, Object payload) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public UUID publish(OutboxEvent event) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public List<UUID> publishAll(Collection<OutboxEvent> events) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public UUID publish(Connection connection, String aggregateType, String aggregateId, String eventType,
+          Object payload) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public UUID publish(Connection connection, OutboxEvent event) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public List<UUID> publishAll(Connection connection, Collection<OutboxEvent> events) {
+        throw new UnsupportedOperationException();
+      }
+    };
+
+    @Bean
+    OutboxWriter userWriter() {
+      return WRITER;
+    }
+  }
+}
