@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -244,9 +245,19 @@ final class KafkaBrokerProcess implements KafkaServer {
     command.add("-Dlogback.configurationFile=" + directory.resolve("logback.xml"));
     command.add("-Dlog4j2.level=WARN");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(absoluteClassPath()); // the child runs in another working directory
     command.addAll(mainAndArguments);
     return new ProcessBuilder(command).directory(directory.toFile());
+  }
+
+  private static String absoluteClassPath() {
+    StringJoiner entries = new StringJoiner(java.io.File.pathSeparator);
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        entries.add(Path.of(entry).toAbsolutePath().toString());
+      }
+    }
+    return entries.toString();
   }
 
   private static void pause(long millis) {

@@ -1,0 +1,62 @@
+package io.outboxkit.samples.order;
+
+import io.outboxkit.core.OutboxHeaders;
+import io.outboxkit.samples.order.SagaEvents.PaymentCompleted;
+import io.outboxkit.samples.order.SagaEvents.PaymentFailed;
+import io.outboxkit.samples.order.SagaEvents.StockRejected;
+import io.outboxkit.spring.kafka.IdempotentListener;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Ends each order: {@code PaymentCompleted} completes it, {@code StockRejected} and {@code PaymentFailed}
+ * cancel it. Through the inbox: the event's id and the order's change (with its own event) commit in one
+ * transaction, so a redelivered event changes nothing.
+ */
+@Component
+class SagaListener {
+
+  /** The events this service reacts to; the others of its topics never reach the listener. */
+  static final Set<String> HANDLED_EVENT_TYPES = Set.of("StockRejected", "PaymentCompleted", "PaymentFailed");
+
+  private final Orders orders;
+  private final JsonMapper json;
+
+  SagaListener(Orders orders, JsonMapper json) {
+    this.orders = orders;
+    this.json = json;
+  }
+
+  @KafkaListener(topics = {Topics.STOCK, Topics.PAYMENT}, groupId = "order-service")
+  @IdempotentListener
+  public void on(ConsumerRecord<String, String> record) {
+    switch (eventType(record)) {
+      case "PaymentCompleted" -> orders.complete(json.readValue(record.value(), PaymentCompleted.class).orderId());
+      case "StockRejected" -> {
+        StockRejected rejected = json.readValue(record.value(), StockRejected.class);
+        orders.cancel(rejected.orderId(), "OUT_OF_STOCK: " + rejected.reason());
+      }
+      case "PaymentFailed" -> {
+        PaymentFailed failed = json.readValue(record.value(), PaymentFailed.class);
+        orders.cancel(failed.orderId(), "PAYMENT_DECLINED: " + failed.reason());
+      }
+      default -> {
+        // filtered out before the listener (see Deliveries.EventFilter); nothing to do
+      }
+    }
+  }
+
+  static boolean handles(ConsumerRecord<?, ?> record) {
+    return HANDLED_EVENT_TYPES.contains(eventType(record));
+  }
+
+  static String eventType(ConsumerRecord<?, ?> record) {
+    Header header = record.headers().lastHeader(OutboxHeaders.EVENT_TYPE);
+    return header == null || header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,48 @@
+package io.outboxkit.samples.payment;
+
+import io.outboxkit.core.OutboxHeaders;
+import io.outboxkit.samples.payment.SagaEvents.StockReserved;
+import io.outboxkit.spring.kafka.IdempotentListener;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Charges or declines each order whose stock was reserved. Through the inbox: the event's id, the payment and
+ * the resulting event commit in one transaction, so a redelivered event never charges twice.
+ */
+@Component
+class SagaListener {
+
+  /** The events this service reacts to; the others of its topic never reach the listener. */
+  static final Set<String> HANDLED_EVENT_TYPES = Set.of("StockReserved");
+
+  private final Payments payments;
+  private final JsonMapper json;
+
+  SagaListener(Payments payments, JsonMapper json) {
+    this.payments = payments;
+    this.json = json;
+  }
+
+  @KafkaListener(topics = Topics.STOCK, groupId = "payment-service")
+  @IdempotentListener
+  public void on(ConsumerRecord<String, String> record) {
+    if ("StockReserved".equals(eventType(record))) {
+      payments.charge(json.readValue(record.value(), StockReserved.class));
+    }
+  }
+
+  static boolean handles(ConsumerRecord<?, ?> record) {
+    return HANDLED_EVENT_TYPES.contains(eventType(record));
+  }
+
+  static String eventType(ConsumerRecord<?, ?> record) {
+    Header header = record.headers().lastHeader(OutboxHeaders.EVENT_TYPE);
+    return header == null || header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+  }
+}

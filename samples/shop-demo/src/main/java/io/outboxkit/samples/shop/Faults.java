@@ -1,0 +1,114 @@
+package io.outboxkit.samples.shop;
+
+import io.outboxkit.core.OutboxHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/** The faults the demo injects while orders are being placed. */
+final class Faults {
+
+  private Faults() {
+  }
+
+  /** Copies of consumed records that were published again, by topic and event type. */
+  record Redelivery(int copies, Map<String, Map<String, Integer>> byTopicAndType) {
+
+    static Redelivery none() {
+      return new Redelivery(0, Map.of());
+    }
+
+    /** Copies of the given event types among the given topics. */
+    int copiesOf(Collection<String> topics, Set<String> eventTypes) {
+      int copies = 0;
+      for (String topic : topics) {
+        for (Map.Entry<String, Integer> type : byTopicAndType.getOrDefault(topic, Map.of()).entrySet()) {
+          if (eventTypes.contains(type.getKey())) {
+            copies += type.getValue();
+          }
+        }
+      }
+      return copies;
+    }
+
+    /** Copies published to the topic. */
+    int copiesIn(String topic) {
+      return byTopicAndType.getOrDefault(topic, Map.of()).values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Copies by event type. */
+    Map<String, Integer> byEventType() {
+      Map<String, Integer> byType = new TreeMap<>();
+      byTopicAndType.values().forEach(types -> types.forEach((type, count) -> byType.merge(type, count, Integer::sum)));
+      return byType;
+    }
+  }
+
+  /**
+   * Stops a service's relay, leaves it down while the service keeps writing events, and starts it again. The
+   * events committed meanwhile wait in the replication slot; records sent but not yet committed as the
+   * relay's position are sent again (at least once).
+   *
+   * @return seconds the relay was down, start to ACTIVE included
+   */
+  static double restartRelay(Shop shop, ShopService service, Duration down, Console console, int ordersPlaced) {
+    long started = System.nanoTime();
+    console.step("fault: stopping %s's relay (%d orders placed)", service.serviceName(), ordersPlaced);
+    shop.stopRelay(service);
+    Shop.pause(down.toMillis());
+    shop.startRelay(service);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    console.step("fault: %s's relay ACTIVE again after %.1f s down; it resumes from its stored position",
+        service.serviceName(), seconds);
+    return seconds;
+  }
+
+  /**
+   * Publishes again copies of up to {@code perTopic} records of each event topic that all its consumers have
+   * consumed already: same key, value and headers (the same event id), as a broker or a relay would
+   * redeliver them. The inbox of each consumer must absorb them.
+   */
+  static Redelivery redeliver(Shop shop, int perTopic, Console console) {
+    Map<String, Map<String, Integer>> byTopicAndType = new TreeMap<>();
+    int copies = 0;
+    try (ShopKafka kafka = new ShopKafka(shop.kafkaProperties())) {
+      for (ShopService producer : ShopService.values()) {
+        List<String> groups = new ArrayList<>();
+        for (ShopService consumer : ShopService.values()) {
+          if (consumer.consumedTopics().contains(producer.topic())) {
+            groups.add(consumer.serviceName());
+          }
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = kafka.readConsumed(producer.topic(), groups, perTopic);
+        kafka.produceCopies(records);
+        copies += records.size();
+        Map<String, Integer> byType = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+          byType.merge(eventType(record), 1, Integer::sum);
+        }
+        byTopicAndType.put(producer.topic(), byType);
+      }
+    }
+    Redelivery redelivery = new Redelivery(copies, byTopicAndType);
+    console.step("fault: published %d copies of already consumed records again (same event ids): %s", copies,
+        redelivery.byEventType());
+    return redelivery;
+  }
+
+  static String eventType(ConsumerRecord<?, ?> record) {
+    Header header = record.headers().lastHeader(OutboxHeaders.EVENT_TYPE);
+    return header == null || header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  static String eventId(ConsumerRecord<?, ?> record) {
+    Header header = record.headers().lastHeader(OutboxHeaders.ID);
+    return header == null || header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+  }
+}

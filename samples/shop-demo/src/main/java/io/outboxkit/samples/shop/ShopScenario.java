@@ -1,0 +1,248 @@
+package io.outboxkit.samples.shop;
+
+import io.outboxkit.samples.shop.Catalog.Customer;
+import io.outboxkit.samples.shop.Catalog.PlannedOrder;
+import io.outboxkit.samples.shop.Catalog.Product;
+import io.outboxkit.samples.shop.Faults.Redelivery;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The demo's scenario: start the shop, stock it, place the orders from concurrent clients while injecting
+ * the faults, wait until the system is quiet, and audit it.
+ */
+final class ShopScenario {
+
+  /** When the faults happen, as a share of the orders sent. */
+  private static final double RELAY_RESTART_AT = 0.3;
+  private static final double REDELIVERY_AT = 0.6;
+  private static final Duration RELAY_DOWN = Duration.ofSeconds(2);
+  private static final long PROGRESS_MILLIS = 2000;
+
+  private final DemoOptions options;
+  private final Console console;
+  private final ShopHttp http = new ShopHttp();
+
+  private ShopScenario(DemoOptions options, Console console) {
+    this.options = options;
+    this.console = console;
+  }
+
+  /** The report, the facts it was made from, and the shop still running: the caller closes it. */
+  record Outcome(ShopReport report, Audit.RunFacts facts, Shop shop, ShopHttp http) {
+  }
+
+  /** Runs the scenario; the shop is left running for the caller (closed here only if the run fails). */
+  static Outcome run(DemoOptions options, Console console) {
+    return new ShopScenario(options, console).run();
+  }
+
+  private Outcome run() {
+    Shop shop = Shop.start(options.ports(), console);
+    try {
+      Catalog catalog = Catalog.forOrders(options.orders());
+      stock(shop, catalog);
+      List<PlannedOrder> plan = catalog.plan(options.orders(), options.seed());
+      OrderClients clients = new OrderClients(http, shop.uri(ShopService.ORDER), plan, options.clients(),
+          options.rate());
+      AtomicInteger relayRestarts = new AtomicInteger();
+      AtomicReference<Redelivery> redelivery = new AtomicReference<>(Redelivery.none());
+      AtomicReference<RuntimeException> faultFailure = new AtomicReference<>();
+      Thread faults = new Thread(() -> {
+        try {
+          injectFaults(shop, clients, plan.size(), relayRestarts, redelivery);
+        } catch (RuntimeException e) {
+          faultFailure.set(e);
+        }
+      }, "shop-faults");
+      faults.setDaemon(true);
+      Thread progress = progress(shop, () -> "placed " + clients.sent() + "/" + plan.size());
+
+      if (!plan.isEmpty()) {
+        console.step("placing %d orders from %d clients, %s%s", plan.size(), options.clients(),
+            options.rate() == 0 ? "as fast as they are answered" : options.rate() + " per second",
+            options.faults() ? "; faults at " + (int) (RELAY_RESTART_AT * 100) + "% (relay restart) and "
+                + (int) (REDELIVERY_AT * 100) + "% (redelivery)" : "");
+      }
+      clients.start();
+      if (options.faults() && !plan.isEmpty()) {
+        faults.start();
+      }
+      clients.await();
+      if (!plan.isEmpty()) {
+        console.step("all orders sent: %d accepted, %d failed, in %.1f s (%.0f orders/s)", clients.accepted(),
+            clients.failed(), clients.seconds(), clients.sent() / Math.max(0.001, clients.seconds()));
+      }
+      faults.join();
+      if (faultFailure.get() != null) {
+        throw new IllegalStateException("a fault could not be injected: " + faultFailure.get().getMessage(),
+            faultFailure.get());
+      }
+      progress.interrupt();
+      progress.join();
+
+      console.step("waiting for the system to go quiet (up to %d s)", options.quietTimeout().toSeconds());
+      boolean quiet = awaitQuiet(shop, redelivery.get());
+      console.step(quiet ? "quiet: every order final, every consumer caught up, every event relayed"
+          : "NOT quiet after " + options.quietTimeout().toSeconds() + " s; auditing anyway");
+      Audit.RunFacts facts = new Audit.RunFacts(catalog.initialStock(), plan.size(), clients.accepted(),
+          clients.failed(), clients.firstFailure(), clients.acceptedIds(), relayRestarts.get(), redelivery.get(), quiet,
+          options.quietTimeout().toSeconds());
+      return new Outcome(Audit.run(shop, http, facts), facts, shop, http);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      shop.close();
+      throw new IllegalStateException("interrupted", e);
+    } catch (RuntimeException e) {
+      shop.close();
+      throw e;
+    }
+  }
+
+  private void stock(Shop shop, Catalog catalog) {
+    try {
+      for (Product product : catalog.products()) {
+        expectOk(http.put(shop.uri(ShopService.INVENTORY).resolve("/products/" + product.sku()),
+            Map.of("available", product.initialStock())), "PUT /products/" + product.sku());
+      }
+      for (Customer customer : catalog.customers()) {
+        expectOk(http.put(shop.uri(ShopService.PAYMENT).resolve("/customers/" + customer.customerId()),
+            Map.of("creditLimit", customer.creditLimit())), "PUT /customers/" + customer.customerId());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("could not stock the shop: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    Map<String, Integer> stock = catalog.initialStock();
+    console.step("stocked %d products %s (p-01 and p-02 short); %d customer accounts, every 4th with a credit "
+        + "limit of 150.00, the others 1000.00", stock.size(), stock, catalog.customers().size());
+  }
+
+  private static void expectOk(ShopHttp.Response response, String request) {
+    if (response.status() != 200) {
+      throw new IllegalStateException(request + " answered " + response.status() + ": " + response.body());
+    }
+  }
+
+  private void injectFaults(Shop shop, OrderClients clients, int orders, AtomicInteger relayRestarts,
+      AtomicReference<Redelivery> redelivery) {
+    awaitUntil(() -> clients.sent() >= orders * RELAY_RESTART_AT);
+    Faults.restartRelay(shop, ShopService.ORDER, RELAY_DOWN, console, clients.sent());
+    relayRestarts.incrementAndGet();
+    awaitUntil(() -> clients.sent() >= orders * REDELIVERY_AT);
+    redelivery.set(Faults.redeliver(shop, Math.max(1, orders / 10), console));
+  }
+
+  private static void awaitUntil(BooleanSupplier condition) {
+    while (!condition.getAsBoolean()) {
+      Shop.pause(20);
+    }
+  }
+
+  /** Prints a progress line every two seconds until interrupted. */
+  private Thread progress(Shop shop, java.util.function.Supplier<String> sent) {
+    Thread thread = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          Thread.sleep(PROGRESS_MILLIS);
+        } catch (InterruptedException e) {
+          return;
+        }
+        try {
+          console.step("%s | orders %s | relays %s", sent.get(), ordersByStatus(shop), relayStates(shop));
+        } catch (RuntimeException | SQLException e) {
+          console.step("progress unavailable: %s", e.getMessage());
+        }
+      }
+    }, "shop-progress");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private static String relayStates(Shop shop) {
+    StringBuilder states = new StringBuilder();
+    for (ShopService service : ShopService.values()) {
+      states.append(states.isEmpty() ? "" : ", ").append(service.aggregateType()).append(' ')
+          .append(shop.relayState(service));
+    }
+    return states.toString();
+  }
+
+  private static Map<String, Long> ordersByStatus(Shop shop) throws SQLException {
+    Map<String, Long> counts = new TreeMap<>();
+    try (Connection connection = shop.database(ShopService.ORDER).dataSource().getConnection();
+         Statement statement = connection.createStatement();
+         ResultSet rs = statement.executeQuery("SELECT status, count(*) FROM orders GROUP BY status")) {
+      while (rs.next()) {
+        counts.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return counts;
+  }
+
+  /**
+   * Quiet: no order PENDING, no consumer group behind its topics, and every service's outbox rows in its
+   * topic (counting records, less the injected copies), twice in a row a second apart.
+   */
+  private boolean awaitQuiet(Shop shop, Redelivery redelivery) throws InterruptedException {
+    long deadline = System.nanoTime() + options.quietTimeout().toNanos();
+    long nextProgress = System.nanoTime();
+    int quietChecks = 0;
+    try (ShopKafka kafka = new ShopKafka(shop.kafkaProperties())) {
+      while (System.nanoTime() < deadline) {
+        long pending;
+        long lag = 0;
+        long unrelayed = 0;
+        try {
+          pending = ordersByStatus(shop).getOrDefault("PENDING", 0L);
+          for (ShopService service : ShopService.values()) {
+            lag += kafka.lag(service.serviceName(), service.consumedTopics());
+            long rows = count(shop, service, "SELECT count(*) FROM outbox_event");
+            unrelayed += Math.max(0, rows - (kafka.records(service.topic()) - redelivery.copiesIn(service.topic())));
+          }
+        } catch (SQLException | RuntimeException e) {
+          console.step("not quiet yet: %s", e.getMessage());
+          quietChecks = 0;
+          Thread.sleep(1000);
+          continue;
+        }
+        if (pending == 0 && lag == 0 && unrelayed == 0) {
+          if (++quietChecks == 2) {
+            return true;
+          }
+        } else {
+          quietChecks = 0;
+        }
+        if (System.nanoTime() >= nextProgress) {
+          console.step("settling: %d orders PENDING, consumer lag %d records, %d events not relayed yet", pending,
+              lag, unrelayed);
+          nextProgress = System.nanoTime() + PROGRESS_MILLIS * 1_000_000;
+        }
+        Thread.sleep(1000);
+      }
+    }
+    return false;
+  }
+
+  private static long count(Shop shop, ShopService service, String sql) throws SQLException {
+    try (Connection connection = shop.database(service).dataSource().getConnection();
+         Statement statement = connection.createStatement();
+         ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
