@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -133,6 +134,34 @@ public final class TestKafka {
    * @throws AssertionError if fewer records arrive within {@code timeout}; the message gives the count
    */
   public List<ConsumerRecord<byte[], byte[]>> readRecords(String topic, int atLeast, Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> records = readUntil(topic, all -> all.size() >= atLeast, timeout);
+    if (records.size() < atLeast) {
+      throw new AssertionError("expected at least " + atLeast + " records on topic " + topic + " within "
+          + timeout.toSeconds() + " s, but " + records.size() + " arrived");
+    }
+    return records;
+  }
+
+  /**
+   * Reads {@code topic} from the beginning of every partition, without a consumer group, until
+   * {@code done} accepts all records read so far (asked after every poll), and returns them. Use it when a
+   * count is not enough, for example to wait for a set of event ids while duplicates may arrive too.
+   *
+   * @throws AssertionError if {@code done} does not accept the records within {@code timeout}; the message
+   *     gives the count
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readRecordsUntil(String topic,
+      Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> records = readUntil(topic, done, timeout);
+    if (!done.test(records)) {
+      throw new AssertionError("the records on topic " + topic + " were not complete within " + timeout.toSeconds()
+          + " s; " + records.size() + " arrived");
+    }
+    return records;
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> readUntil(String topic,
+      Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
     Properties properties = new Properties();
     properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -142,7 +171,7 @@ public final class TestKafka {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
       Set<TopicPartition> assigned = Set.of();
-      while (records.size() < atLeast && System.nanoTime() < deadline) {
+      while (!done.test(records) && System.nanoTime() < deadline) {
         if (assigned.isEmpty()) {
           List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
           if (partitions == null || partitions.isEmpty()) {
@@ -157,10 +186,6 @@ public final class TestKafka {
         }
         consumer.poll(Duration.ofMillis(500)).forEach(records::add);
       }
-    }
-    if (records.size() < atLeast) {
-      throw new AssertionError("expected at least " + atLeast + " records on topic " + topic + " within "
-          + timeout.toSeconds() + " s, but " + records.size() + " arrived");
     }
     return records;
   }

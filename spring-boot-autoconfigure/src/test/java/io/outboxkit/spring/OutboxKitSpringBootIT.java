@@ -184,14 +184,16 @@ class OutboxKitSpringBootIT {
   }
 
   private static ConsumerRecord<byte[], byte[]> relayedRecord(UUID eventId) {
-    return KAFKA.readRecords(ORDER_TOPIC, 1, WAIT).stream()
+    return KAFKA.readRecordsUntil(ORDER_TOPIC,
+            all -> all.stream().anyMatch(record -> eventId.toString().equals(header(record, "id"))), WAIT).stream()
         .filter(record -> eventId.toString().equals(header(record, "id"))).findFirst().orElseThrow();
   }
 
   private static ConsumerRecord<byte[], byte[]> deadLetterFor(String order) {
-    return await().atMost(WAIT).until(() -> KAFKA.readRecords(DEAD_LETTER_TOPIC, 1, WAIT).stream()
-        .filter(record -> order.equals(new String(record.key(), StandardCharsets.UTF_8))).findFirst(),
-        java.util.Optional::isPresent).orElseThrow();
+    return KAFKA.readRecordsUntil(DEAD_LETTER_TOPIC,
+            all -> all.stream().anyMatch(record -> order.equals(new String(record.key(), StandardCharsets.UTF_8))),
+            WAIT).stream()
+        .filter(record -> order.equals(new String(record.key(), StandardCharsets.UTF_8))).findFirst().orElseThrow();
   }
 
   private static void redeliver(ConsumerRecord<byte[], byte[]> record) throws Exception {
