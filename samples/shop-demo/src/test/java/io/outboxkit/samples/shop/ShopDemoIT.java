@@ -39,7 +39,9 @@ class ShopDemoIT {
       assertThat(report.ordersByStatus().get("COMPLETED") + report.ordersByStatus().get("CANCELLED")).isEqualTo(ORDERS);
       assertThat(report.relayRestarts()).isEqualTo(1);
       assertThat(report.copiesInjected()).isPositive();
-      assertThat(report.duplicatesAbsorbed()).isGreaterThanOrEqualTo(report.copiesInjected());
+      // copies of event types a service does not handle are filtered out before its inbox, so the total
+      // absorbed may be below the copies injected; the invariant above compares them per service and type
+      assertThat(report.duplicatesAbsorbed()).isPositive();
 
       // the audit catches a broken system: stock out of thin air, an order back to PENDING, an effect lost
       execute(outcome.shop(), ShopService.INVENTORY, "UPDATE product SET available = available + 1 WHERE sku = 'p-03'");
