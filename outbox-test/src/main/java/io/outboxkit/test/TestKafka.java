@@ -94,13 +94,20 @@ public final class TestKafka {
         .allMatch(partition -> partition.leader() != null && partition.leader().id() >= 0);
   }
 
-  /** Producer properties: bootstrap servers, String key and value serializers, acks=all. */
+  /**
+   * Producer properties: bootstrap servers, String key and value serializers, acks=all, one request in flight
+   * per connection.
+   */
   public Properties producerProperties() {
     Properties properties = new Properties();
     properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    // one request in flight per partition: right after a topic is created the broker may answer
+    // NOT_LEADER_OR_FOLLOWER, and with several idempotent batches in flight the producer then got stuck on
+    // OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout
+    properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     return properties;
   }
 
