@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,12 +56,19 @@ class HeartbeatIT {
       long maxLagWithHeartbeats = 0;
       try (Connection c = busy.openConnection(); Statement s = c.createStatement()) {
         s.execute("CREATE TABLE noise (id bigserial PRIMARY KEY, filler text)");
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        int rounds = 0;
-        while (System.nanoTime() < deadline && rounds < 120) {
-          s.execute("INSERT INTO noise (filler) SELECT repeat(md5(g::text), 32) FROM generate_series(1, 400) g");
-          rounds++;
+        // a steady load of about 4.5 MB of WAL per second for 15 s, paced so that it lasts longer than a few
+        // heartbeat and flush intervals however fast the machine is (an unpaced loop finishes before the
+        // first heartbeat on a quiet machine, and then every slot lags by all of it)
+        long period = Duration.ofMillis(50).toNanos();
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(15).toNanos();
+        for (long next = start + period; System.nanoTime() < deadline; next += period) {
+          s.execute("INSERT INTO noise (filler) SELECT repeat(md5(g::text), 32) FROM generate_series(1, 200) g");
           maxLagWithHeartbeats = Math.max(maxLagWithHeartbeats, lag(busy));
+          long pause = next - System.nanoTime();
+          if (pause > 0) {
+            LockSupport.parkNanos(pause);
+          }
         }
       }
       long generated = currentLsn(busy) - startLsn;
