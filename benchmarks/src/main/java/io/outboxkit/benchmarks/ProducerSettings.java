@@ -1,5 +1,6 @@
 package io.outboxkit.benchmarks;
 
+import io.outboxkit.relay.OutboxRelay;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -11,16 +12,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class ProducerSettings {
 
   /**
-   * The producer settings OutboxKit's relay uses by default (its builder documents them); the polling
-   * baseline uses the same so that the comparison is about reading the database, not about batching.
+   * The producer settings OutboxKit's relay uses by default ({@link OutboxRelay#DEFAULT_PRODUCER_PROPERTIES});
+   * the polling baseline uses the same so that the comparison is about reading the database, not about batching.
    */
-  static final Map<String, String> OUTBOXKIT_RELAY = ordered(
-      ProducerConfig.ACKS_CONFIG, "all",
-      ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-      ProducerConfig.LINGER_MS_CONFIG, "5",
-      ProducerConfig.BATCH_SIZE_CONFIG, "262144",
-      ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-      ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+  static final Map<String, String> OUTBOXKIT_RELAY = OutboxRelay.DEFAULT_PRODUCER_PROPERTIES;
 
   /** Kafka's client defaults, written out: what a producer gets with no settings (Kafka 4.x). */
   static final Map<String, String> KAFKA_DEFAULTS = ordered();

@@ -13,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,7 +76,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       fail(e.getMessage());
       throw e;
     } catch (SQLException e) {
-      OutboxException translated = database.translate(e, "preparing the database");
+      OutboxException translated = database.translate(e, "preparing " + database.where());
       fail(translated.getMessage());
       throw translated;
     }
@@ -100,7 +99,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     try (Connection connection = database.connect("setup")) {
       database.prepare(connection);
     } catch (SQLException e) {
-      throw database.translate(e, "preparing the database");
+      throw database.translate(e, "preparing " + database.where());
     }
   }
 
@@ -167,7 +166,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       if (!regained) {
         log.warn("relay for slot {} lost the leader lock (its database session ended): stopping the engine and "
             + "standing by", settings.slotName());
-        stopEngine(running);
+        stopEngine(running, false);
         engine = null;
         setState(RelayState.STANDBY, null);
       }
@@ -185,37 +184,53 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       control().close();
       return;
     }
-    RunningEngine running = new RunningEngine(publisher);
+    RunningEngine running =
+        new RunningEngine(publisher, new RelayChangeConsumer(new RecordMapper(settings), publisher));
     DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
         .using(EngineProperties.of(settings, database))
         .using(running)
         .using(running.connectorCallback())
-        .notifying(new RelayChangeConsumer(new RecordMapper(settings), publisher))
+        .notifying(running.consumer)
         .build();
     running.debezium = debezium;
     engine = running;
     running.executor.execute(debezium);
   }
 
-  private void stopEngine(RunningEngine running) {
-    ScheduledExecutorService scheduler = monitor;
-    ScheduledFuture<?> abort = null;
-    if (scheduler != null && !scheduler.isShutdown()) {
-      abort = scheduler.schedule(running.publisher::abort, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-    }
+  /**
+   * Stops an engine. Gracefully (on close): the batch being published may finish within {@link
+   * #CLOSE_GRACE_MILLIS}, later batches are left unsent. Otherwise (the leader lock is lost, another instance
+   * may be taking over) the batch being published is abandoned at once. Then Debezium's engine stores the
+   * position of every batch marked processed and stops; an abandoned batch is sent again on the next start.
+   * Runs on the monitor thread.
+   */
+  private void stopEngine(RunningEngine running, boolean graceful) {
     running.stopping = true;
+    boolean drained = false;
+    try {
+      drained = running.consumer.drain(graceful ? CLOSE_GRACE_MILLIS : 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!drained) {
+      if (graceful) {
+        log.warn("relay for slot {}: the batch being published was not acknowledged within {} ms of close(); it "
+            + "is abandoned and sent again on the next start", settings.slotName(), CLOSE_GRACE_MILLIS);
+      }
+      running.publisher.stop(); // ends a retry backoff at once; Debezium's close interrupts a waiting send
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium = running.debezium;
     while (debezium != null && running.finished.getCount() > 0 && System.nanoTime() < deadline) {
       try {
-        debezium.close();
+        debezium.close(); // stores the position of everything marked processed, then stops the connector
         break;
       } catch (IllegalStateException e) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("already")) {
-          break; // stopping or stopped on its own
+          break; // stopping or stopped on its own (after the drain refused a batch, for example)
         }
-        sleepQuietly(100); // tasks are starting: Debezium refuses to stop until they have started
+        sleepQuietly(100); // tasks are starting, or the engine is changing state by itself: try again
       } catch (IOException | RuntimeException e) {
         log.warn("relay for slot {}: stopping the engine failed: {}", settings.slotName(), e.toString());
         break;
@@ -228,9 +243,6 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    if (abort != null) {
-      abort.cancel(false);
     }
     running.publisher.close();
     running.executor.shutdownNow();
@@ -299,7 +311,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
         scheduler.submit(() -> {
           RunningEngine running = engine;
           if (running != null) {
-            stopEngine(running);
+            stopEngine(running, true);
             engine = null;
           }
           ControlConnection c = control;
@@ -374,6 +386,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   private final class RunningEngine implements DebeziumEngine.CompletionCallback {
 
     final KafkaPublisher publisher;
+    final RelayChangeConsumer consumer;
     final ExecutorService executor =
         Executors.newSingleThreadExecutor(daemonThreads("outboxkit-relay-engine-" + settings.slotName()));
     final CountDownLatch finished = new CountDownLatch(1);
@@ -381,8 +394,9 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     volatile boolean stopping;
     volatile @Nullable DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium;
 
-    RunningEngine(KafkaPublisher publisher) {
+    RunningEngine(KafkaPublisher publisher, RelayChangeConsumer consumer) {
       this.publisher = publisher;
+      this.consumer = consumer;
     }
 
     DebeziumEngine.ConnectorCallback connectorCallback() {

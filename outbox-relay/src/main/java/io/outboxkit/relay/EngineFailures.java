@@ -11,18 +11,20 @@ final class EngineFailures {
   static String explain(RelaySettings settings, @Nullable String message, @Nullable Throwable error) {
     String root = rootMessage(error);
     String all = (message == null ? "" : message) + " " + root;
+    String database = "database " + settings.database() + " at " + settings.host() + ":" + settings.port();
     if (all.contains("is active for PID")) {
-      return "replication slot " + settings.slotName() + " is in use by another process (" + root + "): another "
-          + "relay without high availability, or a Debezium connector, streams from it; stop it or give this relay "
-          + "another slotName";
+      return "replication slot " + settings.slotName() + " in " + database + " is in use by another process ("
+          + root + "): another relay without high availability, or a Debezium connector, streams from it; stop "
+          + "it, or give this relay a slot of its own with slotName(..)";
     }
     if (all.contains("password authentication failed") || all.contains("authentication failed")) {
-      return "authentication failed for database user " + settings.username() + ": check username and password ("
-          + root + ")";
+      return "authentication failed for database user '" + settings.username() + "' on " + database
+          + ": check username(..) and password(..) (" + root + ")";
     }
     if (all.contains("must be superuser or replication role") || all.contains("permission denied to start WAL")) {
-      return "database user " + settings.username() + " may not use logical replication: ALTER ROLE \""
-          + settings.username() + "\" REPLICATION (" + root + ")";
+      return "database user '" + settings.username() + "' may not use logical replication on " + database
+          + ": ALTER ROLE \"" + settings.username() + "\" REPLICATION, or set username(..) to a user that has it ("
+          + root + ")";
     }
     return (message == null || message.isBlank() ? "the Debezium engine stopped" : message)
         + (root.isEmpty() ? "" : ": " + root);

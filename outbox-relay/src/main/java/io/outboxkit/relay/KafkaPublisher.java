@@ -3,6 +3,7 @@ package io.outboxkit.relay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,18 +59,26 @@ final class KafkaPublisher implements AutoCloseable {
     this.producer = newProducer();
   }
 
+  /** The relay's producer defaults, published as {@link OutboxRelay#DEFAULT_PRODUCER_PROPERTIES}. */
+  static final Map<String, String> DEFAULT_PROPERTIES = defaults();
+
+  private static Map<String, String> defaults() {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put(ProducerConfig.ACKS_CONFIG, "all");
+    defaults.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    defaults.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    defaults.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+    defaults.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    defaults.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+    return Collections.unmodifiableMap(defaults);
+  }
+
   /**
    * The producer configuration: the relay's defaults, then the user's properties, then what the relay
    * owns. Each default is explained in the module's README.
    */
   static Map<String, Object> producerConfig(RelaySettings settings) {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    Map<String, Object> config = new LinkedHashMap<>(DEFAULT_PROPERTIES);
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "outboxkit-relay-" + settings.slotName());
     config.putAll(settings.producerProperties());
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());

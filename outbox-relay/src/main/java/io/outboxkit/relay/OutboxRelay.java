@@ -38,6 +38,20 @@ import org.jspecify.annotations.Nullable;
 public interface OutboxRelay extends AutoCloseable {
 
   /**
+   * The Kafka producer properties the relay uses unless {@link Builder#producerProperty(String, Object)}
+   * overrides them, as Kafka property names and string values, in this order: {@code acks=all}, {@code
+   * enable.idempotence=true}, {@code linger.ms=5}, {@code batch.size=262144}, {@code compression.type=lz4},
+   * {@code max.block.ms=10000}. The module's README gives the reason for each. {@code acks} and {@code
+   * enable.idempotence} may only be overridden with the same values. Besides these the relay sets {@code
+   * client.id} ({@code outboxkit-relay-<slot name>}, may be overridden), and {@code bootstrap.servers} and
+   * byte-array serializers (may not).
+   *
+   * <p>Immutable; iterates in the order above. Useful to configure another producer like the relay's, for
+   * example in a benchmark.
+   */
+  Map<String, String> DEFAULT_PRODUCER_PROPERTIES = KafkaPublisher.DEFAULT_PROPERTIES;
+
+  /**
    * Checks the database, creates what the relay needs in it when missing (its offset and heartbeat tables,
    * the publication and the replication slot) and starts streaming in the background.
    *
@@ -70,10 +84,25 @@ public interface OutboxRelay extends AutoCloseable {
   RelayStatus status();
 
   /**
-   * Stops streaming and releases the slot, the producer and the database connections. Records the broker
-   * acknowledged are committed; records of an unfinished batch are sent again on the next start. Waits for
-   * the engine to stop (normally well under a few seconds; when the broker is unreachable, in-flight sends
-   * are aborted after a grace period).
+   * Stops streaming and releases the slot, the producer and the database connections, and returns when that
+   * is done. May be called any number of times, also on a relay that never started or failed; later calls
+   * return at once.
+   *
+   * <p><b>What is stored.</b> When close returns, the position after every batch whose records the broker
+   * acknowledged is stored in the relay's offset table and confirmed to the replication slot, whatever {@link
+   * Builder#offsetFlushInterval(Duration)} is: a relay started next on the slot sends none of those events
+   * again. The batch being published when close is called may finish: close waits up to 5 s for its
+   * acknowledgements and stores its position too; batches the engine read after it are not sent (the next
+   * start reads them again). So a close with a healthy broker and database sends nothing twice.
+   *
+   * <p><b>Limits.</b> If that batch is not acknowledged within the 5 s (broker unreachable), its sends are
+   * abandoned and the whole batch is sent again on the next start: at most one batch, up to Debezium's {@code
+   * max.batch.size} events (8192 by default), some of which may have reached the topic. If the position cannot
+   * be written (the database is unreachable; the write is tried twice), the next start resumes from the last
+   * position stored, up to one {@code offsetFlushInterval} earlier. A process killed without close (SIGKILL,
+   * power loss) resumes from the last periodic store in the same way.
+   *
+   * <p>Normally takes well under a second; up to about 5 s more while the broker does not answer.
    */
   @Override
   void close();
@@ -278,10 +307,10 @@ public interface OutboxRelay extends AutoCloseable {
     }
 
     /**
-     * One Kafka producer property, applied over the relay's defaults ({@code acks=all}, {@code
-     * enable.idempotence=true}, {@code linger.ms=5}, {@code batch.size=262144}, {@code compression.type=lz4},
-     * {@code max.block.ms=10000}). Security settings ({@code security.protocol}, {@code sasl.*}, {@code
-     * ssl.*}) go here. {@code acks} and {@code enable.idempotence} cannot be weakened: they are what keeps
+     * One Kafka producer property, applied over the relay's defaults ({@link
+     * OutboxRelay#DEFAULT_PRODUCER_PROPERTIES}: {@code acks=all}, {@code enable.idempotence=true}, {@code
+     * linger.ms=5}, {@code batch.size=262144}, {@code compression.type=lz4}, {@code max.block.ms=10000}).
+     * Security settings ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}) go here. {@code acks} and {@code enable.idempotence} cannot be weakened: they are what keeps
      * delivery complete and ordered. Serializers are the relay's own.
      */
     public Builder producerProperty(String name, Object value) {
@@ -349,8 +378,9 @@ public interface OutboxRelay extends AutoCloseable {
 
     /**
      * How often the relay stores its position (only ever the position of acknowledged records) and
-     * confirms it to the slot, default 1 s. After a crash, events acknowledged within the last interval are
-     * sent again.
+     * confirms it to the slot, default 1 s. Publishing pauses for that write (one short transaction). After a
+     * crash, events acknowledged within the last interval are sent again; {@link OutboxRelay#close()} stores
+     * the last position whatever the interval.
      */
     public Builder offsetFlushInterval(Duration interval) {
       requireNotNegative("offsetFlushInterval", interval);

@@ -77,9 +77,10 @@ final class RelayDatabase {
   private void checkWalLevel(Connection connection) throws SQLException {
     String walLevel = queryString(connection, "SELECT current_setting('wal_level')");
     if (!"logical".equals(walLevel)) {
-      throw new OutboxConfigurationException("PostgreSQL at " + settings.host() + ":" + settings.port()
-          + " runs with wal_level=" + walLevel + ", but the relay reads the WAL by logical decoding: set "
-          + "wal_level = logical (postgresql.conf, or ALTER SYSTEM SET wal_level = logical) and restart PostgreSQL");
+      throw new OutboxConfigurationException("PostgreSQL at " + server() + " (database " + settings.database()
+          + ") runs with wal_level=" + walLevel + ", but the relay reads the WAL by logical decoding: set "
+          + "wal_level = logical (in postgresql.conf, or ALTER SYSTEM SET wal_level = logical) and restart "
+          + "PostgreSQL, or point jdbcUrl(..) / database(host, port, name) at a server that has it");
     }
   }
 
@@ -91,8 +92,9 @@ final class RelayDatabase {
     String allowed = queryString(connection, sql);
     if (!"t".equals(allowed) && !"true".equals(allowed)) {
       throw new OutboxConfigurationException("database user '" + settings.username()
-          + "' may not use logical replication: grant it with ALTER ROLE \"" + settings.username()
-          + "\" REPLICATION (run as a superuser), or configure the relay with a user that has it");
+          + "' may not use logical replication on PostgreSQL at " + server() + " (database " + settings.database()
+          + "): grant it with ALTER ROLE \"" + settings.username() + "\" REPLICATION (run as a superuser), or set "
+          + "username(..) to a user that has the REPLICATION attribute");
     }
   }
 
@@ -110,8 +112,9 @@ final class RelayDatabase {
     }
     if (columns.isEmpty()) {
       throw new OutboxConfigurationException("outbox table " + table + " does not exist in database "
-          + settings.database() + ": install the outbox schema first (outbox-writer's OutboxSchema or its SQL "
-          + "file), or point outboxTable(schema, table) at the right table");
+          + settings.database() + " at " + server() + " (or user '" + settings.username() + "' cannot see it): "
+          + "install the outbox schema first (outbox-writer's OutboxSchema or its SQL file), or point "
+          + "outboxTable(schema, table) at the right table");
     }
     List<String> missing = new ArrayList<>();
     for (String column : REQUIRED_COLUMNS) {
@@ -120,9 +123,10 @@ final class RelayDatabase {
       }
     }
     if (!missing.isEmpty()) {
-      throw new OutboxConfigurationException("outbox table " + table + " lacks the column(s) " + missing
-          + ": it must have id, aggregatetype, aggregateid, type, payload, tracingspancontext and headers as in "
-          + "outbox-writer's schema SQL");
+      throw new OutboxConfigurationException("outbox table " + table + " in database " + settings.database()
+          + " at " + server() + " lacks the column(s) " + missing + ": an outbox table has id, aggregatetype, "
+          + "aggregateid, type, payload, tracingspancontext and headers, as in outbox-writer's schema SQL; create "
+          + "it from there, or point outboxTable(schema, table) at the outbox table");
     }
   }
 
@@ -131,9 +135,22 @@ final class RelayDatabase {
     try (Statement statement = connection.createStatement()) {
       statement.execute(sql);
     } catch (SQLException e) {
+      if ("3F000".equals(e.getSQLState())) {
+        throw new OutboxConfigurationException("schema " + settings.relaySchema() + " for the relay tables "
+            + settings.offsetTable() + " and " + settings.heartbeatTable() + " does not exist in database "
+            + settings.database() + " at " + server() + ": create it (CREATE SCHEMA " + settings.relaySchema()
+            + "), or choose an existing schema with relaySchema(..)", e);
+      }
+      if ("42501".equals(e.getSQLState())) {
+        throw new OutboxConfigurationException("database user '" + settings.username() + "' cannot create the "
+            + "relay tables " + settings.offsetTable() + " and " + settings.heartbeatTable() + " in database "
+            + settings.database() + " at " + server() + " (PostgreSQL: " + firstLine(e) + "): grant it CREATE ON "
+            + "SCHEMA " + settings.relaySchema() + ", create the tables beforehand from "
+            + SCHEMA_RESOURCE.substring(1) + " in the relay's jar, or choose another schema with relaySchema(..)",
+            e);
+      }
       throw translate(e, "creating the relay tables " + settings.offsetTable() + " and "
-          + settings.heartbeatTable() + " (grant CREATE on schema " + settings.relaySchema()
-          + " to the relay's user, or install " + SCHEMA_RESOURCE.substring(1) + " beforehand)");
+          + settings.heartbeatTable() + " in " + where());
     }
   }
 
@@ -150,9 +167,16 @@ final class RelayDatabase {
     } catch (SQLException e) {
       if ("42710".equals(e.getSQLState())) { // duplicate_object: another relay instance raced us
         log.debug("publication or slot created concurrently: {}", e.getMessage());
+      } else if ("42501".equals(e.getSQLState())) {
+        throw new OutboxConfigurationException("database user '" + settings.username() + "' cannot create "
+            + "publication " + settings.publicationName() + " for " + publishedTables() + " in database "
+            + settings.database() + " at " + server() + " (PostgreSQL: " + firstLine(e) + "): creating or "
+            + "extending a publication takes the tables' owner; run " + REPLICATION_RESOURCE.substring(1)
+            + " (or outbox-writer's OutboxSchema) as the owner when installing the schema, or set username(..) to "
+            + "the owner", e);
       } else {
         throw translate(e, "creating publication " + settings.publicationName() + " and replication slot "
-            + settings.slotName());
+            + settings.slotName() + " in " + where());
       }
     }
     if (!slotExisted) {
@@ -174,6 +198,12 @@ final class RelayDatabase {
         .replace("${tables}", String.join(", ", tables));
   }
 
+  /** The tables of the relay's publication, for messages. */
+  private String publishedTables() {
+    return settings.outboxTable() == null ? "table " + settings.heartbeatTable()
+        : "tables " + settings.outboxTable() + " and " + settings.heartbeatTable();
+  }
+
   private void checkExistingSlot(Connection connection) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(
         "SELECT plugin, database, slot_type FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
@@ -184,10 +214,11 @@ final class RelayDatabase {
           String database = row.getString(2);
           if (!"logical".equals(row.getString(3)) || !"pgoutput".equals(plugin)
               || !settings.database().equals(database)) {
-            throw new OutboxConfigurationException("replication slot " + settings.slotName()
-                + " exists but is a " + row.getString(3) + " slot for plugin " + plugin + " in database "
-                + database + "; the relay needs a logical pgoutput slot in " + settings.database()
-                + ": choose another slotName(..) or drop that slot");
+            throw new OutboxConfigurationException("replication slot " + settings.slotName() + " on PostgreSQL at "
+                + server() + " exists but is a " + row.getString(3) + " slot for plugin " + plugin
+                + " in database " + database + "; the relay needs a logical pgoutput slot in database "
+                + settings.database() + ": choose another name with slotName(..), or drop that slot if nothing "
+                + "uses it (SELECT pg_drop_replication_slot('" + settings.slotName() + "'))");
           }
         }
       }
@@ -228,29 +259,48 @@ final class RelayDatabase {
         + "DELETE FROM " + table + " WHERE slot_name = " + slot + " AND id < (SELECT id FROM beat)";
   }
 
-  private String where() {
-    return "database " + settings.database() + " at " + settings.host() + ":" + settings.port() + " as user "
-        + settings.username();
+  /** The database, server and user, for messages: {@code database orders at db:5432 as user 'relay'}. */
+  String where() {
+    return "database " + settings.database() + " at " + server() + " as user '" + settings.username() + "'";
   }
 
-  /** Turns an SQL failure into an exception whose message says what to change. */
+  private String server() {
+    return settings.host() + ":" + settings.port();
+  }
+
+  /** PostgreSQL's message without the server's detail and hint lines. */
+  private static String firstLine(SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    int newline = message.indexOf('\n');
+    return (newline < 0 ? message : message.substring(0, newline)).trim();
+  }
+
+  /**
+   * Turns an SQL failure into an exception whose message names what was being done (with the database, server
+   * and user), PostgreSQL's reason, and the builder setting or statement that fixes it.
+   */
   OutboxException translate(SQLException e, String doing) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
-    String message = e.getMessage();
+    String message = firstLine(e);
     return switch (state) {
-      case "28P01", "28000" -> new OutboxConfigurationException("authentication failed " + doing
-          + ": check the relay's username and password (and pg_hba.conf): " + message, e);
-      case "3D000" -> new OutboxConfigurationException("database " + settings.database() + " does not exist ("
-          + doing + "): check jdbcUrl/database", e);
-      case "42501" -> new OutboxConfigurationException("permission denied " + doing + ": " + message
-          + " (the relay's user needs REPLICATION, SELECT on the outbox table, ownership of the outbox table to "
-          + "create the publication, and CREATE on the relay schema)", e);
-      case "53400", "55000" -> new OutboxConfigurationException("PostgreSQL refused " + doing + ": " + message
-          + " (check max_replication_slots and max_wal_senders, and that wal_level = logical)", e);
+      case "28P01", "28000" -> new OutboxConfigurationException("authentication failed while " + doing
+          + ": check the relay's username and password (username(..), password(..)) and the server's pg_hba.conf "
+          + "(PostgreSQL: " + message + ")", e);
+      case "3D000" -> new OutboxConfigurationException("database " + settings.database() + " does not exist at "
+          + server() + ": check the database name given to jdbcUrl(..) or database(host, port, name) (PostgreSQL: "
+          + message + ")", e);
+      case "42501" -> new OutboxConfigurationException("permission denied while " + doing + " (PostgreSQL: " + message
+          + "): the relay's user '" + settings.username() + "' needs REPLICATION, SELECT on the outbox table, "
+          + "ownership of the outbox table to create the publication, and CREATE on schema "
+          + settings.relaySchema() + " for the relay tables", e);
+      case "53400", "55000" -> new OutboxConfigurationException("PostgreSQL refused " + doing + " (PostgreSQL: "
+          + message + "): check max_replication_slots and max_wal_senders (a slot may be left over: see "
+          + "pg_replication_slots), and that wal_level = logical", e);
       default -> state.startsWith("08")
-          ? new OutboxException("cannot reach PostgreSQL " + doing + ": " + message
-              + " (check the host, port and network, and that PostgreSQL is running)", e)
-          : new OutboxException("PostgreSQL failed " + doing + ": " + message + " [SQLState " + state + "]", e);
+          ? new OutboxException("cannot reach PostgreSQL while " + doing + " (" + message
+              + "): check the host and port given to jdbcUrl(..) or database(host, port, name), the network, and "
+              + "that PostgreSQL is running", e)
+          : new OutboxException("PostgreSQL failed while " + doing + ": " + message + " [SQLState " + state + "]", e);
     };
   }
 

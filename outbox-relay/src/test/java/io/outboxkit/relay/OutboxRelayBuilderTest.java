@@ -78,8 +78,20 @@ class OutboxRelayBuilderTest {
         .isEqualTo("2048");
     Map<String, Object> producer = KafkaPublisher.producerConfig(settings);
     assertThat(producer).containsEntry("linger.ms", 20).containsEntry("compression.type", "zstd")
-        .containsEntry("acks", "all").containsEntry("enable.idempotence", true)
-        .containsEntry("batch.size", 262144).containsEntry("bootstrap.servers", "kafka:9092");
+        .containsEntry("acks", "all").containsEntry("enable.idempotence", "true")
+        .containsEntry("batch.size", "262144").containsEntry("bootstrap.servers", "kafka:9092")
+        .containsEntry("client.id", "outboxkit-relay-outboxkit");
+  }
+
+  @Test
+  void producerDefaultsArePublishedInOrderAndCannotBeChanged() {
+    assertThat(OutboxRelay.DEFAULT_PRODUCER_PROPERTIES).containsExactly(
+        Map.entry("acks", "all"), Map.entry("enable.idempotence", "true"), Map.entry("linger.ms", "5"),
+        Map.entry("batch.size", "262144"), Map.entry("compression.type", "lz4"), Map.entry("max.block.ms", "10000"));
+    assertThatThrownBy(() -> OutboxRelay.DEFAULT_PRODUCER_PROPERTIES.put("acks", "1"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    RelaySettings settings = RelaySettings.from(valid());
+    assertThat(KafkaPublisher.producerConfig(settings)).containsAllEntriesOf(OutboxRelay.DEFAULT_PRODUCER_PROPERTIES);
   }
 
   @Test

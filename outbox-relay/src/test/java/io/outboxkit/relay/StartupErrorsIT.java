@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.OutboxException;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
@@ -12,16 +13,20 @@ import java.sql.Connection;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
-/** Each failure a user can cause at start ends in a message saying what to change, and status FAILED. */
+/**
+ * Each failure a user can cause at start ends in a message that names the value and the database object
+ * involved and the builder setting or statement that fixes it, and status FAILED.
+ */
 @OutboxIntegrationTest
 class StartupErrorsIT {
 
   @Test
   void unknownUserOrWrongPasswordIsReportedAsAuthenticationFailure(TestDatabase db, TestKafka kafka) {
     RelayFixture.installSchema(db);
-    OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").username("no_such_user_" + db.name().hashCode())
-        .password("wrong").build();
-    assertFailsAtStart(relay, "authentication failed", "check the relay's username and password");
+    String user = "no_such_user_" + Integer.toHexString(db.name().hashCode());
+    OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").username(user).password("wrong").build();
+    assertFailsAtStart(relay, "authentication failed", "as user '" + user + "'", "database " + db.name(),
+        db.host() + ":" + db.port(), "check the relay's username and password (username(..), password(..))");
   }
 
   @Test
@@ -35,7 +40,8 @@ class StartupErrorsIT {
     }
     try {
       OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").username(role).password("pw").build();
-      assertFailsAtStart(relay, "may not use logical replication", "REPLICATION");
+      assertFailsAtStart(relay, "database user '" + role + "' may not use logical replication",
+          "database " + db.name(), "ALTER ROLE \"" + role + "\" REPLICATION", "username(..)");
     } finally {
       try (Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
         statement.execute("REVOKE ALL ON outbox_event FROM " + role);
@@ -47,7 +53,8 @@ class StartupErrorsIT {
   @Test
   void missingOutboxTableIsNamed(TestDatabase db, TestKafka kafka) {
     OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").build();
-    assertFailsAtStart(relay, "outbox table public.outbox_event does not exist", "install the outbox schema");
+    assertFailsAtStart(relay, "outbox table public.outbox_event does not exist in database " + db.name(),
+        "install the outbox schema", "outboxTable(schema, table)");
   }
 
   @Test
@@ -56,7 +63,8 @@ class StartupErrorsIT {
       statement.execute("CREATE TABLE events (id uuid PRIMARY KEY, payload jsonb)");
     }
     OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").outboxTable("public", "events").build();
-    assertFailsAtStart(relay, "lacks the column(s) [aggregatetype, aggregateid, type]", "outbox-writer's schema");
+    assertFailsAtStart(relay, "lacks the column(s) [aggregatetype, aggregateid, type]", "outbox table public.events",
+        "database " + db.name(), "outbox-writer's schema", "outboxTable(schema, table)");
   }
 
   @Test
@@ -67,7 +75,39 @@ class StartupErrorsIT {
           .username("postgres").password("postgres")
           .bootstrapServers(kafka.bootstrapServers())
           .build();
-      assertFailsAtStart(relay, "wal_level=replica", "set wal_level = logical");
+      assertFailsAtStart(relay, "wal_level=replica", "localhost:" + replicaLevel.getPort(), "database postgres",
+          "set wal_level = logical", "jdbcUrl(..)");
+    }
+  }
+
+  @Test
+  void missingDatabaseIsNamed(TestDatabase db, TestKafka kafka) {
+    String missing = db.name() + "_missing";
+    OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").database(db.host(), db.port(), missing).build();
+    assertFailsAtStart(relay, "database " + missing + " does not exist at " + db.host() + ":" + db.port(),
+        "database(host, port, name)");
+  }
+
+  @Test
+  void relaySchemaThatCannotHoldTheRelayTablesIsNamed(TestDatabase db, TestKafka kafka) {
+    RelayFixture.installSchema(db);
+    OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").relaySchema("no_such_schema").build();
+    assertFailsAtStart(relay, "schema no_such_schema for the relay tables no_such_schema.outboxkit_relay_offset",
+        "does not exist in database " + db.name(), "CREATE SCHEMA no_such_schema", "relaySchema(..)");
+  }
+
+  @Test
+  void unreachableDatabaseIsReportedWithWhereTheRelayLooked(TestKafka kafka) {
+    OutboxRelay relay = OutboxRelay.builder().database("127.0.0.1", 1, "orders").username("relay")
+        .bootstrapServers(kafka.bootstrapServers()).build();
+    try (relay) {
+      assertThatThrownBy(relay::start).isInstanceOf(OutboxException.class)
+          .satisfies(e -> {
+            assertThat(e.getMessage()).contains("cannot reach PostgreSQL", "database orders at 127.0.0.1:1",
+                "as user 'relay'", "jdbcUrl(..) or database(host, port, name)");
+            System.out.println("startup error reported: " + e.getMessage());
+          });
+      assertThat(relay.status().state()).isEqualTo(RelayState.FAILED);
     }
   }
 

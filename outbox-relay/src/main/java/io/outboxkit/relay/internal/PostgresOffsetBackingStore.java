@@ -30,7 +30,12 @@ import org.slf4j.LoggerFactory;
  * store name, so that the relay's position lives in the database it reads and survives the relay's host.
  *
  * <p>Reads are served from memory (loaded once at start); every {@link #set} is written in one transaction
- * before its callback reports success. Debezium's engine instantiates this class by name; it is not API.
+ * (tried once more on a new connection if the first attempt fails) before its callback reports success, and
+ * {@link #stop()} waits for writes already requested. The engine's thread waits for each write (once per
+ * flush interval). Writing behind it was tried and dropped: Debezium confirms to the replication slot what
+ * {@link #get} returns right after a flush, so the slot would stay one flush behind, and a quiet relay
+ * without heartbeats would never confirm its last event. Debezium's engine instantiates this class by
+ * name; it is not API.
  */
 public final class PostgresOffsetBackingStore implements OffsetBackingStore {
 
@@ -137,10 +142,10 @@ public final class PostgresOffsetBackingStore implements OffsetBackingStore {
   @Override
   public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, @Nullable Callback<Void> callback) {
     return Objects.requireNonNull(executor, "offset store not started").submit(() -> {
+      long start = System.nanoTime();
       try {
-        write(values);
+        writeWithOneRetry(values);
       } catch (SQLException | RuntimeException e) {
-        closeConnection();
         log.warn("offset store {}: writing {} position(s) to {} failed, will be written with the next commit: {}",
             storeName, values.size(), table, e.getMessage());
         if (callback != null) {
@@ -148,6 +153,8 @@ public final class PostgresOffsetBackingStore implements OffsetBackingStore {
         }
         throw e;
       }
+      log.debug("offset store {}: {} position(s) written in {} ms", storeName, values.size(),
+          (System.nanoTime() - start) / 100_000 / 10.0);
       synchronized (data) {
         values.forEach((key, value) -> {
           if (value == null) {
@@ -167,6 +174,27 @@ public final class PostgresOffsetBackingStore implements OffsetBackingStore {
   @Override
   public Set<Map<String, Object>> connectorPartitions(String connectorName) {
     return Set.of();
+  }
+
+  /**
+   * Writes once more on a new connection if the first attempt failed: a connection broken by a database
+   * restart would otherwise cost a flush interval, or the final position when the relay is closing.
+   */
+  private void writeWithOneRetry(Map<ByteBuffer, ByteBuffer> values) throws SQLException {
+    try {
+      write(values);
+    } catch (SQLException | RuntimeException first) {
+      closeConnection();
+      log.debug("offset store {}: write failed, trying once more on a new connection: {}", storeName,
+          first.getMessage());
+      try {
+        write(values);
+      } catch (SQLException | RuntimeException second) {
+        closeConnection();
+        second.addSuppressed(first);
+        throw second;
+      }
+    }
   }
 
   private void write(Map<ByteBuffer, ByteBuffer> values) throws SQLException {
