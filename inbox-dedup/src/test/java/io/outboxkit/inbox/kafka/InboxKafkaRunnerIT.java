@@ -285,6 +285,9 @@ class InboxKafkaRunnerIT {
       await().atMost(WAIT).until(() -> count(f.ds) >= 30);
 
       InboxKafkaRunner second = f.start(f.runner().threadName("second"));
+      // the next records are sent once both runners hold partitions: sent earlier, the first runner may
+      // process them all before the rebalance ends, and the second one would get nothing to do
+      await().atMost(WAIT).until(() -> f.membersWithPartitions() == 2);
       for (int i = 300; i < 500; i++) {
         f.send("k" + (i % 37), "{}", "evt-" + i, "T");
       }

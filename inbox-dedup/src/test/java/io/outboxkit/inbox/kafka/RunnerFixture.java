@@ -119,6 +119,14 @@ final class RunnerFixture implements AutoCloseable {
     }
   }
 
+  /** How many members of the group hold at least one partition, as the group coordinator reports it. */
+  long membersWithPartitions() throws Exception {
+    try (Admin admin = Admin.create(kafka.adminProperties())) {
+      return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(60, TimeUnit.SECONDS)
+          .members().stream().filter(member -> !member.assignment().topicPartitions().isEmpty()).count();
+    }
+  }
+
   long committedOffset(int partition) throws Exception {
     OffsetAndMetadata offset = committed().get(new TopicPartition(topic, partition));
     return offset == null ? -1 : offset.offset();
