@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -88,8 +89,15 @@ public final class TestKafka {
 
   private static boolean allPartitionsLed(Admin admin, String topic)
       throws InterruptedException, ExecutionException, TimeoutException {
-    TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS)
-        .get(topic);
+    TopicDescription description;
+    try {
+      description = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false; // created by the controller, not yet known to the broker that answered
+      }
+      throw e;
+    }
     return description != null && !description.partitions().isEmpty() && description.partitions().stream()
         .allMatch(partition -> partition.leader() != null && partition.leader().id() >= 0);
   }

@@ -9,12 +9,16 @@ import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** {@link WriteMode#TABLE} and {@link WriteMode#TABLE_DELETE_AFTER_INSERT}: an INSERT batch, then maybe a DELETE. */
+/**
+ * {@link WriteMode#TABLE} and {@link WriteMode#TABLE_DELETE_AFTER_INSERT}: one INSERT (several events in one
+ * statement over arrays), then maybe a DELETE.
+ */
 final class TableStatements implements OutboxStatements {
 
   private final TableName table;
   private final boolean deleteAfterInsert;
   private final String insert;
+  private final String insertMany;
   private final String deleteOne;
   private final String deleteMany;
 
@@ -24,26 +28,62 @@ final class TableStatements implements OutboxStatements {
     String name = table.qualified();
     this.insert = "INSERT INTO " + name + " (id, aggregatetype, aggregateid, type, payload, tracingspancontext,"
         + " headers) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?::jsonb)";
+    this.insertMany = "INSERT INTO " + name + " (id, aggregatetype, aggregateid, type, payload, tracingspancontext,"
+        + " headers) SELECT e.id, e.aggregatetype, e.aggregateid, e.type, e.payload, e.tracingspancontext, e.headers"
+        + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::jsonb[], ?::text[], ?::jsonb[])"
+        + " WITH ORDINALITY AS e(id, aggregatetype, aggregateid, type, payload, tracingspancontext, headers, n)"
+        + " ORDER BY e.n";
     this.deleteOne = "DELETE FROM " + name + " WHERE id = ?";
     this.deleteMany = "DELETE FROM " + name + " WHERE id = ANY (?)";
   }
 
   @Override
   public void write(Connection connection, List<EncodedEvent> events) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(insert)) {
-      if (events.size() == 1) {
+    if (events.size() == 1) {
+      try (PreparedStatement statement = connection.prepareStatement(insert)) {
         bind(statement, events.get(0));
         statement.executeUpdate();
-      } else {
-        for (EncodedEvent event : events) {
-          bind(statement, event);
-          statement.addBatch();
-        }
-        statement.executeBatch();
       }
+    } else {
+      insertMany(connection, events);
     }
     if (deleteAfterInsert) {
       delete(connection, events);
+    }
+  }
+
+  /**
+   * Several events in one statement, one array per column, inserted in the order given: PostgreSQL parses and
+   * plans one statement instead of one per event.
+   */
+  private void insertMany(Connection connection, List<EncodedEvent> events) throws SQLException {
+    int n = events.size();
+    UUID[] ids = new UUID[n];
+    String[] aggregateTypes = new String[n];
+    String[] aggregateIds = new String[n];
+    String[] types = new String[n];
+    String[] payloads = new String[n];
+    String[] tracing = new String[n];
+    String[] headers = new String[n];
+    for (int i = 0; i < n; i++) {
+      EncodedEvent event = events.get(i);
+      ids[i] = event.id();
+      aggregateTypes[i] = event.aggregateType();
+      aggregateIds[i] = event.aggregateId();
+      types[i] = event.eventType();
+      payloads[i] = event.payload();
+      tracing[i] = event.tracingSpanContext();
+      headers[i] = event.headers().isEmpty() ? null : PayloadJson.headers(event.headers());
+    }
+    try (PreparedStatement statement = connection.prepareStatement(insertMany)) {
+      statement.setArray(1, connection.createArrayOf("uuid", ids));
+      statement.setArray(2, connection.createArrayOf("text", aggregateTypes));
+      statement.setArray(3, connection.createArrayOf("text", aggregateIds));
+      statement.setArray(4, connection.createArrayOf("text", types));
+      statement.setArray(5, connection.createArrayOf("text", payloads));
+      statement.setArray(6, connection.createArrayOf("text", tracing));
+      statement.setArray(7, connection.createArrayOf("text", headers));
+      statement.executeUpdate();
     }
   }
 
