@@ -64,7 +64,28 @@ record JdbcUrl(String host, int port, String database, Map<String, String> param
       throw new OutboxConfigurationException(setting
           + " carries user or password parameters: set them with username(..) and password(..) instead");
     }
+    requireUrlSafeDatabaseName(setting, database);
     return new JdbcUrl(host, port, database, Map.copyOf(parameters));
+  }
+
+  /** Characters that would change the meaning of the JDBC URL Debezium builds from the raw database name. */
+  private static final String URL_SYNTAX = "?&#/%\\";
+
+  /**
+   * Refuses a database name that Debezium's PostgreSQL connector cannot carry: it puts the name into its
+   * JDBC URL as it is, so {@code orders?ApplicationName=x} would connect to database {@code orders} with a
+   * connection parameter. PostgreSQL allows such names; the relay does not.
+   */
+  static void requireUrlSafeDatabaseName(String setting, String database) {
+    for (int i = 0; i < URL_SYNTAX.length(); i++) {
+      char c = URL_SYNTAX.charAt(i);
+      if (database.indexOf(c) >= 0) {
+        throw new OutboxConfigurationException(setting + ": database name '" + database + "' contains '" + c
+            + "', which Debezium's connector would read as JDBC URL syntax (it would connect to another database "
+            + "or with other parameters); the relay cannot stream such a database: rename it (ALTER DATABASE .. "
+            + "RENAME TO ..) to a name without any of ? & # / % \\");
+      }
+    }
   }
 
   static String format(String host, int port, String database, Map<String, String> parameters) {

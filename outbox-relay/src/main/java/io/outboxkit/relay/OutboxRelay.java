@@ -196,6 +196,7 @@ public interface OutboxRelay extends AutoCloseable {
       if (database == null || database.isBlank()) {
         throw new OutboxConfigurationException("database name must not be blank");
       }
+      JdbcUrl.requireUrlSafeDatabaseName("database(host, port, name)", database);
       this.host = host;
       this.port = port;
       this.database = database;

@@ -34,6 +34,19 @@ class OutboxRelayBuilderTest {
   }
 
   @Test
+  void aDatabaseNameThatDebeziumWouldReadAsUrlSyntaxIsRefused() {
+    assertThatThrownBy(() -> OutboxRelay.builder().database("db", 5432, "orders?ApplicationName=x"))
+        .isInstanceOf(OutboxConfigurationException.class)
+        .hasMessageContaining("database(host, port, name): database name 'orders?ApplicationName=x' contains '?'")
+        .hasMessageContaining("rename it");
+    // encoded in a URL, the name decodes to the same characters
+    assertThatThrownBy(() -> OutboxRelay.builder().jdbcUrl("jdbc:postgresql://db/orders%26x"))
+        .isInstanceOf(OutboxConfigurationException.class).hasMessageContaining("'orders&x' contains '&'");
+    assertThat(RelaySettings.from(valid().database("db", 5432, "Orders-2024 EU.v2")).database())
+        .isEqualTo("Orders-2024 EU.v2");
+  }
+
+  @Test
   void deadLetterTopicFollowsTheTopicPrefixUnlessSet() {
     assertThat(RelaySettings.from(valid().topicPrefix("events.")).deadLetterTopic()).isEqualTo("events.dlq");
     assertThat(RelaySettings.from(valid().deadLetterTopic("broken")).deadLetterTopic()).isEqualTo("broken");
