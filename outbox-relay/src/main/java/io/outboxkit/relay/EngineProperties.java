@@ -57,12 +57,6 @@ final class EngineProperties {
     }
     tables.add(tableRegex(settings.heartbeatTable()));
     p.setProperty("table.include.list", String.join(",", tables));
-    if (settings.outboxTable() != null) {
-      // only the columns the relay reads: Debezium converts every column it captures, and parsing created_at
-      // (a timestamptz, as text) alone was 14% of the WAL reader's time per event in a profile
-      p.setProperty("column.include.list", tableRegex(settings.outboxTable()) + "\\.(" + String.join("|",
-          RecordMapper.COLUMNS) + ")," + tableRegex(settings.heartbeatTable()) + "\\..*");
-    }
     if (settings.walMessageMode()) {
       p.setProperty("message.prefix.include.list", Pattern.quote(settings.walMessagePrefix()));
     } else {

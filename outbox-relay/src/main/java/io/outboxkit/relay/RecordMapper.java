@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,10 +59,6 @@ final class RecordMapper {
   }
 
   static final Ignored IGNORED = new Ignored();
-
-  /** The columns of an outbox row the mapper reads; the engine captures no others. */
-  static final List<String> COLUMNS =
-      List.of("id", "aggregatetype", "aggregateid", "type", "payload", "tracingspancontext", "headers");
 
   private final String topicPrefix;
   private final @Nullable String tableTopic;

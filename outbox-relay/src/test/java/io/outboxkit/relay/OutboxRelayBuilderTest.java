@@ -61,7 +61,6 @@ class OutboxRelayBuilderTest {
     Properties engine = EngineProperties.of(settings, new RelayDatabase(settings));
     assertThat(engine.getProperty("table.include.list")).isEqualTo("public\\.outboxkit_relay_heartbeat");
     assertThat(engine.getProperty("message.prefix.include.list")).isEqualTo("\\Qoutboxkit\\E");
-    assertThat(engine.getProperty("column.include.list")).isNull();
   }
 
   @Test
@@ -73,9 +72,6 @@ class OutboxRelayBuilderTest {
     assertThat(engine.getProperty("publication.autocreate.mode")).isEqualTo("filtered");
     assertThat(engine.getProperty("table.include.list"))
         .isEqualTo("sales\\.events,sales\\.outboxkit_relay_heartbeat");
-    assertThat(engine.getProperty("column.include.list")).as("created_at and other columns are not captured")
-        .isEqualTo("sales\\.events\\.(id|aggregatetype|aggregateid|type|payload|tracingspancontext|headers),"
-            + "sales\\.outboxkit_relay_heartbeat\\..*");
     assertThat(engine.getProperty("extended.headers.enabled")).isEqualTo("false");
     assertThat(engine.getProperty("max.batch.size")).isEqualTo("8192");
     assertThat(engine.getProperty("max.queue.size")).isEqualTo("32768");
