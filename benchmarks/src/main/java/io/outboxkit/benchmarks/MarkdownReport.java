@@ -151,13 +151,15 @@ final class MarkdownReport {
   }
 
   static MarkdownTable relays(Report report) {
-    MarkdownTable table = new MarkdownTable("relay", "backlog drain, events/s", "CPU s per 100k events (drain)",
+    MarkdownTable table = new MarkdownTable("relay", "backlog drain, events/s",
+        "drain, later half, events/s", "CPU s per 100k events (drain)",
         "relayed/s, writer running", "writer wrote/s", "behind at end of writer window", "p50 ms", "p90 ms",
         "p99 ms", "max ms",
         "latency run, events/s achieved", "peak RSS, MB", "duplicates");
     for (RelayResult r : report.relays) {
       LatencySummary latency = r.latency;
-      table.row(r.kind.id(), Format.rate(r.drainPerSecond), Format.decimal(r.cpuSecondsPer100k),
+      table.row(r.kind.id(), Format.rate(r.drainPerSecond), Format.rate(r.drainSecondHalfPerSecond),
+          Format.decimal(r.cpuSecondsPer100k),
           Format.rate(r.withWriterPerSecond), Format.rate(r.writerPerSecond),
           r.behindAtWindowEnd == null ? Format.MISSING : String.format(Locale.ROOT, "%,d", r.behindAtWindowEnd),
           Format.millis(latency == null ? null : latency.p50Millis()),
@@ -250,7 +252,8 @@ final class MarkdownReport {
           + "); peak RSS is that process's VmHWM at the end of its run; CPU seconds are that process's CPU time"
           + " (user + system) from the first to the last event of the backlog drain, scaled to 100k events");
       lines.add(String.format(Locale.ROOT, "backlog drain: %,d events written before the relay starts (%d per"
-          + " transaction); rate = events / time from the first to the last consumption (start-up excluded)",
+          + " transaction); rate = events / time from the first to the last consumption (start-up excluded); the later"
+          + " half's rate counts from the consumption that completed the first half of the events to the last one",
           p.drainEvents(), RelayBenchmark.BACKLOG_EVENTS_PER_TRANSACTION));
       lines.add(String.format(Locale.ROOT, "latency: %,d events/s, one event per transaction, %d paced writer"
           + " threads, %d s warm-up left out, %d s measured; latency = from the writer's commit call returning to"

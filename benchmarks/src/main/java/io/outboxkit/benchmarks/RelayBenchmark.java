@@ -105,12 +105,13 @@ final class RelayBenchmark {
       long[] span = timeline.consumedSpan(0, drainEvents);
       result.drainEvents = drainEvents;
       result.drainPerSecond = Timeline.rate(drainEvents - 1, span[0], span[1]);
+      result.drainSecondHalfPerSecond = timeline.secondHalfRate(0, drainEvents);
       if (cpuAtStart.isPresent() && cpuAtEnd.isPresent() && drainEvents > consumedAtStart) {
         double cpuSeconds = (cpuAtEnd.get().toNanos() - cpuAtStart.get().toNanos()) / 1e9;
         result.cpuSecondsPer100k = cpuSeconds * 100_000 / (drainEvents - consumedAtStart);
       }
-      log.info("relay {}: drained {} events at {} events/s", kind.id(), drainEvents,
-          Math.round(result.drainPerSecond));
+      log.info("relay {}: drained {} events at {} events/s ({} events/s over the later half)", kind.id(),
+          drainEvents, Math.round(result.drainPerSecond), Math.round(result.drainSecondHalfPerSecond));
 
       // 2. latency at a fixed rate
       Duration pacedDuration = profile.latencyWarmUp().plus(profile.latencyWindow());

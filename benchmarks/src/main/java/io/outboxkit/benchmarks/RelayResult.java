@@ -21,6 +21,8 @@ final class RelayResult {
 
   int drainEvents;
   @Nullable Double drainPerSecond;
+  /** The drain's rate over its later half of events (see {@link Timeline#secondHalfRate}). */
+  @Nullable Double drainSecondHalfPerSecond;
   @Nullable Double cpuSecondsPer100k;
 
   long withWriterEvents;
@@ -71,6 +73,7 @@ final class RelayResult {
       combined.withWriterEvents = Math.max(combined.withWriterEvents, round.withWriterEvents);
     }
     combined.drainPerSecond = median(rounds, r -> r.drainPerSecond);
+    combined.drainSecondHalfPerSecond = median(rounds, r -> r.drainSecondHalfPerSecond);
     combined.cpuSecondsPer100k = median(rounds, r -> r.cpuSecondsPer100k);
     combined.withWriterPerSecond = median(rounds, r -> r.withWriterPerSecond);
     combined.writerPerSecond = median(rounds, r -> r.writerPerSecond);

@@ -50,6 +50,18 @@ final class Timeline {
     return new long[] {first, last};
   }
 
+  /**
+   * Events per second over the later half of the events {@code [from, to)}, all of which were consumed: from
+   * the consumption that completed the first half to the last one. Beside the whole span's rate it shows
+   * how much of a slow drain is the relay's start (a JVM compiling its code) rather than its pace.
+   */
+  double secondHalfRate(long from, long to) {
+    long[] times = Arrays.copyOfRange(consumedAt, (int) from, (int) to);
+    Arrays.sort(times);
+    int middle = times.length / 2;
+    return rate(times.length - 1 - middle, times[middle], times[times.length - 1]);
+  }
+
   /** How many of the events {@code [from, to)} were consumed within {@code [startNanos, endNanos]}. */
   long consumedWithin(long from, long to, long startNanos, long endNanos) {
     long count = 0;

@@ -64,7 +64,7 @@ class MarkdownReportTest {
 
     String table = MarkdownReport.relays(report).render();
 
-    assertThat(table).contains("| polling | 32,000 | 3.0 | 12,000 | 20,000 | 64,000 | 10.0 | 20.0 | 50.0 | 60.0"
+    assertThat(table).contains("| polling | 32,000 | 36,000 | 3.0 | 12,000 | 20,000 | 64,000 | 10.0 | 20.0 | 50.0 | 60.0"
         + " | 1,000 | 120.0 | 0 |");
   }
 
@@ -81,6 +81,7 @@ class MarkdownReportTest {
     result.description = kind.id();
     result.drainEvents = 20_000;
     result.drainPerSecond = drain;
+    result.drainSecondHalfPerSecond = drain + 4_000;
     result.cpuSecondsPer100k = 3.0;
     result.withWriterPerSecond = 12_000.0;
     result.writerPerSecond = 20_000.0;
