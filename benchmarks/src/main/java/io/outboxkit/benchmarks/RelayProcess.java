@@ -23,8 +23,12 @@ import org.slf4j.LoggerFactory;
  */
 final class RelayProcess implements AutoCloseable {
 
-  /** Default JVM options of every relay process: the same for all relays, so their memory compares. */
-  static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseG1GC");
+  /**
+   * Default JVM options of every relay process: the same for all relays, so their memory compares; the
+   * options the relay's documentation recommends for a relay process (a 256 MB heap limit, the serial
+   * collector, which grows the heap with the live data rather than towards the limit).
+   */
+  static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
 
   private static final Logger log = LoggerFactory.getLogger(RelayProcess.class);
 

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 /** The Debezium engine and PostgreSQL connector configuration of a relay. Defaults are explained in README.md. */
 final class EngineProperties {
 
-  static final int MAX_BATCH_SIZE = 8192;
-  static final int MAX_QUEUE_SIZE = 32768;
+  static final int MAX_BATCH_SIZE = 4096;
+  static final int MAX_QUEUE_SIZE = 8192;
+  static final long MAX_QUEUE_SIZE_IN_BYTES = 32L * 1024 * 1024;
   static final int POLL_INTERVAL_MS = 5;
 
   private EngineProperties() {
@@ -70,6 +71,7 @@ final class EngineProperties {
     // latency and throughput
     p.setProperty("max.batch.size", Integer.toString(MAX_BATCH_SIZE));
     p.setProperty("max.queue.size", Integer.toString(MAX_QUEUE_SIZE));
+    p.setProperty("max.queue.size.in.bytes", Long.toString(MAX_QUEUE_SIZE_IN_BYTES));
     p.setProperty("poll.interval.ms", Integer.toString(POLL_INTERVAL_MS));
 
     // WAL safety

@@ -73,8 +73,9 @@ class OutboxRelayBuilderTest {
     assertThat(engine.getProperty("table.include.list"))
         .isEqualTo("sales\\.events,sales\\.outboxkit_relay_heartbeat");
     assertThat(engine.getProperty("extended.headers.enabled")).isEqualTo("false");
-    assertThat(engine.getProperty("max.batch.size")).isEqualTo("8192");
-    assertThat(engine.getProperty("max.queue.size")).isEqualTo("32768");
+    assertThat(engine.getProperty("max.batch.size")).isEqualTo("4096");
+    assertThat(engine.getProperty("max.queue.size")).isEqualTo("8192");
+    assertThat(engine.getProperty("max.queue.size.in.bytes")).isEqualTo(Long.toString(32L * 1024 * 1024));
     assertThat(engine.getProperty("poll.interval.ms")).isEqualTo("5");
     assertThat(engine.getProperty("heartbeat.interval.ms")).isEqualTo("10000");
     assertThat(engine.getProperty("heartbeat.action.query")).contains("\"sales\".\"outboxkit_relay_heartbeat\"");
