@@ -4,7 +4,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.relay.OutboxRelay;
 import io.outboxkit.spring.OutboxProperties;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,10 +19,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.kafka.autoconfigure.SslBundleSslEngineFactory;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
 
 /**
  * Runs an {@link OutboxRelay} inside the application when {@code outbox.relay.enabled=true}: built from the
@@ -65,6 +73,7 @@ public class OutboxRelayAutoConfiguration {
       builder.password(database.password());
     }
     String bootstrapServers = bootstrapServers(properties, beanFactory);
+    boolean brokersFromApplication = properties.bootstrapServers() == null || properties.bootstrapServers().isEmpty();
     if (bootstrapServers == null) {
       throw new OutboxConfigurationException("outbox.relay.bootstrap-servers is not set, and the application "
           + "has no spring.kafka.bootstrap-servers to take it from: set outbox.relay.bootstrap-servers to the "
@@ -89,6 +98,11 @@ public class OutboxRelayAutoConfiguration {
     setting("outbox.relay.offset-flush-interval",
         () -> builder.offsetFlushInterval(properties.offsetFlushInterval()));
     builder.highAvailability(properties.highAvailability());
+    if (brokersFromApplication && ClassUtils.isPresent(KAFKA_CONNECTION_DETAILS, classLoader())) {
+      // the same brokers as the application's producers, so the same way in: security.protocol, ssl.*, sasl.*
+      ApplicationKafka.securityProperties(beanFactory).forEach((name, value) ->
+          setting("spring.kafka (" + name + ")", () -> builder.producerProperty(name, value)));
+    }
     properties.producerProperties().forEach((name, value) ->
         setting("outbox.relay.producer-properties[" + name + "]", () -> builder.producerProperty(name, value)));
     properties.debeziumProperties().forEach((name, value) ->
@@ -172,12 +186,48 @@ public class OutboxRelayAutoConfiguration {
     }
   }
 
-  /** Reads Spring Boot's Kafka connection details; loaded only when spring-boot-kafka is present. */
-  private static final class ApplicationKafka {
+  /** Reads Spring Boot's Kafka settings; loaded only when spring-boot-kafka is present. */
+  static final class ApplicationKafka {
+
+    private ApplicationKafka() {
+    }
 
     static @Nullable List<String> bootstrapServers(BeanFactory beanFactory) {
       KafkaConnectionDetails details = beanFactory.getBeanProvider(KafkaConnectionDetails.class).getIfUnique();
       return details == null ? null : details.getProducer().getBootstrapServers();
+    }
+
+    /**
+     * How the application's producers authenticate and encrypt: {@code security.protocol} and the {@code
+     * ssl.*} and {@code sasl.*} settings of {@code spring.kafka.*} (including {@code spring.kafka.properties}
+     * and {@code spring.kafka.producer.properties}), and an SSL bundle ({@code spring.kafka.ssl.bundle} or
+     * the connection details' bundle) the way Spring Boot hands it to its own producers. Nothing else of
+     * {@code spring.kafka.producer.*} (acks, batching, serializers) applies to the relay.
+     */
+    static Map<String, Object> securityProperties(BeanFactory beanFactory) {
+      KafkaProperties kafka = beanFactory.getBeanProvider(KafkaProperties.class).getIfUnique();
+      KafkaConnectionDetails details = beanFactory.getBeanProvider(KafkaConnectionDetails.class).getIfUnique();
+      Map<String, Object> security = new LinkedHashMap<>();
+      if (kafka != null) {
+        kafka.buildProducerProperties().forEach((name, value) -> {
+          if (value != null && (name.equals(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG)
+              || name.startsWith("ssl.") || name.startsWith("sasl."))) {
+            security.put(name, value);
+          }
+        });
+      }
+      if (details != null) {
+        KafkaConnectionDetails.Configuration producer = details.getProducer();
+        if (StringUtils.hasLength(producer.getSecurityProtocol())) {
+          security.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, producer.getSecurityProtocol());
+        }
+        SslBundle bundle = producer.getSslBundle();
+        if (bundle != null) {
+          security.put(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, SslBundleSslEngineFactory.class);
+          security.put(SslBundle.class.getName(), bundle);
+        }
+      }
+      return security;
     }
   }
 }

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.SslBundleSslEngineFactory;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -82,6 +85,42 @@ class OutboxRelayAutoConfigurationTest {
             "spring.datasource.username=app", "spring.kafka.bootstrap-servers=127.0.0.1:1")
         .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
             .contains("from_spring_datasource"));
+  }
+
+  @Test
+  void theApplicationsBrokersAreReachedWithTheApplicationsSecuritySettings() {
+    ApplicationContextRunner withKafka = runner.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class))
+        .withPropertyValues("outbox.relay.enabled=true", "outbox.relay.auto-startup=false",
+            "outbox.relay.jdbc-url=jdbc:postgresql://127.0.0.1:1/orders", "outbox.relay.username=relay",
+            "spring.kafka.bootstrap-servers=127.0.0.1:1", "spring.kafka.security.protocol=SASL_SSL",
+            "spring.kafka.properties[sasl.mechanism]=SCRAM-SHA-512",
+            "spring.kafka.properties[sasl.jaas.config]=org.apache.kafka.common.security.scram.ScramLoginModule "
+                + "required username=\"app\" password=\"secret\";",
+            "spring.kafka.ssl.trust-store-type=PKCS12",
+            // producer tuning of the application's own producers, which the relay must not take
+            "spring.kafka.producer.acks=1", "spring.kafka.producer.properties[linger.ms]=50");
+    withKafka.run(context -> {
+      // acks=1 would be refused by the relay's builder: the context builds, so it was not copied
+      assertThat(context).hasNotFailed().hasSingleBean(OutboxRelay.class);
+      Map<String, Object> security = OutboxRelayAutoConfiguration.ApplicationKafka
+          .securityProperties(context.getBeanFactory());
+      assertThat(security).containsEntry("security.protocol", "SASL_SSL")
+          .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+          .containsEntry("ssl.truststore.type", "PKCS12")
+          .containsKey("sasl.jaas.config")
+          .doesNotContainKeys("acks", "linger.ms", "bootstrap.servers", "key.serializer");
+    });
+    // an SSL bundle reaches the relay the way Spring Boot hands it to its own producers
+    withKafka.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+        .withPropertyValues("spring.ssl.bundle.pem.kafka.truststore.certificate=classpath:test-ca.pem",
+            "spring.kafka.ssl.bundle=kafka")
+        .run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(OutboxRelay.class);
+          Map<String, Object> security = OutboxRelayAutoConfiguration.ApplicationKafka
+              .securityProperties(context.getBeanFactory());
+          assertThat(security).containsEntry("ssl.engine.factory.class", SslBundleSslEngineFactory.class)
+              .containsKey(SslBundle.class.getName());
+        });
   }
 
   @Test
