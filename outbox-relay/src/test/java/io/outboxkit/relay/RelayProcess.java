@@ -42,9 +42,15 @@ final class RelayProcess {
   }
 
   static Process launch(Path log, String... args) throws IOException {
+    return launch(log, List.of("-Xmx256m"), args);
+  }
+
+  static Process launch(Path log, List<String> jvmOptions, String... args) throws IOException {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        RelayProcess.class.getName()));
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), RelayProcess.class.getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
