@@ -49,7 +49,8 @@ import org.springframework.transaction.annotation.Transactional;
  * A Spring Boot application with the auto-configuration against real PostgreSQL and Kafka: a
  * {@code @Transactional} service saves an order and publishes an event with the {@link OutboxWriter}, the relay
  * embedded in the application delivers it, and an {@link IdempotentListener @IdempotentListener}
- * {@code @KafkaListener} reserves stock once, even when the record is delivered twice.
+ * {@code @KafkaListener} reserves stock once, even when the record is delivered twice; a second group bills
+ * each order once with a batch listener ({@code List<ConsumerRecord>}).
  */
 @ExtendWith(OutboxKitSpringBootIT.DropDatabaseLast.class) // declared first, so it runs after Spring closed the context
 @SpringBootTest(classes = OutboxKitSpringBootIT.ShopApplication.class, properties = {
@@ -78,6 +79,7 @@ class OutboxKitSpringBootIT {
       statement.execute("CREATE TABLE orders (id varchar(64) PRIMARY KEY, sku varchar(64) NOT NULL)");
       // no unique key: a second reservation for an order would show as a second row
       statement.execute("CREATE TABLE reservations (order_id varchar(64) NOT NULL, sku varchar(64) NOT NULL)");
+      statement.execute("CREATE TABLE invoices (order_id varchar(64) NOT NULL)");
     }
     KAFKA.createTopic(ORDER_TOPIC, 1);
     registry.add("spring.datasource.url", DATABASE::jdbcUrl);
@@ -90,6 +92,7 @@ class OutboxKitSpringBootIT {
 
   @Autowired OrderService orders;
   @Autowired InventoryListener inventory;
+  @Autowired BillingListener billing;
   @Autowired JdbcTemplate jdbc;
   @Autowired MeterRegistry meterRegistry;
   @Autowired @Qualifier("outboxRelayHealthIndicator") HealthIndicator relayHealth;
@@ -124,6 +127,32 @@ class OutboxKitSpringBootIT {
     assertThat(reservations(order)).isEqualTo(1);
     assertThat(inventory.calls(order)).isEqualTo(1);
     assertThat(inboxRows(eventId.toString())).isEqualTo(1);
+
+    // the batch listener of the second group: billed once, the duplicate skipped before the method
+    await().atMost(WAIT).until(() -> invoices(later) == 1);
+    assertThat(invoices(order)).isEqualTo(1);
+    assertThat(billing.calls(order)).isEqualTo(1);
+    assertThat(inboxRows("billing", eventId.toString())).isEqualTo(1);
+  }
+
+  @Test
+  void aFailingRecordOfABatchIsDeadLetteredAndTheOthersAreAppliedOnce() throws Exception {
+    String before = "order-" + UUID.randomUUID();
+    String failing = "order-" + UUID.randomUUID();
+    String after = "order-" + UUID.randomUUID();
+    orders.placeOrders(List.of(before, failing, after),
+        List.of("sku-6", BillingListener.UNBILLABLE, "sku-7")); // one transaction: likely one poll, one batch
+
+    ConsumerRecord<byte[], byte[]> deadLetter = deadLetterFor(failing);
+    assertThat(header(deadLetter, "kafka_dlt-exception-message")).contains("cannot bill");
+    await().atMost(WAIT).until(() -> invoices(before) == 1 && invoices(after) == 1);
+    assertThat(invoices(failing)).isZero();
+    assertThat(billing.calls(failing)).isGreaterThanOrEqualTo(3); // error-handler.attempts=3, each rolled back
+    assertThat(inboxRows("billing", header(deadLetter, "id"))).isZero();
+    // the failed attempts were rolled back whole, so the other records were applied once, not once per attempt
+    assertThat(invoices(before)).isEqualTo(1);
+    assertThat(invoices(after)).isEqualTo(1);
+    assertThat(reservations(failing)).isEqualTo(1); // the other group is not affected
   }
 
   @Test
@@ -158,6 +187,13 @@ class OutboxKitSpringBootIT {
     ConsumerRecord<byte[], byte[]> deadLetter = deadLetterFor(order);
     assertThat(header(deadLetter, "kafka_dlt-exception-message")).contains("has no message id");
     assertThat(inventory.calls(order)).isZero();
+    // the batch listener's group dead-letters it too, and never calls its method with it
+    List<ConsumerRecord<byte[], byte[]>> both = KAFKA.readRecordsUntil(DEAD_LETTER_TOPIC,
+        all -> all.stream().filter(record -> order.equals(new String(record.key(), StandardCharsets.UTF_8))).count()
+            >= 2, WAIT);
+    assertThat(both.stream().filter(record -> order.equals(new String(record.key(), StandardCharsets.UTF_8)))
+        .map(record -> header(record, "kafka_dlt-exception-message"))).allMatch(m -> m.contains("has no message id"));
+    assertThat(billing.calls(order)).isZero();
   }
 
   @Test
@@ -179,8 +215,16 @@ class OutboxKitSpringBootIT {
   }
 
   private int inboxRows(String messageId) {
-    return jdbc.queryForObject("SELECT count(*) FROM inbox_message WHERE consumer = 'inventory' AND message_id = ?",
-        Integer.class, messageId);
+    return inboxRows("inventory", messageId);
+  }
+
+  private int inboxRows(String consumer, String messageId) {
+    return jdbc.queryForObject("SELECT count(*) FROM inbox_message WHERE consumer = ? AND message_id = ?",
+        Integer.class, consumer, messageId);
+  }
+
+  private int invoices(String order) {
+    return jdbc.queryForObject("SELECT count(*) FROM invoices WHERE order_id = ?", Integer.class, order);
   }
 
   private static ConsumerRecord<byte[], byte[]> relayedRecord(UUID eventId) {
@@ -218,7 +262,7 @@ class OutboxKitSpringBootIT {
 
   @SpringBootConfiguration
   @EnableAutoConfiguration
-  @Import({OrderService.class, InventoryListener.class})
+  @Import({OrderService.class, InventoryListener.class, BillingListener.class})
   static class ShopApplication {
   }
 
@@ -241,6 +285,13 @@ class OutboxKitSpringBootIT {
         throw new IllegalStateException("payment declined");
       }
       return eventId;
+    }
+
+    @Transactional
+    public void placeOrders(List<String> orderIds, List<String> skus) {
+      for (int i = 0; i < orderIds.size(); i++) {
+        placeOrder(orderIds.get(i), skus.get(i), false);
+      }
     }
   }
 
@@ -265,6 +316,37 @@ class OutboxKitSpringBootIT {
       jdbc.update("INSERT INTO reservations (order_id, sku) VALUES (?, ?)", orderId, order.get("sku").asText());
       if (OUT_OF_STOCK.equals(order.get("sku").asText())) {
         throw new IllegalStateException("sku out of stock"); // after the insert: the rollback must undo it
+      }
+    }
+
+    public int calls(String orderId) {
+      return calls.getOrDefault(orderId, 0);
+    }
+  }
+
+  /** Bills each placed order, once, with a batch listener. */
+  static class BillingListener {
+
+    static final String UNBILLABLE = "sku-unbillable";
+
+    private final JdbcTemplate jdbc;
+    private final Map<String, Integer> calls = new ConcurrentHashMap<>();
+
+    BillingListener(JdbcTemplate jdbc) {
+      this.jdbc = jdbc;
+    }
+
+    @KafkaListener(topics = "${shop.order-topic}", groupId = "billing", batch = "true")
+    @IdempotentListener
+    public void on(List<ConsumerRecord<String, String>> records) throws IOException {
+      for (ConsumerRecord<String, String> record : records) {
+        JsonNode order = JSON.readTree(record.value());
+        String orderId = order.get("orderId").asText();
+        calls.merge(orderId, 1, Integer::sum);
+        jdbc.update("INSERT INTO invoices (order_id) VALUES (?)", orderId);
+        if (UNBILLABLE.equals(order.get("sku").asText())) {
+          throw new IllegalStateException("cannot bill " + orderId); // after the insert: the rollback undoes it
+        }
       }
     }
 

@@ -27,11 +27,16 @@ import java.lang.annotation.Target;
  * dead-letter topic; see {@code outbox.inbox.listener.error-handler.*}).
  *
  * <p>Requirements, checked when the application starts: the method takes the record as a
- * {@code ConsumerRecord} parameter (any key and value types; other parameters such as {@code Acknowledgment}
- * may follow) and returns {@code void} or an object (the return value of a skipped duplicate is
- * {@code null}). Record listeners only, not batch listeners. Work done outside the DataSource (HTTP calls,
- * other databases, Kafka sends without transactions) is not undone by the rollback and may be repeated when a
- * failed attempt is retried.
+ * {@code ConsumerRecord} parameter, or a batch listener's records as a {@code List<ConsumerRecord<K, V>>} (any
+ * key and value types; other parameters such as {@code Acknowledgment} may follow), and returns {@code void}
+ * or an object (the return value of a skipped duplicate is {@code null}). Work done outside the DataSource
+ * (HTTP calls, other databases, Kafka sends without transactions) is not undone by the rollback and may be
+ * repeated when a failed attempt is retried.
+ *
+ * <p>A batch listener is called once per poll with the records whose ids are new, their ids recorded in the
+ * same transaction. When it throws, the records are applied one by one (the method called with a list of
+ * one), and the first that fails reaches the error handler as a {@code BatchListenerFailedException}, so that
+ * the records before it stay applied and the failed one is retried, then dead-lettered, alone.
  *
  * <p>The message id is the record's {@code id} header by default (the event id the relay writes), or the
  * application's {@code MessageIdExtractor} bean if it defines one; {@link #messageIdHeaders()} and

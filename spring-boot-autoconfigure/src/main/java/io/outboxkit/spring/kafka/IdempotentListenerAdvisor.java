@@ -6,8 +6,11 @@ import io.outboxkit.inbox.InboxOutcome;
 import io.outboxkit.inbox.InvalidMessageException;
 import io.outboxkit.inbox.kafka.MessageIdExtractor;
 import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.aop.ClassFilter;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.PointcutAdvisor;
+import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.beans.factory.ObjectProvider;
@@ -32,6 +36,7 @@ import org.springframework.core.BridgeMethodResolver;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.support.KafkaUtils;
 import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -40,7 +45,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Applies the inbox to {@link IdempotentListener @IdempotentListener} methods. The pointcut checks each
  * annotated method when its bean is proxied, so a wrong signature fails the start; the interceptor runs the
- * method inside a transaction of the application's DataSource, through {@link Inbox#process}.
+ * method inside a transaction of the application's DataSource, through {@link Inbox#process} (a record
+ * listener) or {@link Inbox#processBatch} (a batch listener).
  *
  * <p>The inbox, the transaction manager and the default message id extractor are looked up on first use (or
  * once all singletons exist, when an annotated method was found), never while beans are being proxied.
@@ -86,25 +92,31 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
   }
 
   /** What one annotated method needs at each call. */
-  private record ListenerMethod(String description, int recordIndex, @Nullable String consumer,
+  private record ListenerMethod(String description, int recordIndex, boolean batch, @Nullable String consumer,
       @Nullable MessageIdExtractor extractor) {
   }
 
   private ListenerMethod describe(Method method, IdempotentListener annotation) {
     String name = method.getDeclaringClass().getName() + "." + method.getName();
     int recordIndex = -1;
+    boolean batch = false;
     Class<?>[] types = method.getParameterTypes();
+    Type[] generic = method.getGenericParameterTypes();
     for (int i = 0; i < types.length; i++) {
-      if (ConsumerRecord.class.isAssignableFrom(types[i])) {
+      boolean record = ConsumerRecord.class.isAssignableFrom(types[i]);
+      boolean records = List.class.isAssignableFrom(types[i]) && listOfRecords(generic[i]);
+      if (record || records) {
         if (recordIndex >= 0) {
-          throw invalid(name, "it takes more than one ConsumerRecord parameter");
+          throw invalid(name, "it takes more than one ConsumerRecord or List<ConsumerRecord> parameter");
         }
         recordIndex = i;
+        batch = records;
       }
     }
     if (recordIndex < 0) {
-      throw invalid(name, "it does not take the record: add a ConsumerRecord<K, V> parameter (the inbox needs "
-          + "the record's headers or value to find its message id)");
+      throw invalid(name, "it does not take the record: add a ConsumerRecord<K, V> parameter, or "
+          + "List<ConsumerRecord<K, V>> for a batch listener (the inbox needs the records' headers or values to "
+          + "find their message ids)");
     }
     if (method.getReturnType().isPrimitive() && method.getReturnType() != void.class) {
       throw invalid(name, "it returns " + method.getReturnType() + ", but a skipped duplicate returns null: "
@@ -115,7 +127,17 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
       throw invalid(name, "its consumer '" + annotation.consumer() + "' resolves to an empty name");
     }
     MessageIdExtractor extractor = extractor(name, annotation);
-    return new ListenerMethod(name, recordIndex, consumer, extractor);
+    return new ListenerMethod(name, recordIndex, batch, consumer, extractor);
+  }
+
+  /** Whether the parameter type is {@code List<ConsumerRecord<..>>} (or a list of a ConsumerRecord subtype). */
+  private static boolean listOfRecords(Type type) {
+    if (!(type instanceof ParameterizedType list) || list.getActualTypeArguments().length != 1) {
+      return false;
+    }
+    Type element = list.getActualTypeArguments()[0];
+    Type raw = element instanceof ParameterizedType parameterized ? parameterized.getRawType() : element;
+    return raw instanceof Class<?> type1 && ConsumerRecord.class.isAssignableFrom(type1);
   }
 
   private static @Nullable MessageIdExtractor extractor(String name, IdempotentListener annotation) {
@@ -241,14 +263,20 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
         listener = listeners.computeIfAbsent(specific, m -> describe(m, annotation));
       }
       Object argument = invocation.getArguments()[listener.recordIndex()];
-      if (!(argument instanceof ConsumerRecord<?, ?> record)) {
-        throw new InvalidMessageException(listener.description() + " was called without a record");
-      }
       String consumer = listener.consumer() != null ? listener.consumer() : KafkaUtils.getConsumerGroupId();
       if (consumer == null || consumer.isBlank()) {
         throw new OutboxConfigurationException("@IdempotentListener on " + listener.description()
             + " has no consumer name: the listener has no Kafka group id here; set @IdempotentListener(consumer"
             + " = \"...\") or give the @KafkaListener a groupId");
+      }
+      if (listener.batch()) {
+        if (!(argument instanceof List<?> records)) {
+          throw new InvalidMessageException(listener.description() + " was called without its records");
+        }
+        return invokeBatch((ProxyMethodInvocation) invocation, listener, consumer, records);
+      }
+      if (!(argument instanceof ConsumerRecord<?, ?> record)) {
+        throw new InvalidMessageException(listener.description() + " was called without a record");
       }
       String messageId = messageId(listener, record);
       Object[] result = new Object[1];
@@ -272,6 +300,89 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
         return null;
       }
       return result[0];
+    }
+
+    /**
+     * A batch: the ids of all its records recorded with one statement and the method called once with the
+     * new records, in one transaction. When that fails, the records are applied one by one, each in its own
+     * transaction, and the first that fails is reported to the container's error handler as a {@link
+     * BatchListenerFailedException}: the records before it are applied (their offsets may be committed),
+     * and it and the records after it are delivered again. A record without a usable message id is reported
+     * the same way, once the records before it are applied.
+     */
+    private @Nullable Object invokeBatch(ProxyMethodInvocation invocation, ListenerMethod listener, String consumer,
+        List<?> records) throws Throwable {
+      Map<Object, String> ids = new IdentityHashMap<>();
+      List<ConsumerRecord<?, ?>> usable = new ArrayList<>(records.size());
+      InvalidMessageException invalid = null;
+      ConsumerRecord<?, ?> invalidRecord = null;
+      for (Object item : records) {
+        if (!(item instanceof ConsumerRecord<?, ?> record)) {
+          throw new InvalidMessageException(listener.description() + " was called with a " + item.getClass().getName()
+              + " in its list of records");
+        }
+        try {
+          ids.put(record, messageId(listener, record));
+        } catch (InvalidMessageException e) {
+          invalid = e;
+          invalidRecord = record;
+          break;
+        }
+        usable.add(record);
+      }
+      Object result = usable.isEmpty() ? null : applyBatch(invocation, listener, consumer, usable, ids);
+      if (invalid != null) {
+        throw new BatchListenerFailedException(invalid.getMessage(), invalid, invalidRecord);
+      }
+      return result;
+    }
+
+    private @Nullable Object applyBatch(ProxyMethodInvocation invocation, ListenerMethod listener, String consumer,
+        List<ConsumerRecord<?, ?>> records, Map<Object, String> ids) throws Throwable {
+      Object[] result = new Object[1];
+      try {
+        List<InboxOutcome> outcomes = transactions().execute(status -> inbox.getObject().processBatch(consumer,
+            records, ids::get, (newRecords, connection) -> result[0] = call(invocation, listener, newRecords)));
+        long duplicates = outcomes.stream().filter(outcome -> outcome == InboxOutcome.DUPLICATE).count();
+        if (duplicates > 0) {
+          log.info("skipped {} duplicate message id(s) of {} record(s) for consumer {} ({} ...)", duplicates,
+              records.size(), consumer, KafkaRecords.where(records.get(0)));
+        }
+        return result[0];
+      } catch (RuntimeException | Error batchFailure) {
+        log.debug("batch of {} record(s) for consumer {} failed; applying them one by one", records.size(),
+            consumer, batchFailure);
+      }
+      for (ConsumerRecord<?, ?> record : records) {
+        try {
+          InboxOutcome outcome = transactions().execute(status -> inbox.getObject().process(consumer,
+              ids.get(record), connection -> result[0] = call(invocation, listener, List.of(record))));
+          if (outcome == InboxOutcome.DUPLICATE) {
+            log.info("skipped duplicate message id {} for consumer {} ({})", ids.get(record), consumer,
+                KafkaRecords.where(record));
+          }
+        } catch (RuntimeException | Error e) {
+          Throwable cause = e instanceof CheckedFailure checked ? checked.getCause() : e;
+          if (cause instanceof BatchListenerFailedException own && own.getCause() != null) {
+            cause = own.getCause();
+          }
+          throw new BatchListenerFailedException(String.valueOf(cause.getMessage()), cause, record);
+        }
+      }
+      return result[0];
+    }
+
+    /** Calls the method (and the advice after this one) with {@code records} in place of its list. */
+    private @Nullable Object call(ProxyMethodInvocation invocation, ListenerMethod listener, List<?> records) {
+      Object[] arguments = invocation.getArguments().clone();
+      arguments[listener.recordIndex()] = new ArrayList<>(records);
+      try {
+        return invocation.invocableClone(arguments).proceed();
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable e) {
+        throw new CheckedFailure(e);
+      }
     }
 
     private String messageId(ListenerMethod listener, ConsumerRecord<?, ?> record) {

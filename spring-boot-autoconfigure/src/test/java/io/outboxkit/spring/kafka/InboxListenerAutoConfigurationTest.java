@@ -10,6 +10,7 @@ import io.outboxkit.spring.StartupFailures;
 import io.outboxkit.spring.inbox.InboxAutoConfiguration;
 import io.outboxkit.spring.inbox.InboxProperties;
 import java.util.Map;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -144,6 +145,15 @@ class InboxListenerAutoConfigurationTest {
         StartupFailures.messages(context.getStartupFailure()))
         .contains("@IdempotentListener on " + Listeners.WithoutRecord.class.getName() + ".on cannot be used")
         .contains("add a ConsumerRecord<K, V> parameter"));
+    // a batch listener of values rather than records: the inbox cannot see the records' headers
+    runner.withBean(Listeners.BatchOfValues.class).run(context -> assertThat(
+        StartupFailures.messages(context.getStartupFailure()))
+        .contains("@IdempotentListener on " + Listeners.BatchOfValues.class.getName() + ".on cannot be used")
+        .contains("List<ConsumerRecord<K, V>> for a batch listener"));
+    runner.withBean(Listeners.RecordAndBatch.class).run(context -> assertThat(
+        StartupFailures.messages(context.getStartupFailure()))
+        .contains("more than one ConsumerRecord or List<ConsumerRecord> parameter"));
+    runner.withBean(Listeners.Batch.class).run(context -> assertThat(context).hasNotFailed());
   }
 
   @Test
@@ -174,6 +184,24 @@ class InboxListenerAutoConfigurationTest {
     static class WithoutRecord {
       @IdempotentListener
       public void on(String payload) {
+      }
+    }
+
+    static class BatchOfValues {
+      @IdempotentListener
+      public void on(List<String> payloads) {
+      }
+    }
+
+    static class RecordAndBatch {
+      @IdempotentListener
+      public void on(ConsumerRecord<String, String> record, List<ConsumerRecord<String, String>> records) {
+      }
+    }
+
+    static class Batch {
+      @IdempotentListener
+      public void on(List<ConsumerRecord<String, String>> records) {
       }
     }
 
