@@ -52,6 +52,39 @@ class WalMessageEnvelopeTest {
         .isEqualTo(payload.getBytes(StandardCharsets.UTF_8));
     assertThat(fromString).isEqualTo(envelope);
     assertThat(fromBytes).isEqualTo(envelope);
+    // what the relay publishes: the payload's bytes as they stand in the content
+    WalMessageEnvelope.Utf8 utf8 = WalMessageEnvelope.fromUtf8(json.getBytes(StandardCharsets.UTF_8));
+    assertThat(utf8.payload()).isEqualTo(payload.getBytes(StandardCharsets.UTF_8));
+    assertThat(utf8.headers()).isEqualTo(envelope.headers());
+    assertThat(utf8.id()).isEqualTo(ID);
+    assertThat(utf8.createdAt()).isEqualTo(CREATED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "2024-07-01T10:15:30Z", "2024-07-01T10:15:30.1Z", "2024-07-01T10:15:30.123456Z",
+      "2024-07-01T10:15:30.123456789Z", "2024-02-29T23:59:59.999999999Z", "0000-01-01T00:00:00Z",
+      "9999-12-31T23:59:59Z", "1970-01-01T00:00:00.000Z", "2024-07-01t10:15:30z", "2016-12-31T23:59:60Z",
+      "2024-07-01T10:15:30+02:00", "+10000-01-01T00:00:00Z", "2024-07-01T10:15:30.Z"
+  })
+  void createdAtIsReadAsInstantParseReadsIt(String text) {
+    String json = "{\"id\":\"" + ID + "\",\"aggregatetype\":\"a\",\"aggregateid\":\"1\",\"type\":\"T\","
+        + "\"created_at\":\"" + text + "\"}";
+
+    assertThat(WalMessageEnvelope.fromJson(json).createdAt()).isEqualTo(Instant.parse(text));
+    assertThat(WalMessageEnvelope.fromUtf8(json.getBytes(StandardCharsets.UTF_8)).createdAt())
+        .isEqualTo(Instant.parse(text));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2024-02-30T00:00:00Z", "2024-13-01T00:00:00Z",
+      "2024-07-01T10:15:30.1234567890Z", "2024-07-01 10:15:30Z", "yesterday"})
+  void createdAtThatIsNotAnInstantIsRejected(String text) {
+    String json = "{\"id\":\"" + ID + "\",\"aggregatetype\":\"a\",\"aggregateid\":\"1\",\"type\":\"T\","
+        + "\"created_at\":\"" + text + "\"}";
+
+    assertThatThrownBy(() -> WalMessageEnvelope.fromUtf8(json.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidEventException.class).hasMessageContaining("not an ISO-8601 instant");
   }
 
   @Test
@@ -125,6 +158,10 @@ class WalMessageEnvelopeTest {
         .isInstanceOf(InvalidEventException.class).hasMessageContaining("header 'a'");
     String valid = envelope("1", Map.of()).toJson();
     assertThatThrownBy(() -> WalMessageEnvelope.fromJson(valid + "{}"))
+        .isInstanceOf(InvalidEventException.class).hasMessageContaining("after the envelope");
+    assertThatThrownBy(() -> WalMessageEnvelope.fromUtf8("{\"id\":".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidEventException.class).hasMessageContaining("not valid JSON");
+    assertThatThrownBy(() -> WalMessageEnvelope.fromUtf8((valid + "{}").getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(InvalidEventException.class).hasMessageContaining("after the envelope");
   }
 

@@ -189,9 +189,9 @@ final class RecordMapper {
       return IGNORED;
     }
     byte[] content = bytes(message.get("content"));
-    WalMessageEnvelope envelope;
+    WalMessageEnvelope.Utf8 envelope;
     try {
-      envelope = WalMessageEnvelope.fromJson(content);
+      envelope = WalMessageEnvelope.fromUtf8(content);
     } catch (InvalidEventException e) {
       return new Invalid(e.getMessage(), null, null, content);
     }
@@ -203,9 +203,8 @@ final class RecordMapper {
     for (Map.Entry<String, String> header : envelope.headers().entrySet()) {
       addExtraHeader(headers, header.getKey(), header.getValue(), id);
     }
-    String payload = envelope.payload();
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic(envelope.aggregateType()), null,
-        utf8(envelope.aggregateId()), payload == null ? null : utf8(payload), headers);
+        utf8(envelope.aggregateId()), envelope.payload(), headers);
     return new Event(record, id, commitMillis(value));
   }
 
