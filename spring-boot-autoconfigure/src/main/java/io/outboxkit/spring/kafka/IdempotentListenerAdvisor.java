@@ -340,9 +340,13 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
     private @Nullable Object applyBatch(ProxyMethodInvocation invocation, ListenerMethod listener, String consumer,
         List<ConsumerRecord<?, ?>> records, Map<Object, String> ids) throws Throwable {
       Object[] result = new Object[1];
+      boolean[] joined = new boolean[1];
       try {
-        List<InboxOutcome> outcomes = transactions().execute(status -> inbox.getObject().processBatch(consumer,
-            records, ids::get, (newRecords, connection) -> result[0] = call(invocation, listener, newRecords)));
+        List<InboxOutcome> outcomes = transactions().execute(status -> {
+          joined[0] = !status.isNewTransaction();
+          return inbox.getObject().processBatch(consumer, records, ids::get,
+              (newRecords, connection) -> result[0] = call(invocation, listener, newRecords));
+        });
         long duplicates = outcomes.stream().filter(outcome -> outcome == InboxOutcome.DUPLICATE).count();
         if (duplicates > 0) {
           log.info("skipped {} duplicate message id(s) of {} record(s) for consumer {} ({} ...)", duplicates,
@@ -350,6 +354,11 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
         }
         return result[0];
       } catch (RuntimeException | Error batchFailure) {
+        if (joined[0]) {
+          // a transaction of the caller's (the container's) is rolled back whole: records applied one by one
+          // inside it would not stay applied, so the whole batch fails and is delivered again
+          throw batchFailure instanceof CheckedFailure checked ? checked.getCause() : batchFailure;
+        }
         log.debug("batch of {} record(s) for consumer {} failed; applying them one by one", records.size(),
             consumer, batchFailure);
       }
