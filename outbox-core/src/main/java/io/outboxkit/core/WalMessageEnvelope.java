@@ -2,6 +2,7 @@ package io.outboxkit.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -152,7 +153,8 @@ public record WalMessageEnvelope(
   public static WalMessageEnvelope fromJson(String content) {
     Fields fields = new Fields();
     try (JsonParser json = JSON.createParser(content)) {
-      parse(json, fields, (start, end) -> fields.payloadText = content.substring((int) start, (int) end), false);
+      parse(json, fields, (start, end) ->
+          fields.payloadText = content.substring((int) start.getCharOffset(), (int) end.getCharOffset()));
     } catch (IOException e) {
       throw failure(e);
     }
@@ -170,8 +172,8 @@ public record WalMessageEnvelope(
   public static Utf8 fromUtf8(byte[] content) {
     Fields fields = new Fields();
     try (JsonParser json = JSON.createParser(content)) {
-      parse(json, fields, (start, end) -> fields.payloadBytes = Arrays.copyOfRange(content, (int) start, (int) end),
-          true);
+      parse(json, fields, (start, end) ->
+          fields.payloadBytes = Arrays.copyOfRange(content, (int) start.getByteOffset(), (int) end.getByteOffset()));
     } catch (IOException e) {
       throw failure(e);
     }
@@ -208,14 +210,13 @@ public record WalMessageEnvelope(
     @Nullable Instant createdAt;
   }
 
-  /** Receives the payload's extent in the content: char offsets, or byte offsets for a byte source. */
+  /** Receives the payload's extent in the content: where its first character (or byte) is and where it ends. */
   @FunctionalInterface
   private interface PayloadRange {
-    void found(long start, long end);
+    void found(JsonLocation start, JsonLocation end);
   }
 
-  private static void parse(JsonParser json, Fields fields, PayloadRange payload, boolean bytes)
-      throws IOException {
+  private static void parse(JsonParser json, Fields fields, PayloadRange payload) throws IOException {
     try {
       if (json.nextToken() != JsonToken.START_OBJECT) {
         throw invalid("it is not a JSON object");
@@ -228,7 +229,7 @@ public record WalMessageEnvelope(
           case AGGREGATE_TYPE -> fields.aggregateType = text(json, field, value);
           case AGGREGATE_ID -> fields.aggregateId = text(json, field, value);
           case TYPE -> fields.eventType = text(json, field, value);
-          case PAYLOAD -> rawValue(json, value, payload, bytes);
+          case PAYLOAD -> rawValue(json, value, payload);
           case TRACING_SPAN_CONTEXT -> fields.tracingSpanContext = text(json, field, value);
           case HEADERS -> fields.headers = headers(json, value);
           case CREATED_AT -> fields.createdAt = instant(text(json, field, value));
@@ -264,16 +265,14 @@ public record WalMessageEnvelope(
   }
 
   /** The value's extent in the content, from its first to its last character (or byte). */
-  private static void rawValue(JsonParser json, JsonToken value, PayloadRange payload, boolean bytes)
-      throws IOException {
-    long start = bytes ? json.currentTokenLocation().getByteOffset() : json.currentTokenLocation().getCharOffset();
+  private static void rawValue(JsonParser json, JsonToken value, PayloadRange payload) throws IOException {
+    JsonLocation start = json.currentTokenLocation();
     if (value.isStructStart()) {
       json.skipChildren();
     } else {
       json.finishToken();
     }
-    long end = bytes ? json.currentLocation().getByteOffset() : json.currentLocation().getCharOffset();
-    payload.found(start, end);
+    payload.found(start, json.currentLocation());
   }
 
   private static Map<String, String> headers(JsonParser json, JsonToken value) throws IOException {

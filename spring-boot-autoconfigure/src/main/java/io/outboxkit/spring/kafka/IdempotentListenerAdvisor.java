@@ -357,7 +357,7 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
         if (joined[0]) {
           // a transaction of the caller's (the container's) is rolled back whole: records applied one by one
           // inside it would not stay applied, so the whole batch fails and is delivered again
-          throw batchFailure instanceof CheckedFailure checked ? checked.getCause() : batchFailure;
+          throw CheckedFailure.unwrap(batchFailure);
         }
         log.debug("batch of {} record(s) for consumer {} failed; applying them one by one", records.size(),
             consumer, batchFailure);
@@ -371,7 +371,7 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
                 KafkaRecords.where(record));
           }
         } catch (RuntimeException | Error e) {
-          Throwable cause = e instanceof CheckedFailure checked ? checked.getCause() : e;
+          Throwable cause = CheckedFailure.unwrap(e);
           if (cause instanceof BatchListenerFailedException own && own.getCause() != null) {
             cause = own.getCause();
           }
@@ -423,6 +423,11 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
 
     CheckedFailure(Throwable cause) {
       super(cause.getMessage(), cause, false, false);
+    }
+
+    /** The listener's own exception: the checked one this carries, or {@code e} itself. */
+    static Throwable unwrap(Throwable e) {
+      return e instanceof CheckedFailure checked ? checked.getCause() : e;
     }
   }
 }

@@ -72,8 +72,8 @@ public class OutboxRelayAutoConfiguration {
     if (database.password() != null) {
       builder.password(database.password());
     }
-    String bootstrapServers = bootstrapServers(properties, beanFactory);
     boolean brokersFromApplication = properties.bootstrapServers() == null || properties.bootstrapServers().isEmpty();
+    String bootstrapServers = bootstrapServers(properties, brokersFromApplication, beanFactory);
     if (bootstrapServers == null) {
       throw new OutboxConfigurationException("outbox.relay.bootstrap-servers is not set, and the application "
           + "has no spring.kafka.bootstrap-servers to take it from: set outbox.relay.bootstrap-servers to the "
@@ -148,10 +148,10 @@ public class OutboxRelayAutoConfiguration {
         properties.username() != null ? properties.password() : application.password());
   }
 
-  private static @Nullable String bootstrapServers(OutboxRelayProperties properties, BeanFactory beanFactory) {
+  private static @Nullable String bootstrapServers(OutboxRelayProperties properties, boolean fromApplication,
+      BeanFactory beanFactory) {
     List<String> servers = properties.bootstrapServers();
-    if ((servers == null || servers.isEmpty())
-        && ClassUtils.isPresent(KAFKA_CONNECTION_DETAILS, classLoader())) {
+    if (fromApplication && ClassUtils.isPresent(KAFKA_CONNECTION_DETAILS, classLoader())) {
       servers = ApplicationKafka.bootstrapServers(beanFactory);
     }
     return servers == null || servers.isEmpty() ? null : String.join(",", servers);
