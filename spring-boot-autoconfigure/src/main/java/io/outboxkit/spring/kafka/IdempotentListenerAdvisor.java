@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.aopalliance.aop.Advice;
@@ -40,6 +41,7 @@ import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.support.KafkaUtils;
 import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -62,6 +64,7 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
   private final Map<Method, ListenerMethod> listeners = new ConcurrentHashMap<>();
   private final Pointcut pointcut = new AnnotatedListenerPointcut();
   private final Advice advice = new InboxInterceptor();
+  private final Set<String> warnedJoined = ConcurrentHashMap.newKeySet();
   private volatile @Nullable TransactionTemplate transactions;
 
   IdempotentListenerAdvisor(ConfigurableListableBeanFactory beanFactory, ObjectProvider<Inbox> inbox,
@@ -176,7 +179,14 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
   private TransactionTemplate transactions() {
     TransactionTemplate template = transactions;
     if (template == null) {
-      template = new TransactionTemplate(transactionManager());
+      PlatformTransactionManager manager = transactionManager();
+      template = new TransactionTemplate(manager);
+      if (manager instanceof DataSourceTransactionManager) {
+        // in a transaction of the caller's, a savepoint: a failed call rolls back its own work only, and leaves
+        // the caller's transaction able to commit what the error handler does after it (without a transaction,
+        // the same as PROPAGATION_REQUIRED)
+        template.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+      }
       transactions = template;
     }
     return template;
@@ -309,6 +319,11 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
      * BatchListenerFailedException}: the records before it are applied (their offsets may be committed),
      * and it and the records after it are delivered again. A record without a usable message id is reported
      * the same way, once the records before it are applied.
+     *
+     * <p>In a transaction of the caller's (one the listener container started), the batch is applied in a
+     * savepoint and fails whole, with nothing applied, when a record fails or has no message id: a
+     * failure reported to the error handler rolls the caller's transaction back, so no record may stay
+     * applied in it while the error handler commits its offset.
      */
     private @Nullable Object invokeBatch(ProxyMethodInvocation invocation, ListenerMethod listener, String consumer,
         List<?> records) throws Throwable {
@@ -330,22 +345,35 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
         }
         usable.add(record);
       }
-      Object result = usable.isEmpty() ? null : applyBatch(invocation, listener, consumer, usable, ids);
+      Object result = applyBatch(invocation, listener, consumer, usable, ids, invalid);
       if (invalid != null) {
         throw new BatchListenerFailedException(invalid.getMessage(), invalid, invalidRecord);
       }
       return result;
     }
 
+    /**
+     * Applies the usable records (those before the first without a message id, {@code invalid}) in one
+     * transaction. When that transaction is the caller's, the batch fails whole, before any work, if one of its
+     * records has no message id: the caller's transaction rolls back when the failure is reported, so records
+     * applied in it and acknowledged by the error handler would be lost.
+     */
     private @Nullable Object applyBatch(ProxyMethodInvocation invocation, ListenerMethod listener, String consumer,
-        List<ConsumerRecord<?, ?>> records, Map<Object, String> ids) throws Throwable {
+        List<ConsumerRecord<?, ?>> records, Map<Object, String> ids, @Nullable InvalidMessageException invalid)
+        throws Throwable {
       Object[] result = new Object[1];
       boolean[] joined = new boolean[1];
       try {
         List<InboxOutcome> outcomes = transactions().execute(status -> {
           joined[0] = !status.isNewTransaction();
-          return inbox.getObject().processBatch(consumer, records, ids::get,
-              (newRecords, connection) -> result[0] = call(invocation, listener, newRecords));
+          if (joined[0]) {
+            warnJoined(listener);
+            if (invalid != null) {
+              throw invalid;
+            }
+          }
+          return records.isEmpty() ? List.<InboxOutcome>of() : inbox.getObject().processBatch(consumer, records,
+              ids::get, (newRecords, connection) -> result[0] = call(invocation, listener, newRecords));
         });
         long duplicates = outcomes.stream().filter(outcome -> outcome == InboxOutcome.DUPLICATE).count();
         if (duplicates > 0) {
@@ -355,8 +383,8 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
         return result[0];
       } catch (RuntimeException | Error batchFailure) {
         if (joined[0]) {
-          // a transaction of the caller's (the container's) is rolled back whole: records applied one by one
-          // inside it would not stay applied, so the whole batch fails and is delivered again
+          // the caller's transaction rolls back when the failure is reported: records applied one by one inside
+          // it would not stay applied while the error handler commits their offsets, so the whole batch fails
           throw CheckedFailure.unwrap(batchFailure);
         }
         log.debug("batch of {} record(s) for consumer {} failed; applying them one by one", records.size(),
@@ -379,6 +407,16 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
         }
       }
       return result[0];
+    }
+
+    private void warnJoined(ListenerMethod listener) {
+      if (warnedJoined.add(listener.description())) {
+        log.warn("@IdempotentListener on {} runs inside a transaction started before it (the listener container's "
+            + "transactionManager, or a transaction around the call): the inbox works in a savepoint of it, and a "
+            + "batch with a record that fails or has no message id fails whole: the error handler retries it, then "
+            + "dead-letters all its records. To have only the failing record dead-lettered, let the inbox start the "
+            + "transaction (remove the container's transactionManager)", listener.description());
+      }
     }
 
     /** Calls the method (and the advice after this one) with {@code records} in place of its list. */
