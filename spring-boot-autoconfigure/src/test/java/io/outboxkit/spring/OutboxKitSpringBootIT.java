@@ -80,6 +80,7 @@ class OutboxKitSpringBootIT {
       // no unique key: a second reservation for an order would show as a second row
       statement.execute("CREATE TABLE reservations (order_id varchar(64) NOT NULL, sku varchar(64) NOT NULL)");
       statement.execute("CREATE TABLE invoices (order_id varchar(64) NOT NULL)");
+      statement.execute("CREATE TABLE receipts (order_id varchar(64) NOT NULL)");
     }
     KAFKA.createTopic(ORDER_TOPIC, 1);
     registry.add("spring.datasource.url", DATABASE::jdbcUrl);
@@ -156,6 +157,27 @@ class OutboxKitSpringBootIT {
   }
 
   @Test
+  void aTransactionalBatchListenerRunsInTheInboxTransactionSoOnlyTheFailingRecordIsDeadLettered() throws Exception {
+    String before = "order-" + UUID.randomUUID();
+    String failing = "order-" + UUID.randomUUID();
+    String after = "order-" + UUID.randomUUID();
+    orders.placeOrders(List.of(before, failing, after),
+        List.of("sku-8", ReceiptListener.NO_RECEIPT, "sku-9")); // one transaction: likely one poll, one batch
+
+    // @Transactional on the method joins the inbox's transaction (the inbox's advice runs first), so the batch
+    // is applied one by one after the failure, as without it
+    await().atMost(WAIT).until(() -> receipts(before) == 1 && receipts(after) == 1);
+    List<ConsumerRecord<byte[], byte[]>> deadLetters = KAFKA.readRecordsUntil(DEAD_LETTER_TOPIC,
+        all -> all.stream().anyMatch(record -> failing.equals(key(record))), WAIT);
+    assertThat(deadLetters).extracting(OutboxKitSpringBootIT::key).doesNotContain(before, after);
+    assertThat(deadLetters).filteredOn(record -> failing.equals(key(record))).singleElement()
+        .satisfies(record -> assertThat(header(record, "kafka_dlt-exception-message")).contains("no receipt"));
+    assertThat(receipts(failing)).isZero();
+    assertThat(receipts(before)).isEqualTo(1);
+    assertThat(receipts(after)).isEqualTo(1);
+  }
+
+  @Test
   void aRolledBackTransactionPublishesNothing() {
     String order = "order-" + UUID.randomUUID();
     assertThatThrownBy(() -> orders.placeOrder(order, "sku-3", true)).hasMessage("payment declined");
@@ -227,6 +249,14 @@ class OutboxKitSpringBootIT {
     return jdbc.queryForObject("SELECT count(*) FROM invoices WHERE order_id = ?", Integer.class, order);
   }
 
+  private int receipts(String order) {
+    return jdbc.queryForObject("SELECT count(*) FROM receipts WHERE order_id = ?", Integer.class, order);
+  }
+
+  private static String key(ConsumerRecord<byte[], byte[]> record) {
+    return new String(record.key(), StandardCharsets.UTF_8);
+  }
+
   private static ConsumerRecord<byte[], byte[]> relayedRecord(UUID eventId) {
     return KAFKA.readRecordsUntil(ORDER_TOPIC,
             all -> all.stream().anyMatch(record -> eventId.toString().equals(header(record, "id"))), WAIT).stream()
@@ -262,7 +292,7 @@ class OutboxKitSpringBootIT {
 
   @SpringBootConfiguration
   @EnableAutoConfiguration
-  @Import({OrderService.class, InventoryListener.class, BillingListener.class})
+  @Import({OrderService.class, InventoryListener.class, BillingListener.class, ReceiptListener.class})
   static class ShopApplication {
   }
 
@@ -352,6 +382,31 @@ class OutboxKitSpringBootIT {
 
     public int calls(String orderId) {
       return calls.getOrDefault(orderId, 0);
+    }
+  }
+
+  /** Writes a receipt for each placed order, once, with a {@code @Transactional} batch listener. */
+  static class ReceiptListener {
+
+    static final String NO_RECEIPT = "sku-no-receipt";
+
+    private final JdbcTemplate jdbc;
+
+    ReceiptListener(JdbcTemplate jdbc) {
+      this.jdbc = jdbc;
+    }
+
+    @KafkaListener(topics = "${shop.order-topic}", groupId = "receipts", batch = "true")
+    @IdempotentListener
+    @Transactional
+    public void on(List<ConsumerRecord<String, String>> records) throws IOException {
+      for (ConsumerRecord<String, String> record : records) {
+        JsonNode order = JSON.readTree(record.value());
+        jdbc.update("INSERT INTO receipts (order_id) VALUES (?)", order.get("orderId").asText());
+        if (NO_RECEIPT.equals(order.get("sku").asText())) {
+          throw new IllegalStateException("no receipt for " + order.get("orderId").asText());
+        }
+      }
     }
   }
 }

@@ -34,6 +34,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.BridgeMethodResolver;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -53,7 +54,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>The inbox, the transaction manager and the default message id extractor are looked up on first use (or
  * once all singletons exist, when an annotated method was found), never while beans are being proxied.
  */
-final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializingSingleton {
+final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, SmartInitializingSingleton {
+
+  /**
+   * Before {@code @Transactional}'s advice (whose order is {@link Ordered#LOWEST_PRECEDENCE} unless the
+   * application sets another): on the same method, {@code @Transactional} then joins the inbox's transaction
+   * instead of the inbox joining one that would roll back whole on any failure.
+   */
+  static final int ORDER = Ordered.LOWEST_PRECEDENCE - 1000;
 
   private static final Logger log = LoggerFactory.getLogger(IdempotentListener.class);
 
@@ -83,6 +91,11 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, SmartInitializ
   @Override
   public Advice getAdvice() {
     return advice;
+  }
+
+  @Override
+  public int getOrder() {
+    return ORDER;
   }
 
   /** Resolves the transaction manager now when a listener needs it, so that an ambiguity fails the start. */
