@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,7 +39,10 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   private final RelaySettings settings;
   private final RelayDatabase database;
   private final Metrics metrics;
-  private final AtomicBoolean started = new AtomicBoolean();
+  /** Between a start() and the end of the close() after it; guarded by this. */
+  private boolean running;
+  /** Counts the closes, so that a start() overtaken by a close() does not go on after it; guarded by this. */
+  private long closes;
   private volatile boolean closing;
   private volatile RelayStatus status;
   private volatile long slotLagBytes = -1;
@@ -61,29 +63,37 @@ final class DebeziumOutboxRelay implements OutboxRelay {
 
   @Override
   public void start() {
-    if (closing) {
-      throw new IllegalStateException("the relay was closed; build a new one to start again");
+    long run;
+    synchronized (this) {
+      if (closing) {
+        throw new IllegalStateException("the relay is closing: start it again once close() returned");
+      }
+      if (running) {
+        throw new IllegalStateException("the relay was started before: close it before starting it again");
+      }
+      running = true;
+      run = closes;
+      consecutiveFailures = 0;
+      restartNotBefore = 0;
+      slotLagBytes = -1;
+      status = new RelayStatus(RelayState.STARTING, null, -1, Instant.now());
     }
-    if (!started.compareAndSet(false, true)) {
-      throw new IllegalStateException("the relay was started before; build a new one to start again");
-    }
-    setState(RelayState.STARTING, null);
     log.info("relay starting: {} to Kafka {} (topics {}*, dead letters {})", settings.describe(),
         settings.bootstrapServers(), settings.topicPrefix(), settings.deadLetterTopic());
     try (Connection connection = database.connect("setup")) {
       database.prepare(connection);
     } catch (OutboxException e) {
-      fail(e.getMessage());
+      failStart(run, e.getMessage());
       throw e;
     } catch (SQLException e) {
       OutboxException translated = database.translate(e, "preparing " + database.where());
-      fail(translated.getMessage());
+      failStart(run, translated.getMessage());
       throw translated;
     }
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
         daemonThreads("outboxkit-relay-monitor-" + settings.slotName()));
     synchronized (this) {
-      if (closing) {
+      if (closing || closes != run) {
         scheduler.shutdown();
         return;
       }
@@ -92,6 +102,16 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     }
     scheduler.execute(this::electAndRun);
     scheduler.scheduleWithFixedDelay(this::sampleLag, 0, LAG_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** The start-up checks failed: FAILED with the reason, and the relay may be started again. */
+  private void failStart(long run, String reason) {
+    synchronized (this) {
+      if (closes == run) {
+        running = false;
+      }
+    }
+    fail(reason);
   }
 
   @Override
@@ -299,10 +319,11 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   public void close() {
     ScheduledExecutorService scheduler;
     synchronized (this) {
-      if (closing) {
+      if (closing || status.state() == RelayState.STOPPED) {
         return;
       }
       closing = true;
+      closes++;
       scheduler = monitor;
     }
     if (scheduler != null) {
@@ -326,8 +347,15 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       }
       scheduler.shutdownNow();
     }
-    RelayState before = status.state();
-    setState(RelayState.STOPPED, before == RelayState.FAILED ? status.reason() : null);
+    synchronized (this) {
+      RelayState before = status.state();
+      setState(RelayState.STOPPED, before == RelayState.FAILED ? status.reason() : null);
+      monitor = null;
+      control = null;
+      engine = null;
+      running = false;
+      closing = false;
+    }
     log.info("relay for slot {} stopped", settings.slotName());
   }
 

@@ -58,11 +58,15 @@ public interface OutboxRelay extends AutoCloseable {
    * <p>Returns once the checks passed and the engine was started; {@link #status()} then reports {@code
    * STARTING}, {@code ACTIVE} or {@code STANDBY}.
    *
+   * <p>A relay that was closed, or whose start-up checks failed, may be started again: it resumes from the
+   * position stored in its offset table, as a new relay with the same settings would (its meters go on
+   * counting).
+   *
    * @throws OutboxConfigurationException if the database cannot be used as configured (wrong password,
    *     {@code wal_level} not {@code logical}, no {@code REPLICATION} privilege, missing outbox table); the
    *     message says what to change, and the status becomes {@code FAILED} with the same message
    * @throws io.outboxkit.core.OutboxException if the database cannot be reached
-   * @throws IllegalStateException if the relay was started before
+   * @throws IllegalStateException if the relay was started and not closed since, or is being closed
    */
   void start();
 

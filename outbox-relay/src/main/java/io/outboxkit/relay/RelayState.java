@@ -18,6 +18,6 @@ public enum RelayState {
   /** Stopped by an error it cannot get past on its own; {@link RelayStatus#reason()} says what to change. */
   FAILED,
 
-  /** Closed. */
+  /** Closed; {@link OutboxRelay#start()} may start it again. */
   STOPPED
 }

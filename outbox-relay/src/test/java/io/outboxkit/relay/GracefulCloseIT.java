@@ -1,6 +1,7 @@
 package io.outboxkit.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.outboxkit.test.OutboxIntegrationTest;
@@ -67,6 +68,47 @@ class GracefulCloseIT {
       assertThat(earlier.duplicates()).as("events acknowledged before close() and sent again by the next relay")
           .isZero();
       assertThat(earlier.unique()).isEqualTo(first.events);
+      assertThat(later.missing()).isZero();
+      assertThat(later.orderViolations()).isZero();
+    }
+  }
+
+  @Test
+  void theSameRelayStartsAgainAfterACloseAndSendsNothingThatWasAcknowledgedBefore(TestDatabase db, TestKafka kafka)
+      throws Exception {
+    RelayFixture.installSchema(db);
+    String prefix = kafka.newTopic("restart-same") + ".";
+    String before = prefix + "before";
+    String after = prefix + "after";
+    kafka.createTopic(before, 4);
+    kafka.createTopic(after, 4);
+    EventLoad first = new EventLoad(2_000, 50, 10, "before");
+    EventLoad second = new EventLoad(500, 50, 10, "after");
+
+    try (OutboxRelay relay = RelayFixture.relay(db, kafka, prefix).offsetFlushInterval(Duration.ofMinutes(10))
+        .build()) {
+      relay.start();
+      RelayFixture.awaitActive(relay);
+      first.write(db, RelayFixture.writer(db, WriteMode.TABLE));
+      RelayFixture.readUntil(kafka, List.of(before), first::allArrived, RelayFixture.TIMEOUT);
+      relay.close();
+      assertThat(relay.status().state()).isEqualTo(RelayState.STOPPED);
+
+      // written while the relay is closed: delivered once it runs again
+      second.write(db, RelayFixture.writer(db, WriteMode.TABLE));
+      relay.start();
+      RelayFixture.awaitActive(relay);
+      assertThatThrownBy(relay::start).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("close it before starting it again");
+      EventLoad.Outcome later = second.check(
+          RelayFixture.readUntil(kafka, List.of(after), second::allArrived, RelayFixture.TIMEOUT));
+      EventLoad.Outcome earlier = first.check(
+          RelayFixture.readUntil(kafka, List.of(before), first::allArrived, RelayFixture.TIMEOUT));
+      System.out.printf("the same relay started again: %d events before the close -> %d records (%d sent again); "
+              + "%d events written while closed -> %d records, %d missing%n", first.events, earlier.records(),
+          earlier.duplicates(), second.events, later.records(), later.missing());
+      assertThat(earlier.duplicates()).as("events acknowledged before close() and sent again after the start")
+          .isZero();
       assertThat(later.missing()).isZero();
       assertThat(later.orderViolations()).isZero();
     }

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.outboxkit.relay.OutboxRelay;
+import io.outboxkit.relay.RelayState;
 import io.outboxkit.spring.kafka.IdempotentListener;
 import io.outboxkit.test.OutboxTestInfrastructure;
 import io.outboxkit.test.TestDatabase;
@@ -37,6 +39,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -96,6 +99,8 @@ class OutboxKitSpringBootIT {
   @Autowired BillingListener billing;
   @Autowired JdbcTemplate jdbc;
   @Autowired MeterRegistry meterRegistry;
+  @Autowired OutboxRelay relay;
+  @Autowired ConfigurableApplicationContext context;
   @Autowired @Qualifier("outboxRelayHealthIndicator") HealthIndicator relayHealth;
 
   /** Drops the test database once the application (and with it the relay holding the slot) has stopped. */
@@ -228,6 +233,21 @@ class OutboxKitSpringBootIT {
     await().atMost(WAIT).untilAsserted(() -> assertThat(
         meterRegistry.find("outboxkit.relay.events").tag("slot", "outboxkit").counter())
         .isNotNull().matches(counter -> counter.count() >= 1));
+  }
+
+  @Test
+  void theRelayStopsAndStartsAgainWithTheContext() {
+    await().atMost(WAIT).until(() -> relay.status().state() == RelayState.ACTIVE);
+    context.stop(); // what a JVM checkpoint (CRaC) or an explicit stop does: every Lifecycle bean stops
+    assertThat(relay.status().state()).isEqualTo(RelayState.STOPPED);
+    assertThat(relayHealth.health().getStatus().getCode()).isNotEqualTo("UP");
+    String order = "order-" + UUID.randomUUID();
+    UUID eventId = orders.placeOrder(order, "sku-10", false); // the writer works while the relay is stopped
+
+    context.start();
+    await().atMost(WAIT).until(() -> relay.status().state() == RelayState.ACTIVE);
+    assertThat(header(relayedRecord(eventId), "id")).isEqualTo(eventId.toString());
+    await().atMost(WAIT).until(() -> reservations(order) == 1);
   }
 
   // ---- helpers -------------------------------------------------------------------------------------

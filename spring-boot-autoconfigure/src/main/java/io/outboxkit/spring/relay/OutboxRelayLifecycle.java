@@ -4,9 +4,9 @@ import io.outboxkit.relay.OutboxRelay;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the relay when the application context has started and closes it when the context closes (on
- * SIGTERM, through Spring Boot's shutdown hook): records the broker acknowledged are committed, the slot and
- * the leader lock are released.
+ * Starts the relay when the application context has started and closes it when the context stops or closes
+ * (on SIGTERM, through Spring Boot's shutdown hook): records the broker acknowledged are committed, the slot and
+ * the leader lock are released. A context started again after a stop starts the relay again.
  */
 final class OutboxRelayLifecycle implements SmartLifecycle {
 
