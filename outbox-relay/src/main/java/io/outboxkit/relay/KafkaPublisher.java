@@ -17,6 +17,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
@@ -136,7 +138,9 @@ final class KafkaPublisher implements AutoCloseable {
             retry = new ArrayList<>();
           }
           retry.add(event);
-          lastFailure = failure;
+          if (lastFailure == null || lastFailure instanceof NotSentException) {
+            lastFailure = failure; // the first failure that says why, rather than a record held back after it
+          }
         }
       }
       metrics.relayed(acknowledged);
@@ -146,7 +150,7 @@ final class KafkaPublisher implements AutoCloseable {
         attempt++;
         long backoff = backoffMillis(attempt);
         String reason = "the broker did not acknowledge " + retry.size() + " of " + pending.size()
-            + " record(s): " + describe(lastFailure) + "; retrying (attempt " + attempt + ")";
+            + " record(s): " + describe(lastFailure) + advice(lastFailure) + "; retrying (attempt " + attempt + ")";
         log.warn("{}; next attempt in {} ms, first event {} for topic {}; offsets are not committed meanwhile",
             reason, backoff, retry.get(0).eventId(), retry.get(0).record().topic());
         retryListener.accept(reason);
@@ -376,6 +380,19 @@ final class KafkaPublisher implements AutoCloseable {
       return invalid.getMessage();
     }
     return failure.getClass().getSimpleName() + ": " + failure.getMessage();
+  }
+
+  /** What to change, for failures that a setting or a grant on the broker's side ends. */
+  private static String advice(@Nullable Throwable failure) {
+    if (failure instanceof AuthenticationException) {
+      return " (the broker refused the relay's login: check the producer properties security.protocol, "
+          + "sasl.mechanism and sasl.jaas.config, or ssl.*)";
+    }
+    if (failure instanceof AuthorizationException) {
+      return " (the relay's user may not do this: grant it WRITE and DESCRIBE on the topics it publishes to, "
+          + "the dead-letter topic included, and IDEMPOTENT_WRITE on the cluster for brokers older than 2.8)";
+    }
+    return "";
   }
 
   private static byte[] utf8(String text) {

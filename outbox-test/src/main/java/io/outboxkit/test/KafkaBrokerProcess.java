@@ -33,15 +33,17 @@ final class KafkaBrokerProcess implements KafkaServer {
   private final Path directory;
   private final int brokerPort;
   private final int controllerPort;
+  private final int saslPort;
   private final Path config;
   private final Path logFile;
   private @Nullable Process process;
   private boolean formatted;
 
-  KafkaBrokerProcess(Path directory, int brokerPort, int controllerPort) {
+  KafkaBrokerProcess(Path directory, int brokerPort, int controllerPort, int saslPort) {
     this.directory = directory;
     this.brokerPort = brokerPort;
     this.controllerPort = controllerPort;
+    this.saslPort = saslPort;
     this.config = directory.resolve("server.properties");
     this.logFile = directory.resolve("broker.log");
   }
@@ -49,6 +51,11 @@ final class KafkaBrokerProcess implements KafkaServer {
   @Override
   public String bootstrapServers() {
     return "127.0.0.1:" + brokerPort;
+  }
+
+  @Override
+  public @Nullable SaslListener sasl() {
+    return new SaslListener("127.0.0.1:" + saslPort, SaslListener.USERNAME, SaslListener.PASSWORD);
   }
 
   @Override
@@ -183,10 +190,19 @@ final class KafkaBrokerProcess implements KafkaServer {
     Map<String, String> settings = new java.util.LinkedHashMap<>();
     settings.put("process.roles", "broker,controller");
     settings.put("node.id", "1");
-    settings.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    settings.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    settings.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+        + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    settings.put("advertised.listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
     settings.put("controller.listener.names", "CONTROLLER");
-    settings.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    settings.put("inter.broker.listener.name", "PLAINTEXT");
+    settings.put("listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+    // a listener that authenticates clients (SASL PLAIN, one user), for tests of clients' security settings
+    settings.put("sasl.enabled.mechanisms", "PLAIN");
+    settings.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SaslListener.USERNAME + "=\""
+            + SaslListener.PASSWORD + "\";");
     settings.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
     settings.put("log.dirs", directory.resolve("data").toString());
     settings.put("num.partitions", "1");

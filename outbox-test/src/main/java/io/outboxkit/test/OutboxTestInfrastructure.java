@@ -93,7 +93,7 @@ public final class OutboxTestInfrastructure {
     } catch (IOException e) {
       throw new UncheckedIOException("no temporary directory for the embedded servers", e);
     }
-    KafkaBrokerProcess kafka = new KafkaBrokerProcess(root.resolve("kafka"), freePort(), freePort());
+    KafkaBrokerProcess kafka = new KafkaBrokerProcess(root.resolve("kafka"), freePort(), freePort(), freePort());
     EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(root.resolve("postgres"), freePort());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       kafka.kill();

@@ -24,6 +24,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Kafka for one test: topic and consumer group names no other test uses, client properties for the
@@ -45,6 +46,14 @@ public final class TestKafka {
   /** The broker's {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return server.bootstrapServers();
+  }
+
+  /**
+   * The broker's listener that authenticates clients with SASL PLAIN, or null when the broker has none (an
+   * external broker or a container): tests that need it skip themselves then.
+   */
+  public KafkaServer.@Nullable SaslListener sasl() {
+    return server.sasl();
   }
 
   /** A topic name that no other test uses. The topic is not created. */
