@@ -54,7 +54,7 @@ final class KafkaBrokerProcess implements KafkaServer {
   }
 
   @Override
-  public @Nullable SaslListener sasl() {
+  public SaslListener sasl() {
     return new SaslListener("127.0.0.1:" + saslPort, SaslListener.USERNAME, SaslListener.PASSWORD);
   }
 
