@@ -194,7 +194,7 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, Smart
     if (template == null) {
       PlatformTransactionManager manager = transactionManager();
       template = new TransactionTemplate(manager);
-      if (manager instanceof DataSourceTransactionManager) {
+      if (manager instanceof DataSourceTransactionManager jdbc && jdbc.isNestedTransactionAllowed()) {
         // in a transaction of the caller's, a savepoint: a failed call rolls back its own work only, and leaves
         // the caller's transaction able to commit what the error handler does after it (without a transaction,
         // the same as PROPAGATION_REQUIRED)
