@@ -41,8 +41,13 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   private final Metrics metrics;
   /** Between a start() and the end of the close() after it; guarded by this. */
   private boolean running;
-  /** Counts the closes, so that a start() overtaken by a close() does not go on after it; guarded by this. */
-  private long closes;
+  /**
+   * Counts the closes, so that a start() overtaken by a close() does not go on after it, and so that an engine
+   * of an earlier run, should it still report, does not act on a later one; written under this.
+   */
+  private volatile long closes;
+  /** Why the relay cannot be started again: a close that did not complete; null when it can. */
+  private @Nullable String unrestartable;
   private volatile boolean closing;
   private volatile RelayStatus status;
   private volatile long slotLagBytes = -1;
@@ -70,6 +75,10 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       }
       if (running) {
         throw new IllegalStateException("the relay was started before: close it before starting it again");
+      }
+      if (unrestartable != null) {
+        throw new IllegalStateException("the relay cannot be started again: " + unrestartable
+            + "; build a new relay");
       }
       running = true;
       run = closes;
@@ -107,9 +116,10 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   /** The start-up checks failed: FAILED with the reason, and the relay may be started again. */
   private void failStart(long run, String reason) {
     synchronized (this) {
-      if (closes == run) {
-        running = false;
+      if (closes != run) {
+        return; // closed meanwhile: the close set the state
       }
+      running = false;
     }
     fail(reason);
   }
@@ -326,6 +336,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       closes++;
       scheduler = monitor;
     }
+    String incomplete = null;
     if (scheduler != null) {
       // stop the engine on the monitor thread, so that it never races an election running there
       try {
@@ -342,8 +353,10 @@ final class DebeziumOutboxRelay implements OutboxRelay {
         }).get(2, TimeUnit.MINUTES);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        incomplete = "its close() was interrupted before the engine had stopped";
       } catch (Exception e) {
         log.warn("relay for slot {}: closing did not complete cleanly: {}", settings.slotName(), e.toString());
+        incomplete = "its close() did not complete (" + e + ")";
       }
       scheduler.shutdownNow();
     }
@@ -355,6 +368,9 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       engine = null;
       running = false;
       closing = false;
+      if (incomplete != null) {
+        unrestartable = incomplete; // an engine of this run may still be stopping: no second one beside it
+      }
     }
     log.info("relay for slot {} stopped", settings.slotName());
   }
@@ -419,6 +435,8 @@ final class DebeziumOutboxRelay implements OutboxRelay {
         Executors.newSingleThreadExecutor(daemonThreads("outboxkit-relay-engine-" + settings.slotName()));
     final CountDownLatch finished = new CountDownLatch(1);
     final long launchedAt = System.nanoTime();
+    /** The run this engine belongs to: the number of closes when it was launched. */
+    final long run = closes;
     volatile boolean stopping;
     volatile @Nullable DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium;
 
@@ -431,7 +449,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       return new DebeziumEngine.ConnectorCallback() {
         @Override
         public void taskStarted() {
-          if (!stopping && !closing) {
+          if (!stopping && !closing && run == closes) {
             setState(RelayState.ACTIVE, null);
             log.info("relay for slot {} is ACTIVE: streaming {}", settings.slotName(), settings.describe());
           }
@@ -442,7 +460,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     @Override
     public void handle(boolean success, String message, @Nullable Throwable error) {
       try {
-        if (!stopping && !closing) {
+        if (!stopping && !closing && run == closes) {
           restartAfterFailure(this, EngineFailures.explain(settings, message, error));
         }
       } finally {

@@ -122,6 +122,7 @@ final class KafkaPublisher implements AutoCloseable {
       long now = System.currentTimeMillis();
       List<RecordMapper.Event> retry = null;
       Throwable lastFailure = null;
+      boolean replace = false;
       int acknowledged = 0;
       for (int i = 0; i < pending.size(); i++) {
         RecordMapper.Event event = pending.get(i);
@@ -141,6 +142,7 @@ final class KafkaPublisher implements AutoCloseable {
           if (lastFailure == null || lastFailure instanceof NotSentException) {
             lastFailure = failure; // the first failure that says why, rather than a record held back after it
           }
+          replace |= !(failure instanceof RetriableException);
         }
       }
       metrics.relayed(acknowledged);
@@ -155,7 +157,7 @@ final class KafkaPublisher implements AutoCloseable {
             reason, backoff, retry.get(0).eventId(), retry.get(0).record().topic());
         retryListener.accept(reason);
         metrics.retried(retry.size());
-        if (!(lastFailure instanceof RetriableException)) {
+        if (replace) {
           replaceProducer(lastFailure);
         }
         pause(backoff);

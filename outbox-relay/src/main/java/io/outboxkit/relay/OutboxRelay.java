@@ -66,7 +66,8 @@ public interface OutboxRelay extends AutoCloseable {
    *     {@code wal_level} not {@code logical}, no {@code REPLICATION} privilege, missing outbox table); the
    *     message says what to change, and the status becomes {@code FAILED} with the same message
    * @throws io.outboxkit.core.OutboxException if the database cannot be reached
-   * @throws IllegalStateException if the relay was started and not closed since, or is being closed
+   * @throws IllegalStateException if the relay was started and not closed since, is being closed, or its last
+   *     close did not complete (interrupted, or the engine did not stop within 2 minutes): build a new relay then
    */
   void start();
 

@@ -15,9 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -198,7 +201,15 @@ class ContainerTransactionBatchIT {
     String later = "order-" + UUID.randomUUID();
     publish(topic, later, true);
     await().atMost(WAIT).until(() -> invoices(later) == 1);
-    return KAFKA.readRecords(topic + ".dlq", orders.length, WAIT);
+    long end = endOffset(topic + ".dlq");
+    return KAFKA.readRecordsUntil(topic + ".dlq", all -> all.size() >= end, WAIT); // every record on it
+  }
+
+  private static long endOffset(String topic) throws Exception {
+    TopicPartition partition = new TopicPartition(topic, 0); // created with one partition
+    try (Admin admin = Admin.create(KAFKA.adminProperties())) {
+      return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
+    }
   }
 
   private static String key(ConsumerRecord<byte[], byte[]> record) {
