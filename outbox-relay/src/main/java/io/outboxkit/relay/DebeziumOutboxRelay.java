@@ -102,7 +102,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
         daemonThreads("outboxkit-relay-monitor-" + settings.slotName()));
     synchronized (this) {
-      if (closing || closes != run) {
+      if (closes != run) { // closed while the checks ran
         scheduler.shutdown();
         return;
       }
@@ -449,7 +449,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       return new DebeziumEngine.ConnectorCallback() {
         @Override
         public void taskStarted() {
-          if (!stopping && !closing && run == closes) {
+          if (!stopping && run == closes) {
             setState(RelayState.ACTIVE, null);
             log.info("relay for slot {} is ACTIVE: streaming {}", settings.slotName(), settings.describe());
           }
@@ -460,7 +460,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     @Override
     public void handle(boolean success, String message, @Nullable Throwable error) {
       try {
-        if (!stopping && !closing && run == closes) {
+        if (!stopping && run == closes) {
           restartAfterFailure(this, EngineFailures.explain(settings, message, error));
         }
       } finally {

@@ -32,12 +32,9 @@ class GracefulCloseIT {
   @Test
   void aRelayStartedAfterACloseSendsNothingThatWasAcknowledgedBefore(TestDatabase db, TestKafka kafka)
       throws Exception {
-    RelayFixture.installSchema(db);
-    String prefix = kafka.newTopic("close") + ".";
+    String prefix = beforeAndAfter(db, kafka, "close");
     String before = prefix + "before";
     String after = prefix + "after";
-    kafka.createTopic(before, 4);
-    kafka.createTopic(after, 4);
     EventLoad first = new EventLoad(3_000, 50, 10, "before");
     EventLoad second = new EventLoad(500, 50, 10, "after");
     // a long flush interval: the position of the last batches can only have been stored by close()
@@ -76,12 +73,9 @@ class GracefulCloseIT {
   @Test
   void theSameRelayStartsAgainAfterACloseAndSendsNothingThatWasAcknowledgedBefore(TestDatabase db, TestKafka kafka)
       throws Exception {
-    RelayFixture.installSchema(db);
-    String prefix = kafka.newTopic("restart-same") + ".";
+    String prefix = beforeAndAfter(db, kafka, "restart-same");
     String before = prefix + "before";
     String after = prefix + "after";
-    kafka.createTopic(before, 4);
-    kafka.createTopic(after, 4);
     EventLoad first = new EventLoad(2_000, 50, 10, "before");
     EventLoad second = new EventLoad(500, 50, 10, "after");
 
@@ -151,5 +145,14 @@ class GracefulCloseIT {
       assertThat(outcome.duplicates()).as("events sent again after a close in the middle of the stream")
           .isLessThanOrEqualTo(BATCH);
     }
+  }
+
+  /** Installs the outbox and creates the topics {@code <prefix>before} and {@code <prefix>after}; returns the prefix. */
+  private static String beforeAndAfter(TestDatabase db, TestKafka kafka, String hint) {
+    RelayFixture.installSchema(db);
+    String prefix = kafka.newTopic(hint) + ".";
+    kafka.createTopic(prefix + "before", 4);
+    kafka.createTopic(prefix + "after", 4);
+    return prefix;
   }
 }

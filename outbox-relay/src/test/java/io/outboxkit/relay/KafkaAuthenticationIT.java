@@ -23,9 +23,7 @@ class KafkaAuthenticationIT {
   @Test
   void theRelayPublishesThroughAnAuthenticatingListener(TestDatabase db, TestKafka kafka) throws Exception {
     KafkaServer.SaslListener sasl = sasl(kafka);
-    RelayFixture.installSchema(db);
-    String prefix = kafka.newTopic("sasl") + ".";
-    kafka.createTopic(prefix + "order", 2);
+    String prefix = outboxAndTopic(db, kafka, "sasl");
     EventLoad load = new EventLoad(200, 20, 10, "order");
 
     try (OutboxRelay relay = authenticated(RelayFixture.relay(db, kafka, prefix), sasl, sasl.jaasConfig()).build()) {
@@ -42,9 +40,7 @@ class KafkaAuthenticationIT {
   @Test
   void aWrongPasswordIsRetriedAndReportedAndLosesNothing(TestDatabase db, TestKafka kafka) throws Exception {
     KafkaServer.SaslListener sasl = sasl(kafka);
-    RelayFixture.installSchema(db);
-    String prefix = kafka.newTopic("sasl-wrong") + ".";
-    kafka.createTopic(prefix + "order", 2);
+    String prefix = outboxAndTopic(db, kafka, "sasl-wrong");
     EventLoad load = new EventLoad(200, 20, 10, "order");
 
     try (OutboxRelay relay =
@@ -65,6 +61,14 @@ class KafkaAuthenticationIT {
       assertThat(outcome.missing()).isZero();
       assertThat(outcome.orderViolations()).isZero();
     }
+  }
+
+  /** Installs the outbox and creates the topic {@code <prefix>order}; returns the prefix. */
+  private static String outboxAndTopic(TestDatabase db, TestKafka kafka, String hint) {
+    RelayFixture.installSchema(db);
+    String prefix = kafka.newTopic(hint) + ".";
+    kafka.createTopic(prefix + "order", 2);
+    return prefix;
   }
 
   private static KafkaServer.SaslListener sasl(TestKafka kafka) {

@@ -425,7 +425,8 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, Smart
     private void warnJoined(ListenerMethod listener) {
       if (warnedJoined.add(listener.description())) {
         log.warn("@IdempotentListener on {} runs inside a transaction started before it (the listener container's "
-            + "transactionManager, or a transaction around the call): the inbox works in a savepoint of it, and a "
+            + "transactionManager, or a transaction around the call): the inbox works inside it (in a savepoint where "
+            + "the transaction manager allows one), and a "
             + "batch with a record that fails or has no message id fails whole: the error handler retries it, then "
             + "dead-letters all its records. To have only the failing record dead-lettered, let the inbox start the "
             + "transaction (remove the container's transactionManager)", listener.description());
