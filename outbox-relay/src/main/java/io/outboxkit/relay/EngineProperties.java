@@ -51,7 +51,9 @@ final class EngineProperties {
     p.setProperty("plugin.name", "pgoutput");
     p.setProperty("slot.name", settings.slotName());
     p.setProperty("publication.name", settings.publicationName());
-    p.setProperty("publication.autocreate.mode", "filtered");
+    // the relay creates the publication before the engine starts; Debezium's "filtered" mode would set its table
+    // list again whenever it differs from the include list, dropping the outbox table's column list
+    p.setProperty("publication.autocreate.mode", "disabled");
     List<String> tables = new ArrayList<>();
     if (settings.outboxTable() != null) {
       tables.add(tableRegex(settings.outboxTable()));

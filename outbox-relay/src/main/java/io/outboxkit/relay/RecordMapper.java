@@ -290,6 +290,10 @@ final class RecordMapper {
       return array;
     }
     if (content instanceof ByteBuffer buffer) {
+      if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+          && buffer.remaining() == buffer.array().length) {
+        return buffer.array(); // Debezium wraps the message's own array: read it where it is, it is only read
+      }
       ByteBuffer copy = buffer.duplicate();
       byte[] array = new byte[copy.remaining()];
       copy.get(array);

@@ -187,15 +187,12 @@ final class RelayDatabase {
 
   /** The replication SQL with the placeholders of this relay substituted. */
   String replicationSql() {
-    List<String> tables = new ArrayList<>();
-    if (settings.outboxTable() != null) {
-      tables.add(settings.outboxTable().qualified());
-    }
-    tables.add(settings.heartbeatTable().qualified());
+    TableName outbox = settings.outboxTable();
     return resource(REPLICATION_RESOURCE)
         .replace("${publication}", settings.publicationName())
         .replace("${slot}", settings.slotName())
-        .replace("${tables}", String.join(", ", tables));
+        .replace("${outbox_table}", outbox == null ? "" : outbox.qualified())
+        .replace("${heartbeat_table}", settings.heartbeatTable().qualified());
   }
 
   /** The tables of the relay's publication, for messages. */

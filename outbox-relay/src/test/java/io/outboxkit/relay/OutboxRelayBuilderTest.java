@@ -69,7 +69,7 @@ class OutboxRelayBuilderTest {
     Properties engine = EngineProperties.of(settings, new RelayDatabase(settings));
     assertThat(engine.getProperty("plugin.name")).isEqualTo("pgoutput");
     assertThat(engine.getProperty("snapshot.mode")).isEqualTo("no_data");
-    assertThat(engine.getProperty("publication.autocreate.mode")).isEqualTo("filtered");
+    assertThat(engine.getProperty("publication.autocreate.mode")).isEqualTo("disabled");
     assertThat(engine.getProperty("table.include.list"))
         .isEqualTo("sales\\.events,sales\\.outboxkit_relay_heartbeat");
     assertThat(engine.getProperty("extended.headers.enabled")).isEqualTo("false");

@@ -2,6 +2,7 @@ package io.outboxkit.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +101,29 @@ class RecordMapperTest {
     assertThat(((RecordMapper.Invalid) broken).reason()).contains("not an OutboxKit envelope");
   }
 
+  @Test
+  void walMessageContentIsReadFromAByteBufferWholeOrFromAPartOfALargerArray() {
+    RelaySettings walSettings = RelaySettings.from(OutboxRelay.builder()
+        .database("localhost", 5432, "db").username("u").bootstrapServers("k:9092").slotName("s").walMessages());
+    RecordMapper walMapper = new RecordMapper(walSettings);
+    String topic = walSettings.debeziumTopicPrefix() + ".message";
+    byte[] content = ("{\"id\":\"0190f5c2-7c1e-7000-8000-000000000005\",\"aggregatetype\":\"order\","
+        + "\"aggregateid\":\"o-5\",\"type\":\"OrderShipped\",\"payload\":[\"grüße\"],"
+        + "\"tracingspancontext\":null,\"headers\":null,\"created_at\":\"2024-07-01T10:15:30.5Z\"}")
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] larger = new byte[content.length + 20];
+    System.arraycopy(content, 0, larger, 7, content.length);
+
+    for (ByteBuffer buffer : List.of(ByteBuffer.wrap(content), ByteBuffer.wrap(larger, 7, content.length),
+        ByteBuffer.wrap(larger, 7, content.length).slice())) {
+      RecordMapper.Event event = (RecordMapper.Event) walMapper.map(message(topic, "outboxkit", buffer));
+      assertThat(text(event.record().key())).isEqualTo("o-5");
+      assertThat(text(event.record().value())).isEqualTo("[\"grüße\"]");
+      assertThat(headers(event.record())).containsExactly("id=0190f5c2-7c1e-7000-8000-000000000005",
+          "eventType=OrderShipped");
+    }
+  }
+
   private SourceRecord change(String op, Struct row) {
     return new SourceRecord(Map.of(), Map.of(), tableTopic, ENVELOPE, envelope(op, row));
   }
@@ -115,7 +139,12 @@ class RecordMapperTest {
   }
 
   private static SourceRecord message(String topic, String prefix, String content) {
-    Struct message = new Struct(MESSAGE).put("prefix", prefix).put("content", content.getBytes(StandardCharsets.UTF_8));
+    return message(topic, prefix, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** As Debezium's connector delivers a logical message: the content wrapped in a ByteBuffer. */
+  private static SourceRecord message(String topic, String prefix, ByteBuffer content) {
+    Struct message = new Struct(MESSAGE).put("prefix", prefix).put("content", content);
     Struct value = new Struct(MESSAGE_ENVELOPE).put("op", "m").put("source", new Struct(SOURCE).put("ts_ms", 1L))
         .put("message", message);
     return new SourceRecord(Map.of(), Map.of(), topic, MESSAGE_ENVELOPE, value);

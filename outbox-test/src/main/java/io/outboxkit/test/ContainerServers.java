@@ -11,7 +11,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class ContainerServers {
 
-  static final String POSTGRES_IMAGE = "postgres:16-alpine";
+  static final String POSTGRES_IMAGE = "postgres:17-alpine";
   static final String KAFKA_IMAGE = "apache/kafka:4.1.2";
 
   private ContainerServers() {

@@ -77,7 +77,9 @@ class BuilderValidationTest {
 
     assertThat(schema.tableScript())
         .contains("CREATE TABLE IF NOT EXISTS \"Shop\".\"events_out\" (")
-        .contains("CREATE PUBLICATION \"shop_pub\" FOR TABLE \"Shop\".\"events_out\" WITH (publish = 'insert')")
+        .contains("outbox text := '\"Shop\".\"events_out\"';")
+        .contains("EXECUTE 'CREATE PUBLICATION \"shop_pub\" FOR TABLE ' || outbox || ' WITH (publish = ''insert'')'")
+        .contains("EXECUTE 'ALTER PUBLICATION \"shop_pub\" ADD TABLE ' || outbox")
         .contains("pubname = 'shop_pub' AND schemaname = 'Shop' AND tablename = 'events_out'")
         .doesNotContain("\"public\"", "'public'", "outbox_event", "outboxkit");
     assertThat(schema.replicationSlotScript())

@@ -2,6 +2,7 @@ package io.outboxkit.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.OutboxReplication;
@@ -70,6 +71,25 @@ class OutboxSchemaIT {
         .containsExactly("Shop_Pub Shop.OrderEvents");
     assertThat(query(db, "SELECT plugin FROM pg_replication_slots WHERE slot_name = 'shop_" + db.name() + "'"))
         .containsExactly("pgoutput");
+  }
+
+  @Test
+  void onPostgres15AndLaterThePublicationCarriesOnlyTheColumnsTheRelayReads(TestDatabase db) throws Exception {
+    assumeThat(Integer.parseInt(query(db, "SELECT current_setting('server_version_num')").get(0)))
+        .as("column lists in publications need PostgreSQL 15").isGreaterThanOrEqualTo(150000);
+    OutboxSchema.builder().createReplicationSlot(false).build().install(db.dataSource());
+    execute(db, "CREATE SCHEMA shop");
+    execute(db, "CREATE TABLE shop.events (id uuid PRIMARY KEY, tenant text, aggregatetype varchar(255) NOT NULL,"
+        + " aggregateid varchar(255) NOT NULL, type varchar(255) NOT NULL, payload jsonb,"
+        + " created_at timestamptz NOT NULL DEFAULT now())");
+    OutboxSchema.builder().schema("shop").table("events").publication("shop").createReplicationSlot(false).build()
+        .install(db.dataSource());
+
+    assertThat(query(db, "SELECT pubname || ' ' || schemaname || '.' || tablename || ': '"
+        + " || array_to_string(attnames, ',') FROM pg_publication_tables ORDER BY 1"))
+        .as("the designed table; a table of one's own keeps its columns but gives only those the relay reads")
+        .containsExactly("outboxkit public.outbox_event: id,aggregatetype,aggregateid,type,payload,tracingspancontext,"
+            + "headers", "shop shop.events: id,aggregatetype,aggregateid,type,payload");
   }
 
   @Test

@@ -3,32 +3,57 @@
 -- a slot only from the slot's creation on, and a publication sends only changes made after a table joined
 -- it. The relay runs the same statements on start (OutboxRelay.prepareReplication() runs them alone).
 -- Placeholders (validated identifiers; the relay substitutes them, or replace them by hand):
---   ${publication}  the publication name (lower case)
---   ${slot}         the replication slot name (lower case)
---   ${tables}       the tables the publication covers, each quoted and schema-qualified, comma-separated:
---                   the outbox table and the relay's heartbeat table (only the heartbeat table in
---                   WAL-message mode), for example "public"."outbox_event", "public"."outboxkit_relay_heartbeat"
+--   ${publication}      the publication name (lower case)
+--   ${slot}             the replication slot name (lower case)
+--   ${outbox_table}     the outbox table, quoted and schema-qualified, for example "public"."outbox_event";
+--                       empty in WAL-message mode
+--   ${heartbeat_table}  the relay's heartbeat table, for example "public"."outboxkit_relay_heartbeat"
 -- The publication publishes inserts only: the relay needs nothing else, and deletes (the writer's
--- delete-after-insert mode, clean-up jobs) or updates never reach it. Existing publications are kept as
--- they are, with the missing tables added.
+-- delete-after-insert mode, clean-up jobs) or updates never reach it. On PostgreSQL 15 and later the
+-- outbox table is published with the columns the relay reads only (a column list leaving out created_at
+-- and any column of your own), so that neither PostgreSQL nor the relay decodes the others for every
+-- event. Existing publications are kept as they are, with the missing tables added.
 -- Creating the slot needs the REPLICATION attribute (or superuser); creating the publication needs
 -- ownership of the tables. The relay's own tables must exist first (schema/v1/postgresql.sql).
 
 DO $$
 DECLARE
     pub pg_catalog.pg_publication%ROWTYPE;
+    outbox regclass;
     wanted regclass;
+    tables regclass[] := ARRAY['${heartbeat_table}']::regclass[];
+    missing text[] := ARRAY[]::text[];
+    read_columns text;
 BEGIN
+    IF '${outbox_table}' <> '' THEN
+        outbox := '${outbox_table}'::regclass;
+        tables := outbox || tables;
+    END IF;
     SELECT * INTO pub FROM pg_catalog.pg_publication WHERE pubname = '${publication}';
-    IF NOT FOUND THEN
-        CREATE PUBLICATION "${publication}" FOR TABLE ${tables} WITH (publish = 'insert');
-    ELSIF NOT pub.puballtables THEN
-        FOREACH wanted IN ARRAY regexp_split_to_array('${tables}', '\s*,\s*')::regclass[] LOOP
-            IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel
-                           WHERE prpubid = pub.oid AND prrelid = wanted) THEN
-                EXECUTE format('ALTER PUBLICATION %I ADD TABLE %s', pub.pubname, wanted);
-            END IF;
-        END LOOP;
+    IF pub.puballtables THEN
+        RETURN;
+    END IF;
+    FOREACH wanted IN ARRAY tables LOOP
+        CONTINUE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel
+                              WHERE prpubid = pub.oid AND prrelid = wanted);
+        IF wanted = outbox AND pg_catalog.current_setting('server_version_num')::int >= 150000 THEN
+            SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
+              INTO read_columns
+              FROM pg_catalog.pg_attribute a
+             WHERE a.attrelid = outbox AND a.attnum > 0 AND NOT a.attisdropped
+               AND a.attname IN ('id', 'aggregatetype', 'aggregateid', 'type', 'payload', 'tracingspancontext',
+                                 'headers');
+            missing := missing || pg_catalog.format('%s (%s)', wanted, read_columns);
+        ELSE
+            missing := missing || wanted::text;
+        END IF;
+    END LOOP;
+    IF pub.oid IS NULL THEN
+        EXECUTE pg_catalog.format('CREATE PUBLICATION %I FOR TABLE %s WITH (publish = %L)', '${publication}',
+                                  pg_catalog.array_to_string(missing, ', '), 'insert');
+    ELSIF pg_catalog.cardinality(missing) > 0 THEN
+        EXECUTE pg_catalog.format('ALTER PUBLICATION %I ADD TABLE %s', pub.pubname,
+                                  pg_catalog.array_to_string(missing, ', '));
     END IF;
 END
 $$;

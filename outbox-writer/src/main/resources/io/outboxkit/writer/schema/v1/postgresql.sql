@@ -21,14 +21,28 @@ CREATE TABLE IF NOT EXISTS "public"."outbox_event" (
 );
 
 -- The publication holds the outbox table only and publishes inserts only: the relay needs nothing else,
--- and the deletes of TABLE_DELETE_AFTER_INSERT mode (or a cleanup job) never reach it.
+-- and the deletes of TABLE_DELETE_AFTER_INSERT mode (or a cleanup job) never reach it. On PostgreSQL 15
+-- and later it publishes only the columns the relay reads (all but created_at, and none you added), so
+-- that they alone are decoded for every event; a consumer of the publication that needs another column
+-- (Debezium's EventRouter with table.field.event.timestamp=created_at, say) must be given it with
+-- ALTER PUBLICATION "outboxkit" SET TABLE "public"."outbox_event" (<columns>).
 DO $$
+DECLARE
+  outbox text := '"public"."outbox_event"';
+  read_columns text;
 BEGIN
+  IF pg_catalog.current_setting('server_version_num')::int >= 150000 THEN
+    SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO read_columns
+      FROM pg_catalog.pg_attribute a
+     WHERE a.attrelid = outbox::regclass AND a.attnum > 0 AND NOT a.attisdropped
+       AND a.attname IN ('id', 'aggregatetype', 'aggregateid', 'type', 'payload', 'tracingspancontext', 'headers');
+    outbox := outbox || ' (' || read_columns || ')';
+  END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'outboxkit') THEN
-    CREATE PUBLICATION "outboxkit" FOR TABLE "public"."outbox_event" WITH (publish = 'insert');
+    EXECUTE 'CREATE PUBLICATION "outboxkit" FOR TABLE ' || outbox || ' WITH (publish = ''insert'')';
   ELSIF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables
                     WHERE pubname = 'outboxkit' AND schemaname = 'public' AND tablename = 'outbox_event') THEN
-    ALTER PUBLICATION "outboxkit" ADD TABLE "public"."outbox_event";
+    EXECUTE 'ALTER PUBLICATION "outboxkit" ADD TABLE ' || outbox;
   END IF;
 END
 $$;

@@ -1,0 +1,140 @@
+package io.outboxkit.relay;
+
+import static io.outboxkit.relay.RelayFixture.header;
+import static io.outboxkit.relay.RelayFixture.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.outboxkit.core.OutboxHeaders;
+import io.outboxkit.test.OutboxIntegrationTest;
+import io.outboxkit.test.TestDatabase;
+import io.outboxkit.test.TestKafka;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The publication the relay creates: inserts only, the outbox table with only the columns the relay reads
+ * (PostgreSQL 15 and later), and a publication of the user's own kept as it is.
+ */
+@OutboxIntegrationTest
+class PublicationIT {
+
+  /** An outbox table of the user's own: a column the relay does not read, and no tracingspancontext. */
+  private static final String OWN_OUTBOX_TABLE = "CREATE TABLE public.outbox_event (id uuid PRIMARY KEY,"
+      + " tenant text NOT NULL, aggregatetype varchar(255) NOT NULL, aggregateid varchar(255) NOT NULL,"
+      + " type varchar(255) NOT NULL, payload jsonb, headers jsonb,"
+      + " created_at timestamptz NOT NULL DEFAULT now())";
+
+  @Test
+  void theRelaysPublicationCarriesOnlyTheColumnsItReadsAndEventsStayWhole(TestDatabase db, TestKafka kafka)
+      throws Exception {
+    assumeThat(serverVersion(db)).as("column lists in publications need PostgreSQL 15")
+        .isGreaterThanOrEqualTo(150000);
+    execute(db, OWN_OUTBOX_TABLE);
+    String prefix = kafka.newTopic("pub") + ".";
+    kafka.createTopic(prefix + "order", 1);
+
+    try (OutboxRelay relay = RelayFixture.relay(db, kafka, prefix).build()) {
+      relay.prepareReplication();
+      assertThat(query(db, "SELECT tablename || ': ' || array_to_string(attnames, ',') FROM pg_publication_tables"
+          + " WHERE pubname = 'outboxkit' AND tablename = 'outbox_event'"))
+          .containsExactly("outbox_event: id,aggregatetype,aggregateid,type,payload,headers");
+      assertThat(query(db, "SELECT pubinsert || ' ' || pubupdate || ' ' || pubdelete FROM pg_publication"
+          + " WHERE pubname = 'outboxkit'")).containsExactly("true false false");
+
+      relay.start();
+      RelayFixture.awaitActive(relay);
+      UUID id = UUID.randomUUID();
+      execute(db, "INSERT INTO public.outbox_event (id, tenant, aggregatetype, aggregateid, type, payload, headers)"
+          + " VALUES ('" + id + "', 'acme', 'order', 'o-1', 'OrderCreated', '{\"total\": 10}',"
+          + " '{\"source\": \"web\"}')");
+
+      List<ConsumerRecord<byte[], byte[]>> records =
+          kafka.readRecords(prefix + "order", 1, RelayFixture.TIMEOUT);
+      assertThat(records).hasSize(1);
+      ConsumerRecord<byte[], byte[]> record = records.get(0);
+      assertThat(text(record.key())).isEqualTo("o-1");
+      assertThat(text(record.value())).isEqualTo("{\"total\": 10}");
+      assertThat(header(record, OutboxHeaders.ID)).isEqualTo(id.toString());
+      assertThat(header(record, OutboxHeaders.EVENT_TYPE)).isEqualTo("OrderCreated");
+      assertThat(header(record, "source")).isEqualTo("web");
+      assertThat(record.headers().lastHeader("tenant")).isNull();
+      assertThat(record.headers().lastHeader("created_at")).isNull();
+    }
+  }
+
+  @Test
+  void aPublicationOfTheUsersOwnIsKeptAsItIsWithTheHeartbeatTableAdded(TestDatabase db, TestKafka kafka)
+      throws Exception {
+    execute(db, OWN_OUTBOX_TABLE);
+    execute(db, "CREATE PUBLICATION outboxkit FOR TABLE public.outbox_event WITH (publish = 'insert')");
+    List<String> before = publishedColumns(db);
+    String prefix = kafka.newTopic("own-pub") + ".";
+    kafka.createTopic(prefix + "order", 1);
+
+    try (OutboxRelay relay = RelayFixture.relay(db, kafka, prefix).build()) {
+      relay.start();
+      RelayFixture.awaitActive(relay);
+      assertThat(query(db, "SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit' ORDER BY 1"))
+          .containsExactly("outbox_event", "outboxkit_relay_heartbeat");
+      assertThat(publishedColumns(db)).as("the outbox table's published columns").isEqualTo(before);
+
+      UUID id = UUID.randomUUID();
+      execute(db, "INSERT INTO public.outbox_event (id, tenant, aggregatetype, aggregateid, type, payload)"
+          + " VALUES ('" + id + "', 'acme', 'order', 'o-2', 'OrderPaid', '[1, 2]')");
+      List<ConsumerRecord<byte[], byte[]>> records =
+          kafka.readRecords(prefix + "order", 1, RelayFixture.TIMEOUT);
+      assertThat(records).hasSize(1);
+      assertThat(header(records.get(0), OutboxHeaders.ID)).isEqualTo(id.toString());
+      assertThat(text(records.get(0).value())).isEqualTo("[1, 2]");
+    }
+  }
+
+  @Test
+  void inWalMessageModeThePublicationHoldsTheHeartbeatTableOnly(TestDatabase db, TestKafka kafka) {
+    try (OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").walMessages().build()) {
+      relay.prepareReplication();
+    }
+    assertThat(query(db, "SELECT schemaname || '.' || tablename FROM pg_publication_tables"
+        + " WHERE pubname = 'outboxkit'")).containsExactly("public.outboxkit_relay_heartbeat");
+  }
+
+  /** The outbox table's published columns where the server knows column lists (15+), else its columns. */
+  private static List<String> publishedColumns(TestDatabase db) throws SQLException {
+    return serverVersion(db) >= 150000
+        ? query(db, "SELECT array_to_string(attnames, ',') FROM pg_publication_tables"
+            + " WHERE pubname = 'outboxkit' AND tablename = 'outbox_event'")
+        : query(db, "SELECT 'all columns' FROM pg_publication_tables"
+            + " WHERE pubname = 'outboxkit' AND tablename = 'outbox_event'");
+  }
+
+  private static int serverVersion(TestDatabase db) throws SQLException {
+    return Integer.parseInt(query(db, "SELECT current_setting('server_version_num')").get(0));
+  }
+
+  private static void execute(TestDatabase db, String sql) throws SQLException {
+    try (Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private static List<String> query(TestDatabase db, String sql) {
+    try (Connection connection = db.openConnection(); Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      List<String> values = new ArrayList<>();
+      while (rows.next()) {
+        values.add(rows.getString(1));
+      }
+      return values;
+    } catch (SQLException e) {
+      throw new AssertionError(sql + " failed: " + e.getMessage(), e);
+    }
+  }
+}
