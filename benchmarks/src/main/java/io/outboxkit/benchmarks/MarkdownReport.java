@@ -86,6 +86,11 @@ final class MarkdownReport {
             r -> r.drainPerSecond, Format::rate, RELAY_DRAIN_VS_DEBEZIUM, true);
         relayRow(table, mode + " backlog drain, events/s, vs polling relay", ours, polling,
             r -> r.drainPerSecond, Format::rate, RELAY_DRAIN_VS_POLLING, true);
+        relayRow(table, mode + " warm backlog drain (same process, stopped while the backlog was written),"
+            + " events/s, vs Debezium + EventRouter defaults", ours, debezium, r -> r.warmDrainPerSecond, Format::rate,
+            RELAY_DRAIN_VS_DEBEZIUM, true);
+        relayRow(table, mode + " warm backlog drain, events/s, vs polling relay", ours, polling,
+            r -> r.warmDrainPerSecond, Format::rate, RELAY_DRAIN_VS_POLLING, true);
         relayRow(table, mode + " throughput with the writer running, events/s, vs Debezium defaults", ours, debezium,
             r -> r.withWriterPerSecond, Format::rate, null, true);
         relayRow(table, mode + " throughput with the writer running, events/s, vs polling relay", ours, polling,
@@ -152,15 +157,16 @@ final class MarkdownReport {
 
   static MarkdownTable relays(Report report) {
     MarkdownTable table = new MarkdownTable("relay", "backlog drain, events/s",
-        "drain, later half, events/s", "CPU s per 100k events (drain)",
+        "drain, later half, events/s", "CPU s per 100k events (drain)", "warm backlog drain, events/s",
+        "CPU s per 100k events (warm drain)",
         "relayed/s, writer running", "writer wrote/s", "behind at end of writer window", "p50 ms", "p90 ms",
         "p99 ms", "max ms",
         "latency run, events/s achieved", "peak RSS, MB", "duplicates");
     for (RelayResult r : report.relays) {
       LatencySummary latency = r.latency;
       table.row(r.kind.id(), Format.rate(r.drainPerSecond), Format.rate(r.drainSecondHalfPerSecond),
-          Format.decimal(r.cpuSecondsPer100k),
-          Format.rate(r.withWriterPerSecond), Format.rate(r.writerPerSecond),
+          Format.decimal(r.cpuSecondsPer100k), Format.rate(r.warmDrainPerSecond),
+          Format.decimal(r.warmCpuSecondsPer100k), Format.rate(r.withWriterPerSecond), Format.rate(r.writerPerSecond),
           r.behindAtWindowEnd == null ? Format.MISSING : String.format(Locale.ROOT, "%,d", r.behindAtWindowEnd),
           Format.millis(latency == null ? null : latency.p50Millis()),
           Format.millis(latency == null ? null : latency.p90Millis()),
@@ -255,6 +261,11 @@ final class MarkdownReport {
           + " transaction); rate = events / time from the first to the last consumption (start-up excluded); the later"
           + " half's rate counts from the consumption that completed the first half of the events to the last one",
           p.drainEvents(), RelayBenchmark.BACKLOG_EVENTS_PER_TRANSACTION));
+      lines.add(String.format(Locale.ROOT, "warm backlog drain (right after the first): the relay's process is"
+          + " stopped (SIGSTOP) while %,d more events are written the same way, then let go on (SIGCONT); rate ="
+          + " events / time from the first to the last consumption of them; CPU from SIGCONT to the last; what a"
+          + " relay that fell behind while it ran does, its code already compiled, against a fresh process in the"
+          + " first drain", p.drainEvents()));
       lines.add(String.format(Locale.ROOT, "latency: %,d events/s, one event per transaction, %d paced writer"
           + " threads, %d s warm-up left out, %d s measured; latency = from the writer's commit call returning to"
           + " the benchmark consumer's poll returning the event, both in the harness JVM (nearest-rank"

@@ -12,13 +12,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures one relay in three phases against a fresh database and topic, the relay running in a JVM of its
+ * Measures one relay in four phases against a fresh database and topic, the relay running in a JVM of its
  * own:
  *
  * <ol>
  *   <li>backlog drain: {@code drainEvents} events are written before the relay starts; the rate is the
  *       events divided by the time between the first and the last consumption (start-up excluded); the
  *       relay process's CPU time from the first to the last event gives CPU seconds per 100k events;
+ *   <li>warm backlog drain: the relay's process is stopped ({@code kill -STOP}) while as many events again
+ *       are written, then let go on: the same JVM, with the code it compiled during the first drain, catches
+ *       up, as a relay does that fell behind while it ran (a hang, a long pause). Same rate and CPU
+ *       measures; skipped where a process cannot be stopped;
  *   <li>latency: one event per transaction at a fixed rate; commit-to-consume time per event (commit = the
  *       writer's commit call returned, consume = the benchmark consumer's poll returned it, both in this
  *       JVM); the warm-up is left out;
@@ -87,7 +91,7 @@ final class RelayBenchmark {
     relay.prepare(target);
 
     int drainEvents = profile.drainEvents();
-    Timeline timeline = new Timeline(drainEvents + profile.latencyEvents() + profile.withWriterMaxEvents() + 1);
+    Timeline timeline = new Timeline(2 * drainEvents + profile.latencyEvents() + profile.withWriterMaxEvents() + 1);
 
     log.info("relay {}: writing a backlog of {} events", kind.id(), drainEvents);
     LoadWriter.backlog(db.dataSource(), kind.source(), 0, drainEvents, BACKLOG_EVENTS_PER_TRANSACTION);
@@ -113,9 +117,35 @@ final class RelayBenchmark {
       log.info("relay {}: drained {} events at {} events/s ({} events/s over the later half)", kind.id(),
           drainEvents, Math.round(result.drainPerSecond), Math.round(result.drainSecondHalfPerSecond));
 
-      // 2. latency at a fixed rate
+      // 2. warm backlog drain: the same process, stopped while the backlog is written
+      long nextSeq = drainEvents;
+      if (process.freeze()) {
+        try {
+          LoadWriter.backlog(db.dataSource(), kind.source(), nextSeq, drainEvents, BACKLOG_EVENTS_PER_TRANSACTION);
+        } finally {
+          if (!process.thaw()) {
+            throw new BenchmarkException("relay " + kind.id() + ": its process could not be let go on after SIGSTOP");
+          }
+        }
+        Optional<Duration> cpuAtThaw = process.cpuTime();
+        consumer.awaitDistinct(nextSeq + drainEvents, timeoutFor(drainEvents), process::checkAlive);
+        Optional<Duration> cpuAtCaughtUp = process.cpuTime();
+        long[] warmSpan = timeline.consumedSpan(nextSeq, nextSeq + drainEvents);
+        result.warmDrainPerSecond = Timeline.rate(drainEvents - 1, warmSpan[0], warmSpan[1]);
+        if (cpuAtThaw.isPresent() && cpuAtCaughtUp.isPresent()) {
+          double cpuSeconds = (cpuAtCaughtUp.get().toNanos() - cpuAtThaw.get().toNanos()) / 1e9;
+          result.warmCpuSecondsPer100k = cpuSeconds * 100_000 / drainEvents;
+        }
+        nextSeq += drainEvents;
+        log.info("relay {}: drained {} more events at {} events/s after its process was stopped meanwhile",
+            kind.id(), drainEvents, Math.round(result.warmDrainPerSecond));
+      } else {
+        log.warn("relay {}: warm backlog drain skipped: its process cannot be stopped here (kill -STOP)", kind.id());
+      }
+
+      // 3. latency at a fixed rate
       Duration pacedDuration = profile.latencyWarmUp().plus(profile.latencyWindow());
-      LoadWriter.Run paced = LoadWriter.paced(db.dataSource(), kind.source(), drainEvents, profile.latencyRate(),
+      LoadWriter.Run paced = LoadWriter.paced(db.dataSource(), kind.source(), nextSeq, profile.latencyRate(),
           pacedDuration, PACED_WRITER_THREADS, timeline);
       consumer.awaitDistinct(paced.toSeq(), timeoutFor(paced.events()), process::checkAlive);
       long warmUpEvents = profile.latencyWarmUp().toMillis() * profile.latencyRate() / 1000;
@@ -124,7 +154,7 @@ final class RelayBenchmark {
       log.info("relay {}: latency at {} events/s: p50 {} ms, p99 {} ms", kind.id(), profile.latencyRate(),
           Format.millis(result.latency.p50Millis()), Format.millis(result.latency.p99Millis()));
 
-      // 3. with the writer running flat out; the relay is stopped afterwards without catching up
+      // 4. with the writer running flat out; the relay is stopped afterwards without catching up
       LoadWriter.Run load = LoadWriter.unthrottled(db.dataSource(), kind.source(), paced.toSeq(), WRITER_THREADS,
           EVENTS_PER_TRANSACTION, profile.withWriterWindow(), profile.withWriterMaxEvents(), timeline);
       process.checkAlive();

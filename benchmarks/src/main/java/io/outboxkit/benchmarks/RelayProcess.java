@@ -128,6 +128,35 @@ final class RelayProcess implements AutoCloseable {
     return logFile;
   }
 
+  /**
+   * Stops every thread of the relay's process ({@code kill -STOP}) until {@link #thaw()}: the relay neither
+   * reads nor sends, as if it hung, while its JVM keeps the code it compiled.
+   *
+   * @return false where that is not possible (no {@code kill} command, the signal refused)
+   */
+  boolean freeze() {
+    return signal("STOP");
+  }
+
+  /** Lets a process stopped by {@link #freeze()} run again ({@code kill -CONT}). */
+  boolean thaw() {
+    return signal("CONT");
+  }
+
+  private boolean signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+          .redirectErrorStream(true).start();
+      return kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0;
+    } catch (IOException e) {
+      log.warn("relay {}: cannot send SIG{} to process {}: {}", kind.id(), name, process.pid(), e.getMessage());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   Optional<Duration> cpuTime() {
     return ProcessStats.cpuTime(process.pid());
   }

@@ -24,6 +24,9 @@ final class RelayResult {
   /** The drain's rate over its later half of events (see {@link Timeline#secondHalfRate}). */
   @Nullable Double drainSecondHalfPerSecond;
   @Nullable Double cpuSecondsPer100k;
+  /** The drain of a second backlog written while the relay's process was stopped (same JVM, compiled code). */
+  @Nullable Double warmDrainPerSecond;
+  @Nullable Double warmCpuSecondsPer100k;
 
   long withWriterEvents;
   @Nullable Double withWriterPerSecond;
@@ -75,6 +78,8 @@ final class RelayResult {
     combined.drainPerSecond = median(rounds, r -> r.drainPerSecond);
     combined.drainSecondHalfPerSecond = median(rounds, r -> r.drainSecondHalfPerSecond);
     combined.cpuSecondsPer100k = median(rounds, r -> r.cpuSecondsPer100k);
+    combined.warmDrainPerSecond = median(rounds, r -> r.warmDrainPerSecond);
+    combined.warmCpuSecondsPer100k = median(rounds, r -> r.warmCpuSecondsPer100k);
     combined.withWriterPerSecond = median(rounds, r -> r.withWriterPerSecond);
     combined.writerPerSecond = median(rounds, r -> r.writerPerSecond);
     Double behind = median(rounds, r -> r.behindAtWindowEnd == null ? null : r.behindAtWindowEnd.doubleValue());
