@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /** The Debezium engine and PostgreSQL connector configuration of a relay. Defaults are explained in README.md. */
 final class EngineProperties {
 
-  static final int MAX_BATCH_SIZE = 4096;
-  static final int MAX_QUEUE_SIZE = 8192;
+  static final int MAX_BATCH_SIZE = 2048;
+  static final int MAX_QUEUE_SIZE = 4096;
   static final long MAX_QUEUE_SIZE_IN_BYTES = 32L * 1024 * 1024;
   static final int POLL_INTERVAL_MS = 5;
 

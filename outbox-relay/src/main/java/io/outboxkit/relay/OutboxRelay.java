@@ -102,7 +102,7 @@ public interface OutboxRelay extends AutoCloseable {
    *
    * <p><b>Limits.</b> If that batch is not acknowledged within the 5 s (broker unreachable), its sends are
    * abandoned and the whole batch is sent again on the next start: at most one batch, up to Debezium's {@code
-   * max.batch.size} events (4096 by default), some of which may have reached the topic. If the position cannot
+   * max.batch.size} events (2048 by default), some of which may have reached the topic. If the position cannot
    * be written (the database is unreachable; the write is tried twice), the next start resumes from the last
    * position stored, up to one {@code offsetFlushInterval} earlier. A process killed without close (SIGKILL,
    * power loss) resumes from the last periodic store in the same way.

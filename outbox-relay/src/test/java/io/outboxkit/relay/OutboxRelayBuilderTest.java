@@ -73,8 +73,8 @@ class OutboxRelayBuilderTest {
     assertThat(engine.getProperty("table.include.list"))
         .isEqualTo("sales\\.events,sales\\.outboxkit_relay_heartbeat");
     assertThat(engine.getProperty("extended.headers.enabled")).isEqualTo("false");
-    assertThat(engine.getProperty("max.batch.size")).isEqualTo("4096");
-    assertThat(engine.getProperty("max.queue.size")).isEqualTo("8192");
+    assertThat(engine.getProperty("max.batch.size")).isEqualTo("2048");
+    assertThat(engine.getProperty("max.queue.size")).isEqualTo("4096");
     assertThat(engine.getProperty("max.queue.size.in.bytes")).isEqualTo(Long.toString(32L * 1024 * 1024));
     assertThat(engine.getProperty("poll.interval.ms")).isEqualTo("5");
     assertThat(engine.getProperty("heartbeat.interval.ms")).isEqualTo("10000");
@@ -85,11 +85,11 @@ class OutboxRelayBuilderTest {
   @Test
   void userPropertiesGoOverTheDefaults() {
     RelaySettings settings = RelaySettings.from(valid()
-        .debeziumProperty("max.batch.size", "2048")
+        .debeziumProperty("max.batch.size", "1000")
         .producerProperty("linger.ms", 20)
         .producerProperty("compression.type", "zstd"));
     assertThat(EngineProperties.of(settings, new RelayDatabase(settings)).getProperty("max.batch.size"))
-        .isEqualTo("2048");
+        .isEqualTo("1000");
     Map<String, Object> producer = KafkaPublisher.producerConfig(settings);
     assertThat(producer).containsEntry("linger.ms", 20).containsEntry("compression.type", "zstd")
         .containsEntry("acks", "all").containsEntry("enable.idempotence", "true")
