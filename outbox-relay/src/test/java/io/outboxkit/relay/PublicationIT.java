@@ -98,6 +98,30 @@ class PublicationIT {
   }
 
   @Test
+  void aPublicationOfAWholeSchemaIsUsedAsItIs(TestDatabase db, TestKafka kafka) throws Exception {
+    assumeThat(serverVersion(db)).as("publications of a schema need PostgreSQL 15").isGreaterThanOrEqualTo(150000);
+    execute(db, OWN_OUTBOX_TABLE);
+    execute(db, "CREATE PUBLICATION outboxkit FOR TABLES IN SCHEMA public WITH (publish = 'insert')");
+    String prefix = kafka.newTopic("schema-pub") + ".";
+    kafka.createTopic(prefix + "order", 1);
+
+    try (OutboxRelay relay = RelayFixture.relay(db, kafka, prefix).build()) {
+      relay.start();
+      RelayFixture.awaitActive(relay);
+      assertThat(query(db, "SELECT count(*) FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid"
+          + " WHERE p.pubname = 'outboxkit'")).as("no table added one by one").containsExactly("0");
+
+      UUID id = UUID.randomUUID();
+      execute(db, "INSERT INTO public.outbox_event (id, tenant, aggregatetype, aggregateid, type, payload)"
+          + " VALUES ('" + id + "', 'acme', 'order', 'o-3', 'OrderPaid', '{}')");
+      List<ConsumerRecord<byte[], byte[]>> records =
+          kafka.readRecords(prefix + "order", 1, RelayFixture.TIMEOUT);
+      assertThat(records).hasSize(1);
+      assertThat(header(records.get(0), OutboxHeaders.ID)).isEqualTo(id.toString());
+    }
+  }
+
+  @Test
   void inWalMessageModeThePublicationHoldsTheHeartbeatTableOnly(TestDatabase db, TestKafka kafka) {
     try (OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").walMessages().build()) {
       relay.prepareReplication();

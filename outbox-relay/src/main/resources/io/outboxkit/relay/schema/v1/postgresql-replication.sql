@@ -34,8 +34,10 @@ BEGIN
         RETURN;
     END IF;
     FOREACH wanted IN ARRAY tables LOOP
-        CONTINUE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel
-                              WHERE prpubid = pub.oid AND prrelid = wanted);
+        -- pg_publication_tables also lists the tables of a FOR TABLES IN SCHEMA publication
+        CONTINUE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables t
+                              WHERE t.pubname = pub.pubname
+                                AND pg_catalog.format('%I.%I', t.schemaname, t.tablename)::regclass = wanted);
         IF wanted = outbox AND pg_catalog.current_setting('server_version_num')::int >= 150000 THEN
             SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
               INTO read_columns
