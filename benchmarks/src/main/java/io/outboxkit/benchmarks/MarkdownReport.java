@@ -261,7 +261,8 @@ final class MarkdownReport {
           + " transaction); rate = events / time from the first to the last consumption (start-up excluded); the later"
           + " half's rate counts from the consumption that completed the first half of the events to the last one",
           p.drainEvents(), RelayBenchmark.BACKLOG_EVENTS_PER_TRANSACTION));
-      lines.add(String.format(Locale.ROOT, "warm backlog drain (right after the first): the relay's process is"
+      lines.add(String.format(Locale.ROOT, "warm backlog drain (right after the first; where the relay's process"
+          + " can be stopped): the relay's process is"
           + " stopped (SIGSTOP) while %,d more events are written the same way, then let go on (SIGCONT); rate ="
           + " events / time from the first to the last consumption of them; CPU from SIGCONT to the last; what a"
           + " relay that fell behind while it ran does, its code already compiled, against a fresh process in the"

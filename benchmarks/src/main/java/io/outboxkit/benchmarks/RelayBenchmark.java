@@ -122,10 +122,12 @@ final class RelayBenchmark {
       if (process.freeze()) {
         try {
           LoadWriter.backlog(db.dataSource(), kind.source(), nextSeq, drainEvents, BACKLOG_EVENTS_PER_TRANSACTION);
-        } finally {
-          if (!process.thaw()) {
-            throw new BenchmarkException("relay " + kind.id() + ": its process could not be let go on after SIGSTOP");
-          }
+        } catch (RuntimeException e) {
+          process.thaw();
+          throw e;
+        }
+        if (!process.thaw()) {
+          throw new BenchmarkException("relay " + kind.id() + ": its process could not be let go on after SIGSTOP");
         }
         Optional<Duration> cpuAtThaw = process.cpuTime();
         consumer.awaitDistinct(nextSeq + drainEvents, timeoutFor(drainEvents), process::checkAlive);

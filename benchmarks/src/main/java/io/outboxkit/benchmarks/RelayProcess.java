@@ -169,6 +169,7 @@ final class RelayProcess implements AutoCloseable {
   @Override
   public void close() {
     if (process.isAlive()) {
+      signal("CONT"); // in case a measurement failed while the process was stopped
       try {
         OutputStream in = process.getOutputStream();
         in.write("STOP\n".getBytes(StandardCharsets.UTF_8));

@@ -205,6 +205,12 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   }
 
   private void launchEngine() {
+    try (Connection connection = database.connect("setup")) {
+      database.repairPublication(connection);
+    } catch (SQLException | RuntimeException e) {
+      log.warn("relay for slot {}: the publication {} could not be checked before the engine starts (the engine "
+          + "reports it if it is missing): {}", settings.slotName(), settings.publicationName(), e.getMessage());
+    }
     KafkaPublisher publisher;
     try {
       publisher = new KafkaPublisher(settings, metrics, this::retrying);

@@ -26,6 +26,12 @@ final class EngineFailures {
           + ": ALTER ROLE \"" + settings.username() + "\" REPLICATION, or set username(..) to a user that has it ("
           + root + ")";
     }
+    if (all.contains("Publication autocreation is disabled")) {
+      return "publication " + settings.publicationName() + " does not exist in " + database + " and could not be "
+          + "created (see the warning before): create it as the relay's user could not, with the relay's "
+          + "replication SQL (" + RelayDatabase.REPLICATION_RESOURCE.substring(1) + ") or outbox-writer's "
+          + "OutboxSchema, or give username(..) the right to (owner of the tables)";
+    }
     return (message == null || message.isBlank() ? "the Debezium engine stopped" : message)
         + (root.isEmpty() ? "" : ": " + root);
   }

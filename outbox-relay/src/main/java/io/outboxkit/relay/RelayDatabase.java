@@ -159,11 +159,10 @@ final class RelayDatabase {
     checkExistingSlot(connection);
     boolean slotExisted = slotExists(connection);
     // one statement at a time: a slot cannot be created in a transaction that has written (the DO block)
-    String sql = replicationSql();
-    int split = sql.indexOf("\n$$;\n") + "\n$$;\n".length();
+    String[] statements = replicationStatements();
     try (Statement statement = connection.createStatement()) {
-      statement.execute(sql.substring(0, split));
-      statement.execute(sql.substring(split));
+      statement.execute(statements[0]);
+      statement.execute(statements[1]);
     } catch (SQLException e) {
       if ("42710".equals(e.getSQLState())) { // duplicate_object: another relay instance raced us
         log.debug("publication or slot created concurrently: {}", e.getMessage());
@@ -185,14 +184,32 @@ final class RelayDatabase {
     }
   }
 
-  /** The replication SQL with the placeholders of this relay substituted. */
-  String replicationSql() {
+  /**
+   * Puts back what is missing of the publication before each start of the engine (not the slot: a slot that
+   * went away has lost the events committed meanwhile, whatever is done then). Debezium itself no longer touches the
+   * publication (its autocreate mode is off), so a publication dropped or cut down while the relay ran would
+   * otherwise stay so.
+   */
+  void repairPublication(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(replicationStatements()[0]);
+    }
+  }
+
+  /** The replication SQL with this relay's placeholders substituted: the publication's block, the slot's. */
+  String[] replicationStatements() {
     TableName outbox = settings.outboxTable();
-    return resource(REPLICATION_RESOURCE)
+    String sql = resource(REPLICATION_RESOURCE).replace("\r\n", "\n")
         .replace("${publication}", settings.publicationName())
         .replace("${slot}", settings.slotName())
         .replace("${outbox_table}", outbox == null ? "" : outbox.qualified())
         .replace("${heartbeat_table}", settings.heartbeatTable().qualified());
+    int end = sql.indexOf("\n$$;\n");
+    if (end < 0) {
+      throw new IllegalStateException("resource " + REPLICATION_RESOURCE + " lacks the end of its DO block");
+    }
+    int split = end + "\n$$;\n".length();
+    return new String[] {sql.substring(0, split), sql.substring(split)};
   }
 
   /** The tables of the relay's publication, for messages. */

@@ -4,6 +4,7 @@ import static io.outboxkit.relay.RelayFixture.header;
 import static io.outboxkit.relay.RelayFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import io.outboxkit.core.OutboxHeaders;
 import io.outboxkit.test.OutboxIntegrationTest;
@@ -114,6 +115,59 @@ class PublicationIT {
       UUID id = UUID.randomUUID();
       execute(db, "INSERT INTO public.outbox_event (id, tenant, aggregatetype, aggregateid, type, payload)"
           + " VALUES ('" + id + "', 'acme', 'order', 'o-3', 'OrderPaid', '{}')");
+      List<ConsumerRecord<byte[], byte[]>> records =
+          kafka.readRecords(prefix + "order", 1, RelayFixture.TIMEOUT);
+      assertThat(records).hasSize(1);
+      assertThat(header(records.get(0), OutboxHeaders.ID)).isEqualTo(id.toString());
+    }
+  }
+
+  @Test
+  void whereAColumnListWouldBeRefusedOrBreakDeletesTheTableJoinsWhole(TestDatabase db, TestKafka kafka)
+      throws Exception {
+    assumeThat(serverVersion(db)).as("column lists and schema publications need PostgreSQL 15")
+        .isGreaterThanOrEqualTo(150000);
+    execute(db, OWN_OUTBOX_TABLE);
+    execute(db, "ALTER TABLE public.outbox_event REPLICA IDENTITY FULL");
+    execute(db, "CREATE SCHEMA other");
+    execute(db, "CREATE TABLE other.audit (id int PRIMARY KEY)");
+    execute(db, "CREATE PUBLICATION outboxkit FOR TABLES IN SCHEMA other"); // publishes deletes too
+
+    try (OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").build()) {
+      relay.prepareReplication();
+    }
+    assertThat(query(db, "SELECT tablename || ': ' || array_to_string(attnames, ',') FROM pg_publication_tables"
+        + " WHERE pubname = 'outboxkit' AND schemaname = 'public' ORDER BY 1"))
+        .containsExactly("outbox_event: id,tenant,aggregatetype,aggregateid,type,payload,headers,created_at",
+            "outboxkit_relay_heartbeat: id,slot_name,beat_at");
+    execute(db, "INSERT INTO public.outbox_event (id, tenant, aggregatetype, aggregateid, type)"
+        + " VALUES (gen_random_uuid(), 'acme', 'order', 'o-4', 'OrderPaid')");
+    execute(db, "DELETE FROM public.outbox_event"); // refused if a column list left out part of the identity
+  }
+
+  @Test
+  void aStandbyThatTakesOverPutsBackWhatWasTakenFromThePublication(TestDatabase db, TestKafka kafka)
+      throws Exception {
+    RelayFixture.installSchema(db);
+    String prefix = kafka.newTopic("repair") + ".";
+    kafka.createTopic(prefix + "order", 1);
+    OutboxRelay first = RelayFixture.relay(db, kafka, prefix).build();
+    OutboxRelay second = RelayFixture.relay(db, kafka, prefix).build();
+    try (first; second) {
+      first.start();
+      RelayFixture.awaitActive(first);
+      second.start();
+      await().atMost(RelayFixture.TIMEOUT).until(() -> second.status().state() == RelayState.STANDBY);
+
+      execute(db, "ALTER PUBLICATION outboxkit DROP TABLE public.outbox_event");
+      first.close();
+      RelayFixture.awaitActive(second);
+      assertThat(query(db, "SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit' ORDER BY 1"))
+          .containsExactly("outbox_event", "outboxkit_relay_heartbeat");
+
+      UUID id = UUID.randomUUID();
+      execute(db, "INSERT INTO public.outbox_event (id, aggregatetype, aggregateid, type, payload)"
+          + " VALUES ('" + id + "', 'order', 'o-5', 'OrderShipped', '{}')");
       List<ConsumerRecord<byte[], byte[]>> records =
           kafka.readRecords(prefix + "order", 1, RelayFixture.TIMEOUT);
       assertThat(records).hasSize(1);

@@ -93,6 +93,25 @@ class OutboxSchemaIT {
   }
 
   @Test
+  void anExistingPublicationThatPublishesDeletesGetsTheWholeTableSoDeletesKeepWorking(TestDatabase db)
+      throws Exception {
+    assumeThat(Integer.parseInt(query(db, "SELECT current_setting('server_version_num')").get(0)))
+        .as("column lists in publications need PostgreSQL 15").isGreaterThanOrEqualTo(150000);
+    execute(db, "CREATE TABLE other (id int PRIMARY KEY)");
+    execute(db, "CREATE PUBLICATION outboxkit FOR TABLE other"); // inserts, updates, deletes, truncates
+
+    OutboxSchema.builder().createReplicationSlot(false).build().install(db.dataSource());
+    execute(db, "ALTER TABLE public.outbox_event REPLICA IDENTITY FULL");
+
+    assertThat(query(db, "SELECT array_to_string(attnames, ',') FROM pg_publication_tables"
+        + " WHERE pubname = 'outboxkit' AND tablename = 'outbox_event'"))
+        .containsExactly("id,aggregatetype,aggregateid,type,payload,tracingspancontext,headers,created_at");
+    OutboxWriter.builder(db.dataSource()).mode(WriteMode.TABLE_DELETE_AFTER_INSERT)
+        .allowWritesOutsideTransaction(true).build().publish("order", "1", "OrderCreated", "{}");
+    assertThat(query(db, "SELECT count(*) FROM public.outbox_event")).containsExactly("0");
+  }
+
+  @Test
   void anExistingPublicationWithoutTheTableGetsTheTableAdded(TestDatabase db) throws Exception {
     execute(db, "CREATE TABLE other (id int PRIMARY KEY)");
     execute(db, "CREATE PUBLICATION outboxkit FOR TABLE other");

@@ -12,7 +12,9 @@
 -- delete-after-insert mode, clean-up jobs) or updates never reach it. On PostgreSQL 15 and later the
 -- outbox table is published with the columns the relay reads only (a column list leaving out created_at
 -- and any column of your own), so that neither PostgreSQL nor the relay decodes the others for every
--- event. Existing publications are kept as they are, with the missing tables added.
+-- event; not where PostgreSQL refuses a column list or it could break writes: a partitioned outbox table,
+-- or an existing publication with FOR TABLES IN SCHEMA elements or that publishes updates or deletes.
+-- Existing publications are kept as they are, with the missing tables added.
 -- Creating the slot needs the REPLICATION attribute (or superuser); creating the publication needs
 -- ownership of the tables. The relay's own tables must exist first (schema/v1/postgresql.sql).
 
@@ -38,16 +40,24 @@ BEGIN
         CONTINUE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_publication_tables t
                               WHERE t.pubname = pub.pubname
                                 AND pg_catalog.format('%I.%I', t.schemaname, t.tablename)::regclass = wanted);
+        read_columns := NULL;
         IF wanted = outbox AND pg_catalog.current_setting('server_version_num')::int >= 150000 THEN
-            SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
-              INTO read_columns
-              FROM pg_catalog.pg_attribute a
-             WHERE a.attrelid = outbox AND a.attnum > 0 AND NOT a.attisdropped
-               AND a.attname IN ('id', 'aggregatetype', 'aggregateid', 'type', 'payload', 'tracingspancontext',
-                                 'headers');
-            missing := missing || pg_catalog.format('%s (%s)', wanted, read_columns);
-        ELSE
+            -- nested: pg_publication_namespace exists from PostgreSQL 15 on
+            IF (SELECT c.relkind <> 'p' FROM pg_catalog.pg_class c WHERE c.oid = outbox)
+               AND (pub.oid IS NULL OR NOT (pub.pubupdate OR pub.pubdelete))
+               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication_namespace n WHERE n.pnpubid = pub.oid) THEN
+                SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
+                  INTO read_columns
+                  FROM pg_catalog.pg_attribute a
+                 WHERE a.attrelid = outbox AND a.attnum > 0 AND NOT a.attisdropped
+                   AND a.attname IN ('id', 'aggregatetype', 'aggregateid', 'type', 'payload',
+                                     'tracingspancontext', 'headers');
+            END IF;
+        END IF;
+        IF read_columns IS NULL THEN
             missing := missing || wanted::text;
+        ELSE
+            missing := missing || pg_catalog.format('%s (%s)', wanted, read_columns);
         END IF;
     END LOOP;
     IF pub.oid IS NULL THEN
