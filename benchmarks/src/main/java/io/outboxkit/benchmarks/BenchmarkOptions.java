@@ -41,8 +41,8 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
         --drain-events N             events of the backlog drain (default: the profile's)
         --writer-events N            events per business transaction of 100 rows in the writer
                                      benchmark, 1-100 (default 100: one per row)
-        --relay-jvm-options "OPTS"   JVM options of every relay process (default: -Xms64m -Xmx256m
-                                     -XX:+UseSerialGC)
+        --relay-jvm-options "OPTS"   JVM options of every relay process (default: -Xms128m -Xmx256m
+                                     -Xmn64m -XX:SurvivorRatio=2 -XX:+UseSerialGC)
         --results-dir DIR            where <date>.md is written (default: benchmarks/results)
         --help                       this text
       """;

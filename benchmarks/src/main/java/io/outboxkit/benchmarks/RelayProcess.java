@@ -25,10 +25,13 @@ final class RelayProcess implements AutoCloseable {
 
   /**
    * Default JVM options of every relay process: the same for all relays, so their memory compares; the
-   * options the relay's documentation recommends for a relay process (a 256 MB heap limit, the serial
-   * collector, which grows the heap with the live data rather than towards the limit).
+   * options the relay's documentation recommends for a relay process (a 256 MB heap limit; the serial
+   * collector, which grows the heap with the live data rather than towards the limit; a young generation with
+   * survivor spaces large enough for the events a relay holds in its queue, so that they die there instead of
+   * filling the old generation).
    */
-  static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
+  static final List<String> DEFAULT_JVM_OPTIONS =
+      List.of("-Xms128m", "-Xmx256m", "-Xmn64m", "-XX:SurvivorRatio=2", "-XX:+UseSerialGC");
 
   private static final Logger log = LoggerFactory.getLogger(RelayProcess.class);
 
