@@ -52,18 +52,11 @@ class PublicationIT {
 
       relay.start();
       RelayFixture.awaitActive(relay);
-      UUID id = UUID.randomUUID();
-      execute(db, "INSERT INTO public.outbox_event (id, tenant, aggregatetype, aggregateid, type, payload, headers)"
-          + " VALUES ('" + id + "', 'acme', 'order', 'o-1', 'OrderCreated', '{\"total\": 10}',"
-          + " '{\"source\": \"web\"}')");
-
-      List<ConsumerRecord<byte[], byte[]>> records =
-          kafka.readRecords(prefix + "order", 1, RelayFixture.TIMEOUT);
-      assertThat(records).hasSize(1);
-      ConsumerRecord<byte[], byte[]> record = records.get(0);
+      ConsumerRecord<byte[], byte[]> record = insertAndReceive(db, kafka, prefix,
+          "tenant, aggregatetype, aggregateid, type, payload, headers",
+          "'acme', 'order', 'o-1', 'OrderCreated', '{\"total\": 10}', '{\"source\": \"web\"}'");
       assertThat(text(record.key())).isEqualTo("o-1");
       assertThat(text(record.value())).isEqualTo("{\"total\": 10}");
-      assertThat(header(record, OutboxHeaders.ID)).isEqualTo(id.toString());
       assertThat(header(record, OutboxHeaders.EVENT_TYPE)).isEqualTo("OrderCreated");
       assertThat(header(record, "source")).isEqualTo("web");
       assertThat(record.headers().lastHeader("tenant")).isNull();
@@ -87,20 +80,16 @@ class PublicationIT {
           .containsExactly("outbox_event", "outboxkit_relay_heartbeat");
       assertThat(publishedColumns(db)).as("the outbox table's published columns").isEqualTo(before);
 
-      UUID id = UUID.randomUUID();
-      execute(db, "INSERT INTO public.outbox_event (id, tenant, aggregatetype, aggregateid, type, payload)"
-          + " VALUES ('" + id + "', 'acme', 'order', 'o-2', 'OrderPaid', '[1, 2]')");
-      List<ConsumerRecord<byte[], byte[]>> records =
-          kafka.readRecords(prefix + "order", 1, RelayFixture.TIMEOUT);
-      assertThat(records).hasSize(1);
-      assertThat(header(records.get(0), OutboxHeaders.ID)).isEqualTo(id.toString());
-      assertThat(text(records.get(0).value())).isEqualTo("[1, 2]");
+      ConsumerRecord<byte[], byte[]> record = insertAndReceive(db, kafka, prefix,
+          "tenant, aggregatetype, aggregateid, type, payload", "'acme', 'order', 'o-2', 'OrderPaid', '[1, 2]'");
+      assertThat(text(record.value())).isEqualTo("[1, 2]");
     }
   }
 
   @Test
   void aPublicationOfAWholeSchemaIsUsedAsItIs(TestDatabase db, TestKafka kafka) throws Exception {
-    assumeThat(serverVersion(db)).as("publications of a schema need PostgreSQL 15").isGreaterThanOrEqualTo(150000);
+    assumeThat(serverVersion(db)).as("publications of a schema need PostgreSQL 15")
+        .isGreaterThanOrEqualTo(150000);
     execute(db, OWN_OUTBOX_TABLE);
     execute(db, "CREATE PUBLICATION outboxkit FOR TABLES IN SCHEMA public WITH (publish = 'insert')");
     String prefix = kafka.newTopic("schema-pub") + ".";
@@ -112,13 +101,8 @@ class PublicationIT {
       assertThat(query(db, "SELECT count(*) FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid"
           + " WHERE p.pubname = 'outboxkit'")).as("no table added one by one").containsExactly("0");
 
-      UUID id = UUID.randomUUID();
-      execute(db, "INSERT INTO public.outbox_event (id, tenant, aggregatetype, aggregateid, type, payload)"
-          + " VALUES ('" + id + "', 'acme', 'order', 'o-3', 'OrderPaid', '{}')");
-      List<ConsumerRecord<byte[], byte[]>> records =
-          kafka.readRecords(prefix + "order", 1, RelayFixture.TIMEOUT);
-      assertThat(records).hasSize(1);
-      assertThat(header(records.get(0), OutboxHeaders.ID)).isEqualTo(id.toString());
+      insertAndReceive(db, kafka, prefix, "tenant, aggregatetype, aggregateid, type, payload",
+          "'acme', 'order', 'o-3', 'OrderPaid', '{}'");
     }
   }
 
@@ -165,13 +149,8 @@ class PublicationIT {
       assertThat(query(db, "SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit' ORDER BY 1"))
           .containsExactly("outbox_event", "outboxkit_relay_heartbeat");
 
-      UUID id = UUID.randomUUID();
-      execute(db, "INSERT INTO public.outbox_event (id, aggregatetype, aggregateid, type, payload)"
-          + " VALUES ('" + id + "', 'order', 'o-5', 'OrderShipped', '{}')");
-      List<ConsumerRecord<byte[], byte[]>> records =
-          kafka.readRecords(prefix + "order", 1, RelayFixture.TIMEOUT);
-      assertThat(records).hasSize(1);
-      assertThat(header(records.get(0), OutboxHeaders.ID)).isEqualTo(id.toString());
+      insertAndReceive(db, kafka, prefix, "aggregatetype, aggregateid, type, payload",
+          "'order', 'o-5', 'OrderShipped', '{}'");
     }
   }
 
@@ -182,6 +161,20 @@ class PublicationIT {
     }
     assertThat(query(db, "SELECT schemaname || '.' || tablename FROM pg_publication_tables"
         + " WHERE pubname = 'outboxkit'")).containsExactly("public.outboxkit_relay_heartbeat");
+  }
+
+  /**
+   * Inserts one outbox row with a new id and the given other columns, and returns the one record that reaches
+   * the topic {@code <prefix>order} for it (checked by its id header).
+   */
+  private static ConsumerRecord<byte[], byte[]> insertAndReceive(TestDatabase db, TestKafka kafka, String prefix,
+      String columns, String values) throws SQLException {
+    UUID id = UUID.randomUUID();
+    execute(db, "INSERT INTO public.outbox_event (id, " + columns + ") VALUES ('" + id + "', " + values + ")");
+    List<ConsumerRecord<byte[], byte[]>> records = kafka.readRecords(prefix + "order", 1, RelayFixture.TIMEOUT);
+    assertThat(records).hasSize(1);
+    assertThat(header(records.get(0), OutboxHeaders.ID)).isEqualTo(id.toString());
+    return records.get(0);
   }
 
   /** The outbox table's published columns where the server knows column lists (15+), else its columns. */

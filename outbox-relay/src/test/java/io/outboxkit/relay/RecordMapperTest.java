@@ -38,6 +38,8 @@ class RecordMapperTest {
   private final RelaySettings settings = RelaySettings.from(OutboxRelay.builder()
       .database("localhost", 5432, "db").username("u").bootstrapServers("k:9092").slotName("s"));
   private final RecordMapper mapper = new RecordMapper(settings);
+  private final RelaySettings walSettings = RelaySettings.from(OutboxRelay.builder()
+      .database("localhost", 5432, "db").username("u").bootstrapServers("k:9092").slotName("s").walMessages());
   private final String tableTopic = settings.debeziumTopicPrefix() + ".public.outbox_event";
 
   @Test
@@ -82,8 +84,6 @@ class RecordMapperTest {
 
   @Test
   void walMessagesOfThePrefixAreDecodedAndUnreadableOnesReported() {
-    RelaySettings walSettings = RelaySettings.from(OutboxRelay.builder()
-        .database("localhost", 5432, "db").username("u").bootstrapServers("k:9092").slotName("s").walMessages());
     RecordMapper walMapper = new RecordMapper(walSettings);
     String topic = walSettings.debeziumTopicPrefix() + ".message";
     String envelope = "{\"id\":\"0190f5c2-7c1e-7000-8000-000000000004\",\"aggregatetype\":\"order\","
@@ -103,8 +103,6 @@ class RecordMapperTest {
 
   @Test
   void walMessageContentIsReadFromAByteBufferWholeOrFromAPartOfALargerArray() {
-    RelaySettings walSettings = RelaySettings.from(OutboxRelay.builder()
-        .database("localhost", 5432, "db").username("u").bootstrapServers("k:9092").slotName("s").walMessages());
     RecordMapper walMapper = new RecordMapper(walSettings);
     String topic = walSettings.debeziumTopicPrefix() + ".message";
     byte[] content = ("{\"id\":\"0190f5c2-7c1e-7000-8000-000000000005\",\"aggregatetype\":\"order\","
