@@ -13,6 +13,7 @@ import io.outboxkit.writer.WriteMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -43,9 +44,11 @@ class BrokerOutageIT {
         .build()) {
       relay.start();
       RelayFixture.awaitActive(relay);
+      CountDownLatch brokerDown = new CountDownLatch(1);
       CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
         try {
-          load.write(db, RelayFixture.writer(db, WriteMode.TABLE)); // goes on while the broker is down
+          // a third before the outage, the rest while the broker is down
+          load.write(db, RelayFixture.writer(db, WriteMode.TABLE), load.events / 3, brokerDown);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
@@ -54,6 +57,7 @@ class BrokerOutageIT {
       long stoppedAt = System.nanoTime();
       broker.stop();
       int writtenAtStop = load.written.get();
+      brokerDown.countDown();
       writing.get(RelayFixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       holdDown(stoppedAt, Duration.ofSeconds(20));
       RelayStatus during = relay.status();

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,11 +59,22 @@ final class EventLoad {
   }
 
   void write(TestDatabase db, OutboxWriter writer) throws Exception {
+    write(db, writer, events, new CountDownLatch(0));
+  }
+
+  /**
+   * Writes the events, but once {@code holdAt} of them are committed waits for {@code resume} before it
+   * writes the rest: a test can make sure that events are written at a given moment (while a broker is down).
+   */
+  void write(TestDatabase db, OutboxWriter writer, int holdAt, CountDownLatch resume) throws Exception {
     int[] seq = new int[aggregates];
     try (Connection connection = db.openConnection()) {
       connection.setAutoCommit(false);
       List<String> pending = new ArrayList<>();
       for (int i = 0; i < events; i++) {
+        if (i == holdAt && !resume.await(RelayFixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+          throw new IllegalStateException("not told to go on after " + holdAt + " events");
+        }
         int aggregate = (i * 7 + i / aggregates) % aggregates;
         int n = seq[aggregate]++;
         pending.add(writer.publish(connection, OutboxEvent.of(aggregateType, "agg-" + aggregate, "Counted",
