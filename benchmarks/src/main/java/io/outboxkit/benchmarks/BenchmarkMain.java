@@ -95,7 +95,7 @@ public final class BenchmarkMain {
               Collections.reverse(order);
             }
             for (RelayKind kind : order) {
-              rounds.get(kind).add(relays.run(kind));
+              rounds.get(kind).add(relays.run(kind, round == 0));
             }
           }
           List<RelayResult> results = new ArrayList<>();

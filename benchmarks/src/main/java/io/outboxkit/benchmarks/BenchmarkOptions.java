@@ -39,6 +39,9 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
         --relays ID[,ID...]          relays to measure: outboxkit-table, outboxkit-wal, polling,
                                      debezium-defaults, debezium-tuned (default: the profile's)
         --drain-events N             events of the backlog drain (default: the profile's)
+        --long-drain-events N        events of the long backlog drain, by a relay process of its own,
+                                     once per relay; 0 leaves it out (default: 1,000,000 in the full
+                                     profile, 0 otherwise)
         --writer-events N            events per business transaction of 100 rows in the writer
                                      benchmark, 1-100 (default 100: one per row)
         --relay-jvm-options "OPTS"   JVM options of every relay process (default: -Xms128m -Xmx256m
@@ -52,6 +55,7 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
     Set<Part> parts = EnumSet.allOf(Part.class);
     List<RelayKind> relays = null;
     Integer drainEvents = null;
+    Integer longDrainEvents = null;
     Path resultsDirectory = null;
     List<String> relayJvmOptions = RelayProcess.DEFAULT_JVM_OPTIONS;
     int writerEvents = BusinessRows.ROWS;
@@ -78,6 +82,7 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
           }
         }
         case "--drain-events" -> drainEvents = number(arg, value(args, ++i, arg), 2, 10_000_000);
+        case "--long-drain-events" -> longDrainEvents = number(arg, value(args, ++i, arg), 0, 10_000_000);
         case "--writer-events" -> writerEvents = number(arg, value(args, ++i, arg), 1, BusinessRows.ROWS);
         case "--results-dir" -> resultsDirectory = Path.of(value(args, ++i, arg));
         case "--relay-jvm-options" -> {
@@ -96,6 +101,9 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
     }
     if (drainEvents != null) {
       profile = profile.withDrainEvents(drainEvents);
+    }
+    if (longDrainEvents != null) {
+      profile = profile.withLongDrainEvents(longDrainEvents);
     }
     return new BenchmarkOptions(profile, parts, resultsDirectory, relayJvmOptions, writerEvents, help);
   }

@@ -11,6 +11,9 @@ import java.util.Locale;
  * @param name the name used on the command line
  * @param ceilingEvents records per raw producer run (each run also sends a tenth of that as warm-up)
  * @param drainEvents events written before a relay starts, then drained
+ * @param longDrainEvents events of a second, larger backlog drained by a fresh relay process of its own, once
+ *     per relay (0: not measured); a drain of a few seconds mostly measures how fast a new JVM compiles the
+ *     relay's code, this one a backlog as a relay meets it after an outage of minutes
  * @param withWriterWindow how long the writer runs while a relay relays
  * @param withWriterMaxEvents at most this many events during that window
  * @param latencyRate events per second, one event per transaction, in the latency run
@@ -29,6 +32,7 @@ record Profile(
     String name,
     int ceilingEvents,
     int drainEvents,
+    int longDrainEvents,
     Duration withWriterWindow,
     int withWriterMaxEvents,
     int latencyRate,
@@ -42,18 +46,19 @@ record Profile(
     List<RelayKind> relays) {
 
   /** A minute or two: checks that every part of the harness works; its figures mean little. */
-  static final Profile SMOKE = new Profile("smoke", 20_000, 5_000, Duration.ofSeconds(3), 100_000, 1_000,
+  static final Profile SMOKE = new Profile("smoke", 20_000, 5_000, 0, Duration.ofSeconds(3), 100_000, 1_000,
       Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ofSeconds(2), 5_000, 1, 1,
       List.of(RelayKind.OUTBOXKIT_TABLE, RelayKind.OUTBOXKIT_WAL_MESSAGE, RelayKind.POLLING,
           RelayKind.DEBEZIUM_DEFAULTS));
 
-  static final Profile QUICK = new Profile("quick", 100_000, 20_000, Duration.ofSeconds(8), 400_000, 1_000,
+  static final Profile QUICK = new Profile("quick", 100_000, 20_000, 0, Duration.ofSeconds(8), 400_000, 1_000,
       Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(6), 20_000, 1, 1,
       List.of(RelayKind.OUTBOXKIT_TABLE, RelayKind.OUTBOXKIT_WAL_MESSAGE, RelayKind.POLLING,
           RelayKind.DEBEZIUM_DEFAULTS));
 
-  static final Profile FULL = new Profile("full", 100_000, 100_000, Duration.ofSeconds(30), 3_000_000, 1_000,
-      Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(20), 100_000, 3, 2,
+  static final Profile FULL = new Profile("full", 100_000, 100_000, 1_000_000, Duration.ofSeconds(30),
+      3_000_000, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(20),
+      100_000, 3, 2,
       List.of(RelayKind.OUTBOXKIT_TABLE, RelayKind.OUTBOXKIT_WAL_MESSAGE, RelayKind.POLLING,
           RelayKind.DEBEZIUM_DEFAULTS, RelayKind.DEBEZIUM_TUNED));
 
@@ -72,13 +77,20 @@ record Profile(
   }
 
   Profile withRelays(List<RelayKind> chosen) {
-    return new Profile(name, ceilingEvents, drainEvents, withWriterWindow, withWriterMaxEvents, latencyRate,
-        latencyWarmUp, latencyWindow, writerWarmUp, writerWindow, inboxMessages, rounds, relayRounds,
+    return new Profile(name, ceilingEvents, drainEvents, longDrainEvents, withWriterWindow, withWriterMaxEvents,
+        latencyRate, latencyWarmUp, latencyWindow, writerWarmUp, writerWindow, inboxMessages, rounds, relayRounds,
         List.copyOf(chosen));
   }
 
   Profile withDrainEvents(int events) {
-    return new Profile(name, ceilingEvents, events, withWriterWindow, withWriterMaxEvents, latencyRate,
-        latencyWarmUp, latencyWindow, writerWarmUp, writerWindow, inboxMessages, rounds, relayRounds, relays);
+    return new Profile(name, ceilingEvents, events, longDrainEvents, withWriterWindow, withWriterMaxEvents,
+        latencyRate, latencyWarmUp, latencyWindow, writerWarmUp, writerWindow, inboxMessages, rounds, relayRounds,
+        relays);
+  }
+
+  Profile withLongDrainEvents(int events) {
+    return new Profile(name, ceilingEvents, drainEvents, events, withWriterWindow, withWriterMaxEvents,
+        latencyRate, latencyWarmUp, latencyWindow, writerWarmUp, writerWindow, inboxMessages, rounds, relayRounds,
+        relays);
   }
 }

@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * The relay process's peak resident memory is read at the end.
+ *
+ * <p>With {@link Profile#longDrainEvents()} above 0, a fifth measure follows in a database, a topic and a
+ * relay process of its own: the long backlog drain, the first phase with that many events. A drain of a few
+ * seconds is mostly the time a fresh JVM takes to compile the relay's code; a long one is closer to the
+ * backlog a relay finds after an outage of minutes.
  */
 final class RelayBenchmark {
 
@@ -58,7 +63,8 @@ final class RelayBenchmark {
     this.jvmOptions = List.copyOf(jvmOptions);
   }
 
-  RelayResult run(RelayKind kind) {
+  /** Measures {@code kind}; the long backlog drain too when {@code withLongDrain} and the profile has one. */
+  RelayResult run(RelayKind kind, boolean withLongDrain) {
     RelayResult result = new RelayResult(kind);
     MeasuredRelay relay;
     try {
@@ -76,19 +82,61 @@ final class RelayBenchmark {
       result.failure = e.getMessage() == null ? e.toString() : e.getMessage();
       log.error("relay {}: measurement failed: {}", kind.id(), result.failure, e);
     }
+    if (withLongDrain && profile.longDrainEvents() > 0 && result.failure == null) {
+      try (TestDatabase db = infrastructure.newDatabase("relay " + kind.id() + " long drain")) {
+        measureLongDrain(kind, relay, db, result);
+      } catch (RuntimeException e) {
+        result.failure = "long backlog drain: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+        log.error("relay {}: long backlog drain failed: {}", kind.id(), result.failure, e);
+      }
+    }
     return result;
   }
 
-  private void measure(RelayKind kind, MeasuredRelay relay, TestDatabase db, RelayResult result) {
+  private RelayTarget prepareTarget(RelayKind kind, MeasuredRelay relay, TestDatabase db, String topicName) {
     if (kind.source() == EventSource.TABLE) {
       SqlScripts.run(db.dataSource(), "outbox-table.sql");
     }
     TestKafka kafka = infrastructure.kafka(kind.id());
-    String topicPrefix = kafka.newTopic("relay") + ".";
+    String topicPrefix = kafka.newTopic(topicName) + ".";
     RelayTarget target = new RelayTarget(db.host(), db.port(), db.name(), db.username(), db.password(),
         kafka.bootstrapServers(), topicPrefix, SLOT, PUBLICATION);
     kafka.createTopic(target.topic(), 1);
     relay.prepare(target);
+    return target;
+  }
+
+  private void measureLongDrain(RelayKind kind, MeasuredRelay relay, TestDatabase db, RelayResult result) {
+    RelayTarget target = prepareTarget(kind, relay, db, "long-drain");
+    int events = profile.longDrainEvents();
+    Timeline timeline = new Timeline(events + 1);
+    log.info("relay {}: writing a backlog of {} events for the long drain", kind.id(), events);
+    LoadWriter.backlog(db.dataSource(), kind.source(), 0, events, BACKLOG_EVENTS_PER_TRANSACTION);
+    try (EventConsumer consumer = new EventConsumer(target.bootstrapServers(), target.topic(), 1, timeline);
+         RelayProcess process = RelayProcess.launch(kind, target, workDirectory, jvmOptions)) {
+      process.awaitReady(Duration.ofSeconds(180));
+      consumer.awaitDistinct(1, timeoutFor(events), process::checkAlive);
+      Optional<Duration> cpuAtStart = process.cpuTime();
+      long consumedAtStart = consumer.distinct();
+      consumer.awaitDistinct(events, timeoutFor(events), process::checkAlive);
+      Optional<Duration> cpuAtEnd = process.cpuTime();
+      long[] span = timeline.consumedSpan(0, events);
+      result.longDrainEvents = events;
+      result.longDrainPerSecond = Timeline.rate(events - 1, span[0], span[1]);
+      result.longDrainSecondHalfPerSecond = timeline.secondHalfRate(0, events);
+      if (cpuAtStart.isPresent() && cpuAtEnd.isPresent() && events > consumedAtStart) {
+        double cpuSeconds = (cpuAtEnd.get().toNanos() - cpuAtStart.get().toNanos()) / 1e9;
+        result.longDrainCpuSecondsPer100k = cpuSeconds * 100_000 / (events - consumedAtStart);
+      }
+      result.duplicates += consumer.duplicates();
+      result.foreignRecords += consumer.foreign();
+      log.info("relay {}: long drain of {} events at {} events/s ({} events/s over the later half)", kind.id(),
+          events, Math.round(result.longDrainPerSecond), Math.round(result.longDrainSecondHalfPerSecond));
+    }
+  }
+
+  private void measure(RelayKind kind, MeasuredRelay relay, TestDatabase db, RelayResult result) {
+    RelayTarget target = prepareTarget(kind, relay, db, "relay");
 
     int drainEvents = profile.drainEvents();
     Timeline timeline = new Timeline(2 * drainEvents + profile.latencyEvents() + profile.withWriterMaxEvents() + 1);
@@ -96,7 +144,7 @@ final class RelayBenchmark {
     log.info("relay {}: writing a backlog of {} events", kind.id(), drainEvents);
     LoadWriter.backlog(db.dataSource(), kind.source(), 0, drainEvents, BACKLOG_EVENTS_PER_TRANSACTION);
 
-    try (EventConsumer consumer = new EventConsumer(kafka.bootstrapServers(), target.topic(), 1, timeline);
+    try (EventConsumer consumer = new EventConsumer(target.bootstrapServers(), target.topic(), 1, timeline);
          RelayProcess process = RelayProcess.launch(kind, target, workDirectory, jvmOptions)) {
       process.awaitReady(Duration.ofSeconds(180));
 
@@ -172,8 +220,8 @@ final class RelayBenchmark {
       if (rss.isPresent()) {
         result.peakRssMegabytes = rss.getAsLong() / (1024.0 * 1024.0);
       }
-      result.duplicates = consumer.duplicates();
-      result.foreignRecords = consumer.foreign();
+      result.duplicates += consumer.duplicates();
+      result.foreignRecords += consumer.foreign();
     }
   }
 

@@ -27,6 +27,11 @@ final class RelayResult {
   /** The drain of a second backlog written while the relay's process was stopped (same JVM, compiled code). */
   @Nullable Double warmDrainPerSecond;
   @Nullable Double warmCpuSecondsPer100k;
+  /** The long backlog drain: a larger backlog, a relay process of its own (0 events: not measured). */
+  int longDrainEvents;
+  @Nullable Double longDrainPerSecond;
+  @Nullable Double longDrainSecondHalfPerSecond;
+  @Nullable Double longDrainCpuSecondsPer100k;
 
   long withWriterEvents;
   @Nullable Double withWriterPerSecond;
@@ -73,6 +78,7 @@ final class RelayResult {
       combined.duplicates += round.duplicates;
       combined.foreignRecords += round.foreignRecords;
       combined.drainEvents = Math.max(combined.drainEvents, round.drainEvents);
+      combined.longDrainEvents = Math.max(combined.longDrainEvents, round.longDrainEvents);
       combined.withWriterEvents = Math.max(combined.withWriterEvents, round.withWriterEvents);
     }
     combined.drainPerSecond = median(rounds, r -> r.drainPerSecond);
@@ -80,6 +86,9 @@ final class RelayResult {
     combined.cpuSecondsPer100k = median(rounds, r -> r.cpuSecondsPer100k);
     combined.warmDrainPerSecond = median(rounds, r -> r.warmDrainPerSecond);
     combined.warmCpuSecondsPer100k = median(rounds, r -> r.warmCpuSecondsPer100k);
+    combined.longDrainPerSecond = median(rounds, r -> r.longDrainPerSecond);
+    combined.longDrainSecondHalfPerSecond = median(rounds, r -> r.longDrainSecondHalfPerSecond);
+    combined.longDrainCpuSecondsPer100k = median(rounds, r -> r.longDrainCpuSecondsPer100k);
     combined.withWriterPerSecond = median(rounds, r -> r.withWriterPerSecond);
     combined.writerPerSecond = median(rounds, r -> r.writerPerSecond);
     Double behind = median(rounds, r -> r.behindAtWindowEnd == null ? null : r.behindAtWindowEnd.doubleValue());

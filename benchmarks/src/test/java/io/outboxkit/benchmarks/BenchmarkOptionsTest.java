@@ -34,7 +34,19 @@ class BenchmarkOptionsTest {
     assertThat(options.parts()).containsExactly(BenchmarkOptions.Part.RELAY, BenchmarkOptions.Part.WRITER);
     assertThat(options.profile().relays()).containsExactly(RelayKind.POLLING, RelayKind.DEBEZIUM_DEFAULTS);
     assertThat(options.profile().drainEvents()).isEqualTo(5000);
+    assertThat(options.profile().longDrainEvents()).as("the full profile's long drain").isEqualTo(1_000_000);
     assertThat(options.profile().latencyWindow()).isEqualTo(Profile.FULL.latencyWindow());
+  }
+
+  @Test
+  void theLongDrainIsSetOrLeftOutOnTheCommandLine() {
+    assertThat(BenchmarkOptions.parse("--profile", "quick").profile().longDrainEvents()).isZero();
+    assertThat(BenchmarkOptions.parse("--profile", "smoke", "--long-drain-events", "200000").profile()
+        .longDrainEvents()).isEqualTo(200_000);
+    assertThat(BenchmarkOptions.parse("--profile", "full", "--long-drain-events", "0").profile().longDrainEvents())
+        .isZero();
+    assertThatThrownBy(() -> BenchmarkOptions.parse("--long-drain-events", "-1"))
+        .hasMessageContaining("--long-drain-events");
   }
 
   @Test

@@ -37,6 +37,45 @@ class MarkdownReportTest {
   }
 
   @Test
+  void theLongDrainIsJudgedLikeTheOtherDrainsWhenTheProfileHasOne() {
+    Report report = new Report(Profile.QUICK.withLongDrainEvents(1_000_000), ZonedDateTime.of(2025, 1, 2, 3, 4, 0,
+        0, ZoneOffset.UTC), "java -jar benchmarks/target/benchmarks.jar --long-drain-events 1000000");
+    report.machine = Map.of("cores", "2");
+    RelayResult ours = relay(RelayKind.OUTBOXKIT_TABLE, 30_000, 25.0, 250.0);
+    ours.longDrainPerSecond = 60_000.0;
+    ours.longDrainSecondHalfPerSecond = 70_000.0;
+    ours.longDrainCpuSecondsPer100k = 1.5;
+    RelayResult polling = relay(RelayKind.POLLING, 32_000, 50.0, 120.0);
+    polling.longDrainPerSecond = 40_000.0;
+    RelayResult debezium = relay(RelayKind.DEBEZIUM_DEFAULTS, 15_000, 1000.0, 280.0);
+    debezium.longDrainPerSecond = 30_000.0;
+    report.relays = List.of(ours, polling, debezium);
+
+    String markdown = MarkdownReport.render(report);
+
+    assertThat(markdown).contains("| relay (table) long backlog drain (1,000,000 events, a relay process of its own),"
+        + " events/s, vs Debezium + EventRouter defaults | 60,000 | 30,000 | 2.00x | >= 1.50x | met |");
+    assertThat(markdown).contains("| relay (table) long backlog drain (1,000,000 events, a relay process of its own),"
+        + " events/s, vs polling relay | 60,000 | 40,000 | 1.50x | >= 1.00x | met |");
+    assertThat(markdown).contains("| long drain (1,000,000 events), events/s | long drain, later half, events/s"
+        + " | CPU s per 100k events (long drain) |");
+    assertThat(markdown).contains("| outboxkit-table | 30,000 | 34,000 | 3.0 | 38,000 | 2.5 | 60,000 | 70,000 | 1.5"
+        + " | 12,000 |");
+    assertThat(markdown).contains("| polling | 32,000 | 36,000 | 3.0 | 40,000 | 2.5 | 40,000 | n/a | n/a | 12,000 |");
+    assertThat(markdown).contains("- long backlog drain (after the other phases");
+  }
+
+  @Test
+  void theLongDrainIsLeftOutWhenTheProfileHasNone() {
+    Report report = report();
+    report.relays = List.of(relay(RelayKind.OUTBOXKIT_TABLE, 30_000, 25.0, 250.0));
+
+    String markdown = MarkdownReport.render(report);
+
+    assertThat(markdown).doesNotContain("long backlog drain").doesNotContain("long drain");
+  }
+
+  @Test
   void whatWasNotMeasuredIsSaidAndNotJudged() {
     Report report = report();
     RelayResult unavailable = new RelayResult(RelayKind.OUTBOXKIT_TABLE);
