@@ -41,6 +41,17 @@ class WriteModesIT {
   @Test
   void allWriteModesProduceTheSameRecords(TestDatabase tableDb, TestDatabase deleteDb, TestDatabase walDb,
       TestKafka kafka) throws Exception {
+    int events = assertAllWriteModesProduceTheSameRecords(tableDb, deleteDb, walDb, kafka);
+    System.out.printf("write modes: %d events each in TABLE, TABLE_DELETE_AFTER_INSERT and WAL_MESSAGE mode: "
+        + "same topics, keys, headers and JSON values%n", events);
+  }
+
+  /**
+   * Installs the writer's schema in each database, relays the same events written in each mode (one database
+   * per mode) and checks the records against those of table mode; returns the number of events per mode.
+   */
+  static int assertAllWriteModesProduceTheSameRecords(TestDatabase tableDb, TestDatabase deleteDb,
+      TestDatabase walDb, TestKafka kafka) throws Exception {
     Map<WriteMode, List<ConsumerRecord<byte[], byte[]>>> results = new LinkedHashMap<>();
     Map<WriteMode, List<UUID>> ids = new LinkedHashMap<>();
     Map<WriteMode, String> prefixes = new LinkedHashMap<>();
@@ -102,8 +113,7 @@ class WriteModesIT {
         }
       }
     }
-    System.out.printf("write modes: %d events each in TABLE, TABLE_DELETE_AFTER_INSERT and WAL_MESSAGE mode: "
-        + "same topics, keys, headers and JSON values%n", reference.size());
+    return reference.size();
   }
 
   private static Map<String, String> headersWithoutId(ConsumerRecord<byte[], byte[]> record) {

