@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,19 +116,11 @@ final class RelayBenchmark {
     try (EventConsumer consumer = new EventConsumer(target.bootstrapServers(), target.topic(), 1, timeline);
          RelayProcess process = RelayProcess.launch(kind, target, workDirectory, jvmOptions)) {
       process.awaitReady(Duration.ofSeconds(180));
-      consumer.awaitDistinct(1, timeoutFor(events), process::checkAlive);
-      Optional<Duration> cpuAtStart = process.cpuTime();
-      long consumedAtStart = consumer.distinct();
-      consumer.awaitDistinct(events, timeoutFor(events), process::checkAlive);
-      Optional<Duration> cpuAtEnd = process.cpuTime();
-      long[] span = timeline.consumedSpan(0, events);
+      Drain drain = drain(consumer, process, timeline, events);
       result.longDrainEvents = events;
-      result.longDrainPerSecond = Timeline.rate(events - 1, span[0], span[1]);
-      result.longDrainSecondHalfPerSecond = timeline.secondHalfRate(0, events);
-      if (cpuAtStart.isPresent() && cpuAtEnd.isPresent() && events > consumedAtStart) {
-        double cpuSeconds = (cpuAtEnd.get().toNanos() - cpuAtStart.get().toNanos()) / 1e9;
-        result.longDrainCpuSecondsPer100k = cpuSeconds * 100_000 / (events - consumedAtStart);
-      }
+      result.longDrainPerSecond = drain.perSecond();
+      result.longDrainSecondHalfPerSecond = drain.secondHalfPerSecond();
+      result.longDrainCpuSecondsPer100k = drain.cpuSecondsPer100k();
       result.duplicates += consumer.duplicates();
       result.foreignRecords += consumer.foreign();
       log.info("relay {}: long drain of {} events at {} events/s ({} events/s over the later half)", kind.id(),
@@ -148,20 +141,12 @@ final class RelayBenchmark {
          RelayProcess process = RelayProcess.launch(kind, target, workDirectory, jvmOptions)) {
       process.awaitReady(Duration.ofSeconds(180));
 
-      // 1. backlog drain; CPU time from the first event consumed, so that start-up does not count
-      consumer.awaitDistinct(1, timeoutFor(drainEvents), process::checkAlive);
-      Optional<Duration> cpuAtStart = process.cpuTime();
-      long consumedAtStart = consumer.distinct();
-      consumer.awaitDistinct(drainEvents, timeoutFor(drainEvents), process::checkAlive);
-      Optional<Duration> cpuAtEnd = process.cpuTime();
-      long[] span = timeline.consumedSpan(0, drainEvents);
+      // 1. backlog drain
+      Drain drain = drain(consumer, process, timeline, drainEvents);
       result.drainEvents = drainEvents;
-      result.drainPerSecond = Timeline.rate(drainEvents - 1, span[0], span[1]);
-      result.drainSecondHalfPerSecond = timeline.secondHalfRate(0, drainEvents);
-      if (cpuAtStart.isPresent() && cpuAtEnd.isPresent() && drainEvents > consumedAtStart) {
-        double cpuSeconds = (cpuAtEnd.get().toNanos() - cpuAtStart.get().toNanos()) / 1e9;
-        result.cpuSecondsPer100k = cpuSeconds * 100_000 / (drainEvents - consumedAtStart);
-      }
+      result.drainPerSecond = drain.perSecond();
+      result.drainSecondHalfPerSecond = drain.secondHalfPerSecond();
+      result.cpuSecondsPer100k = drain.cpuSecondsPer100k();
       log.info("relay {}: drained {} events at {} events/s ({} events/s over the later half)", kind.id(),
           drainEvents, Math.round(result.drainPerSecond), Math.round(result.drainSecondHalfPerSecond));
 
@@ -223,6 +208,30 @@ final class RelayBenchmark {
       result.duplicates += consumer.duplicates();
       result.foreignRecords += consumer.foreign();
     }
+  }
+
+  /**
+   * Waits until the relay has delivered the backlog of events 0 to {@code events - 1} and measures its drain:
+   * the rate from the first to the last consumption, the later half's rate, and the relay process's CPU time
+   * from the first event consumed (so that start-up does not count), per 100k events.
+   */
+  private static Drain drain(EventConsumer consumer, RelayProcess process, Timeline timeline, int events) {
+    consumer.awaitDistinct(1, timeoutFor(events), process::checkAlive);
+    Optional<Duration> cpuAtStart = process.cpuTime();
+    long consumedAtStart = consumer.distinct();
+    consumer.awaitDistinct(events, timeoutFor(events), process::checkAlive);
+    Optional<Duration> cpuAtEnd = process.cpuTime();
+    long[] span = timeline.consumedSpan(0, events);
+    Double cpuSecondsPer100k = null;
+    if (cpuAtStart.isPresent() && cpuAtEnd.isPresent() && events > consumedAtStart) {
+      double cpuSeconds = (cpuAtEnd.get().toNanos() - cpuAtStart.get().toNanos()) / 1e9;
+      cpuSecondsPer100k = cpuSeconds * 100_000 / (events - consumedAtStart);
+    }
+    return new Drain(Timeline.rate(events - 1, span[0], span[1]), timeline.secondHalfRate(0, events),
+        cpuSecondsPer100k);
+  }
+
+  private record Drain(double perSecond, double secondHalfPerSecond, @Nullable Double cpuSecondsPer100k) {
   }
 
   /** Generous: the slowest relay at a few hundred events per second on a busy machine, plus start-up. */
