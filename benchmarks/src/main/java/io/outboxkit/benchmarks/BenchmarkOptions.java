@@ -96,15 +96,7 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
         default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
       }
     }
-    if (relays != null) {
-      profile = profile.withRelays(relays);
-    }
-    if (drainEvents != null) {
-      profile = profile.withDrainEvents(drainEvents);
-    }
-    if (longDrainEvents != null) {
-      profile = profile.withLongDrainEvents(longDrainEvents);
-    }
+    profile = profile.with(relays, drainEvents, longDrainEvents);
     return new BenchmarkOptions(profile, parts, resultsDirectory, relayJvmOptions, writerEvents, help);
   }
 

@@ -3,6 +3,7 @@ package io.outboxkit.benchmarks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How long and how large each measurement is. {@link #QUICK} finishes in a few minutes and is meant to
@@ -76,21 +77,11 @@ record Profile(
     return (int) ((latencyWarmUp.toMillis() + latencyWindow.toMillis()) * latencyRate / 1000);
   }
 
-  Profile withRelays(List<RelayKind> chosen) {
-    return new Profile(name, ceilingEvents, drainEvents, longDrainEvents, withWriterWindow, withWriterMaxEvents,
-        latencyRate, latencyWarmUp, latencyWindow, writerWarmUp, writerWindow, inboxMessages, rounds, relayRounds,
-        List.copyOf(chosen));
-  }
-
-  Profile withDrainEvents(int events) {
-    return new Profile(name, ceilingEvents, events, longDrainEvents, withWriterWindow, withWriterMaxEvents,
-        latencyRate, latencyWarmUp, latencyWindow, writerWarmUp, writerWindow, inboxMessages, rounds, relayRounds,
-        relays);
-  }
-
-  Profile withLongDrainEvents(int events) {
-    return new Profile(name, ceilingEvents, drainEvents, events, withWriterWindow, withWriterMaxEvents,
-        latencyRate, latencyWarmUp, latencyWindow, writerWarmUp, writerWindow, inboxMessages, rounds, relayRounds,
-        relays);
+  /** This profile with the given relays and drain sizes instead of its own; null keeps its own. */
+  Profile with(@Nullable List<RelayKind> chosen, @Nullable Integer drain, @Nullable Integer longDrain) {
+    return new Profile(name, ceilingEvents, drain == null ? drainEvents : drain,
+        longDrain == null ? longDrainEvents : longDrain, withWriterWindow, withWriterMaxEvents, latencyRate,
+        latencyWarmUp, latencyWindow, writerWarmUp, writerWindow, inboxMessages, rounds, relayRounds,
+        chosen == null ? relays : List.copyOf(chosen));
   }
 }

@@ -94,119 +94,129 @@ final class RelayBenchmark {
     return result;
   }
 
-  private RelayTarget prepareTarget(RelayKind kind, MeasuredRelay relay, TestDatabase db, String topicName) {
+  /** What a fresh relay process and its consumer give the phases that follow its first drain. */
+  private record Fresh(RelayProcess process, EventConsumer consumer, Timeline timeline, Drain drain) {
+  }
+
+  @FunctionalInterface
+  private interface AfterDrain {
+    void run(Fresh fresh);
+  }
+
+  /**
+   * In {@code db} and a new topic: prepares the relay, writes a backlog of {@code events}, starts a relay process,
+   * measures its drain and hands all that to {@code after}; then adds the consumer's duplicates and foreign records
+   * to {@code result} and stops the process.
+   */
+  private void drainInFreshProcess(RelayKind kind, MeasuredRelay relay, TestDatabase db, String topicName,
+                                   int events, int timelineCapacity, RelayResult result, AfterDrain after) {
     if (kind.source() == EventSource.TABLE) {
       SqlScripts.run(db.dataSource(), "outbox-table.sql");
     }
     TestKafka kafka = infrastructure.kafka(kind.id());
-    String topicPrefix = kafka.newTopic(topicName) + ".";
     RelayTarget target = new RelayTarget(db.host(), db.port(), db.name(), db.username(), db.password(),
-        kafka.bootstrapServers(), topicPrefix, SLOT, PUBLICATION);
+        kafka.bootstrapServers(), kafka.newTopic(topicName) + ".", SLOT, PUBLICATION);
     kafka.createTopic(target.topic(), 1);
     relay.prepare(target);
-    return target;
-  }
-
-  private void measureLongDrain(RelayKind kind, MeasuredRelay relay, TestDatabase db, RelayResult result) {
-    RelayTarget target = prepareTarget(kind, relay, db, "long-drain");
-    int events = profile.longDrainEvents();
-    Timeline timeline = new Timeline(events + 1);
-    log.info("relay {}: writing a backlog of {} events for the long drain", kind.id(), events);
+    Timeline timeline = new Timeline(timelineCapacity);
+    log.info("relay {}: writing a backlog of {} events", kind.id(), events);
     LoadWriter.backlog(db.dataSource(), kind.source(), 0, events, BACKLOG_EVENTS_PER_TRANSACTION);
     try (EventConsumer consumer = new EventConsumer(target.bootstrapServers(), target.topic(), 1, timeline);
          RelayProcess process = RelayProcess.launch(kind, target, workDirectory, jvmOptions)) {
       process.awaitReady(Duration.ofSeconds(180));
       Drain drain = drain(consumer, process, timeline, events);
-      result.longDrainEvents = events;
-      result.longDrainPerSecond = drain.perSecond();
-      result.longDrainSecondHalfPerSecond = drain.secondHalfPerSecond();
-      result.longDrainCpuSecondsPer100k = drain.cpuSecondsPer100k();
+      log.info("relay {}: drained {} events at {} events/s ({} events/s over the later half)", kind.id(), events,
+          Math.round(drain.perSecond()), Math.round(drain.secondHalfPerSecond()));
+      after.run(new Fresh(process, consumer, timeline, drain));
       result.duplicates += consumer.duplicates();
       result.foreignRecords += consumer.foreign();
-      log.info("relay {}: long drain of {} events at {} events/s ({} events/s over the later half)", kind.id(),
-          events, Math.round(result.longDrainPerSecond), Math.round(result.longDrainSecondHalfPerSecond));
     }
   }
 
+  private void measureLongDrain(RelayKind kind, MeasuredRelay relay, TestDatabase db, RelayResult result) {
+    int events = profile.longDrainEvents();
+    drainInFreshProcess(kind, relay, db, "long-drain", events, events + 1, result, fresh -> {
+      result.longDrainEvents = events;
+      result.longDrainPerSecond = fresh.drain().perSecond();
+      result.longDrainSecondHalfPerSecond = fresh.drain().secondHalfPerSecond();
+      result.longDrainCpuSecondsPer100k = fresh.drain().cpuSecondsPer100k();
+    });
+  }
+
   private void measure(RelayKind kind, MeasuredRelay relay, TestDatabase db, RelayResult result) {
-    RelayTarget target = prepareTarget(kind, relay, db, "relay");
-
     int drainEvents = profile.drainEvents();
-    Timeline timeline = new Timeline(2 * drainEvents + profile.latencyEvents() + profile.withWriterMaxEvents() + 1);
-
-    log.info("relay {}: writing a backlog of {} events", kind.id(), drainEvents);
-    LoadWriter.backlog(db.dataSource(), kind.source(), 0, drainEvents, BACKLOG_EVENTS_PER_TRANSACTION);
-
-    try (EventConsumer consumer = new EventConsumer(target.bootstrapServers(), target.topic(), 1, timeline);
-         RelayProcess process = RelayProcess.launch(kind, target, workDirectory, jvmOptions)) {
-      process.awaitReady(Duration.ofSeconds(180));
-
+    int capacity = 2 * drainEvents + profile.latencyEvents() + profile.withWriterMaxEvents() + 1;
+    drainInFreshProcess(kind, relay, db, "relay", drainEvents, capacity, result, fresh -> {
       // 1. backlog drain
-      Drain drain = drain(consumer, process, timeline, drainEvents);
       result.drainEvents = drainEvents;
-      result.drainPerSecond = drain.perSecond();
-      result.drainSecondHalfPerSecond = drain.secondHalfPerSecond();
-      result.cpuSecondsPer100k = drain.cpuSecondsPer100k();
-      log.info("relay {}: drained {} events at {} events/s ({} events/s over the later half)", kind.id(),
-          drainEvents, Math.round(result.drainPerSecond), Math.round(result.drainSecondHalfPerSecond));
+      result.drainPerSecond = fresh.drain().perSecond();
+      result.drainSecondHalfPerSecond = fresh.drain().secondHalfPerSecond();
+      result.cpuSecondsPer100k = fresh.drain().cpuSecondsPer100k();
+      measureAfterTheDrain(kind, db, result, fresh);
+    });
+  }
 
-      // 2. warm backlog drain: the same process, stopped while the backlog is written
-      long nextSeq = drainEvents;
-      if (process.freeze()) {
-        try {
-          LoadWriter.backlog(db.dataSource(), kind.source(), nextSeq, drainEvents, BACKLOG_EVENTS_PER_TRANSACTION);
-        } catch (RuntimeException e) {
-          process.thaw();
-          throw e;
-        }
-        if (!process.thaw()) {
-          throw new BenchmarkException("relay " + kind.id() + ": its process could not be let go on after SIGSTOP");
-        }
-        Optional<Duration> cpuAtThaw = process.cpuTime();
-        consumer.awaitDistinct(nextSeq + drainEvents, timeoutFor(drainEvents), process::checkAlive);
-        Optional<Duration> cpuAtCaughtUp = process.cpuTime();
-        long[] warmSpan = timeline.consumedSpan(nextSeq, nextSeq + drainEvents);
-        result.warmDrainPerSecond = Timeline.rate(drainEvents - 1, warmSpan[0], warmSpan[1]);
-        if (cpuAtThaw.isPresent() && cpuAtCaughtUp.isPresent()) {
-          double cpuSeconds = (cpuAtCaughtUp.get().toNanos() - cpuAtThaw.get().toNanos()) / 1e9;
-          result.warmCpuSecondsPer100k = cpuSeconds * 100_000 / drainEvents;
-        }
-        nextSeq += drainEvents;
-        log.info("relay {}: drained {} more events at {} events/s after its process was stopped meanwhile",
-            kind.id(), drainEvents, Math.round(result.warmDrainPerSecond));
-      } else {
-        log.warn("relay {}: warm backlog drain skipped: its process cannot be stopped here (kill -STOP)", kind.id());
+  /** Phases 2 to 4 and the peak RSS, in the process of the first drain. */
+  private void measureAfterTheDrain(RelayKind kind, TestDatabase db, RelayResult result, Fresh fresh) {
+    RelayProcess process = fresh.process();
+    EventConsumer consumer = fresh.consumer();
+    Timeline timeline = fresh.timeline();
+    int drainEvents = profile.drainEvents();
+
+    // 2. warm backlog drain: the same process, stopped while the backlog is written
+    long nextSeq = drainEvents;
+    if (process.freeze()) {
+      try {
+        LoadWriter.backlog(db.dataSource(), kind.source(), nextSeq, drainEvents, BACKLOG_EVENTS_PER_TRANSACTION);
+      } catch (RuntimeException e) {
+        process.thaw();
+        throw e;
       }
-
-      // 3. latency at a fixed rate
-      Duration pacedDuration = profile.latencyWarmUp().plus(profile.latencyWindow());
-      LoadWriter.Run paced = LoadWriter.paced(db.dataSource(), kind.source(), nextSeq, profile.latencyRate(),
-          pacedDuration, PACED_WRITER_THREADS, timeline);
-      consumer.awaitDistinct(paced.toSeq(), timeoutFor(paced.events()), process::checkAlive);
-      long warmUpEvents = profile.latencyWarmUp().toMillis() * profile.latencyRate() / 1000;
-      result.latency = LatencySummary.ofNanos(timeline.latencies(paced.fromSeq() + warmUpEvents, paced.toSeq()));
-      result.latencyRateAchieved = paced.eventsPerSecond();
-      log.info("relay {}: latency at {} events/s: p50 {} ms, p99 {} ms", kind.id(), profile.latencyRate(),
-          Format.millis(result.latency.p50Millis()), Format.millis(result.latency.p99Millis()));
-
-      // 4. with the writer running flat out; the relay is stopped afterwards without catching up
-      LoadWriter.Run load = LoadWriter.unthrottled(db.dataSource(), kind.source(), paced.toSeq(), WRITER_THREADS,
-          EVENTS_PER_TRANSACTION, profile.withWriterWindow(), profile.withWriterMaxEvents(), timeline);
-      process.checkAlive();
-      long within = timeline.consumedWithin(load.fromSeq(), load.toSeq(), load.startNanos(), load.endNanos());
-      result.withWriterEvents = load.events();
-      result.withWriterPerSecond = Timeline.rate(within, load.startNanos(), load.endNanos());
-      result.writerPerSecond = load.eventsPerSecond();
-      result.behindAtWindowEnd = load.events() - within;
-      log.info("relay {}: {} events/s relayed while the writer wrote {} events/s", kind.id(),
-          Math.round(result.withWriterPerSecond), Math.round(result.writerPerSecond));
-
-      OptionalLong rss = process.peakRssBytes();
-      if (rss.isPresent()) {
-        result.peakRssMegabytes = rss.getAsLong() / (1024.0 * 1024.0);
+      if (!process.thaw()) {
+        throw new BenchmarkException("relay " + kind.id() + ": its process could not be let go on after SIGSTOP");
       }
-      result.duplicates += consumer.duplicates();
-      result.foreignRecords += consumer.foreign();
+      Optional<Duration> cpuAtThaw = process.cpuTime();
+      consumer.awaitDistinct(nextSeq + drainEvents, timeoutFor(drainEvents), process::checkAlive);
+      Optional<Duration> cpuAtCaughtUp = process.cpuTime();
+      long[] warmSpan = timeline.consumedSpan(nextSeq, nextSeq + drainEvents);
+      result.warmDrainPerSecond = Timeline.rate(drainEvents - 1, warmSpan[0], warmSpan[1]);
+      if (cpuAtThaw.isPresent() && cpuAtCaughtUp.isPresent()) {
+        double cpuSeconds = (cpuAtCaughtUp.get().toNanos() - cpuAtThaw.get().toNanos()) / 1e9;
+        result.warmCpuSecondsPer100k = cpuSeconds * 100_000 / drainEvents;
+      }
+      nextSeq += drainEvents;
+      log.info("relay {}: drained {} more events at {} events/s after its process was stopped meanwhile",
+          kind.id(), drainEvents, Math.round(result.warmDrainPerSecond));
+    } else {
+      log.warn("relay {}: warm backlog drain skipped: its process cannot be stopped here (kill -STOP)", kind.id());
+    }
+
+    // 3. latency at a fixed rate
+    Duration pacedDuration = profile.latencyWarmUp().plus(profile.latencyWindow());
+    LoadWriter.Run paced = LoadWriter.paced(db.dataSource(), kind.source(), nextSeq, profile.latencyRate(),
+        pacedDuration, PACED_WRITER_THREADS, timeline);
+    consumer.awaitDistinct(paced.toSeq(), timeoutFor(paced.events()), process::checkAlive);
+    long warmUpEvents = profile.latencyWarmUp().toMillis() * profile.latencyRate() / 1000;
+    result.latency = LatencySummary.ofNanos(timeline.latencies(paced.fromSeq() + warmUpEvents, paced.toSeq()));
+    result.latencyRateAchieved = paced.eventsPerSecond();
+    log.info("relay {}: latency at {} events/s: p50 {} ms, p99 {} ms", kind.id(), profile.latencyRate(),
+        Format.millis(result.latency.p50Millis()), Format.millis(result.latency.p99Millis()));
+
+    // 4. with the writer running flat out; the relay is stopped afterwards without catching up
+    LoadWriter.Run load = LoadWriter.unthrottled(db.dataSource(), kind.source(), paced.toSeq(), WRITER_THREADS,
+        EVENTS_PER_TRANSACTION, profile.withWriterWindow(), profile.withWriterMaxEvents(), timeline);
+    process.checkAlive();
+    long within = timeline.consumedWithin(load.fromSeq(), load.toSeq(), load.startNanos(), load.endNanos());
+    result.withWriterEvents = load.events();
+    result.withWriterPerSecond = Timeline.rate(within, load.startNanos(), load.endNanos());
+    result.writerPerSecond = load.eventsPerSecond();
+    result.behindAtWindowEnd = load.events() - within;
+    log.info("relay {}: {} events/s relayed while the writer wrote {} events/s", kind.id(),
+        Math.round(result.withWriterPerSecond), Math.round(result.writerPerSecond));
+
+    OptionalLong rss = process.peakRssBytes();
+    if (rss.isPresent()) {
+      result.peakRssMegabytes = rss.getAsLong() / (1024.0 * 1024.0);
     }
   }
 

@@ -38,9 +38,7 @@ class MarkdownReportTest {
 
   @Test
   void theLongDrainIsJudgedLikeTheOtherDrainsWhenTheProfileHasOne() {
-    Report report = new Report(Profile.QUICK.withLongDrainEvents(1_000_000), ZonedDateTime.of(2025, 1, 2, 3, 4, 0,
-        0, ZoneOffset.UTC), "java -jar benchmarks/target/benchmarks.jar --long-drain-events 1000000");
-    report.machine = Map.of("cores", "2");
+    Report report = report(Profile.QUICK.with(null, null, 1_000_000));
     RelayResult ours = relay(RelayKind.OUTBOXKIT_TABLE, 30_000, 25.0, 250.0);
     ours.longDrainPerSecond = 60_000.0;
     ours.longDrainSecondHalfPerSecond = 70_000.0;
@@ -112,7 +110,11 @@ class MarkdownReportTest {
   }
 
   private static Report report() {
-    Report report = new Report(Profile.QUICK, ZonedDateTime.of(2025, 1, 2, 3, 4, 0, 0, ZoneOffset.UTC),
+    return report(Profile.QUICK);
+  }
+
+  private static Report report(Profile profile) {
+    Report report = new Report(profile, ZonedDateTime.of(2025, 1, 2, 3, 4, 0, 0, ZoneOffset.UTC),
         "java -jar benchmarks/target/benchmarks.jar --profile quick");
     report.machine = Map.of("cores", "2");
     report.wallTime = Duration.ofSeconds(200);

@@ -29,7 +29,7 @@ class HighAvailabilityIT {
       first.start();
       RelayFixture.awaitActive(first);
       second.start();
-      await().atMost(RelayFixture.TIMEOUT).until(() -> second.status().state() == RelayState.STANDBY);
+      RelayFixture.awaitStandby(second);
       assertThat(first.status().state()).isEqualTo(RelayState.ACTIVE);
 
       var writing = load.writeInBackground(db, RelayFixture.writer(db, WriteMode.TABLE));

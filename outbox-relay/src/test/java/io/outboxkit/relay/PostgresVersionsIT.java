@@ -7,12 +7,6 @@ import io.outboxkit.test.OtherPostgres;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,36 +30,24 @@ class PostgresVersionsIT {
          TestDatabase tableDb = postgres.newDatabase("pg" + majorVersion + " table");
          TestDatabase deleteDb = postgres.newDatabase("pg" + majorVersion + " delete");
          TestDatabase walDb = postgres.newDatabase("pg" + majorVersion + " wal")) {
-      assertThat(query(tableDb, "SELECT current_setting('server_version_num')::int / 10000"))
-          .containsExactly(Integer.toString(majorVersion));
+      assertThat(tableDb.serverVersion() / 10000).isEqualTo(majorVersion);
 
       int events = WriteModesIT.assertAllWriteModesProduceTheSameRecords(tableDb, deleteDb, walDb, kafka);
 
-      assertThat(query(tableDb, "SELECT pubinsert || ' ' || pubupdate || ' ' || pubdelete FROM pg_publication"
+      assertThat(tableDb.queryColumn("SELECT pubinsert || ' ' || pubupdate || ' ' || pubdelete FROM pg_publication"
           + " WHERE pubname = 'outboxkit'")).containsExactly("true false false");
       if (majorVersion >= 15) {
-        assertThat(query(tableDb, "SELECT tablename || ': ' || array_to_string(attnames, ',')"
+        assertThat(tableDb.queryColumn("SELECT tablename || ': ' || array_to_string(attnames, ',')"
             + " FROM pg_publication_tables WHERE pubname = 'outboxkit' ORDER BY 1")).containsExactly(
                 "outbox_event: id,aggregatetype,aggregateid,type,payload,tracingspancontext,headers",
                 "outboxkit_relay_heartbeat: id,slot_name,beat_at");
       } else {
-        assertThat(query(tableDb, "SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit'"
+        assertThat(tableDb.queryColumn("SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit'"
             + " ORDER BY 1")).as("whole rows: no column lists before 15")
             .containsExactly("outbox_event", "outboxkit_relay_heartbeat");
       }
       System.out.printf("PostgreSQL %d: %d events each in TABLE, TABLE_DELETE_AFTER_INSERT and WAL_MESSAGE mode:"
           + " same topics, keys, headers and JSON values%n", majorVersion, events);
-    }
-  }
-
-  private static List<String> query(TestDatabase db, String sql) throws SQLException {
-    try (Connection connection = db.openConnection(); Statement statement = connection.createStatement();
-         ResultSet rs = statement.executeQuery(sql)) {
-      List<String> rows = new ArrayList<>();
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-      return rows;
     }
   }
 }

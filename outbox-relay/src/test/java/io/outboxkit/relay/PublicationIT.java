@@ -4,17 +4,12 @@ import static io.outboxkit.relay.RelayFixture.header;
 import static io.outboxkit.relay.RelayFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
-import static org.awaitility.Awaitility.await;
 
 import io.outboxkit.core.OutboxHeaders;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,18 +31,18 @@ class PublicationIT {
   @Test
   void theRelaysPublicationCarriesOnlyTheColumnsItReadsAndEventsStayWhole(TestDatabase db, TestKafka kafka)
       throws Exception {
-    assumeThat(serverVersion(db)).as("column lists in publications need PostgreSQL 15")
+    assumeThat(db.serverVersion()).as("column lists in publications need PostgreSQL 15")
         .isGreaterThanOrEqualTo(150000);
-    execute(db, OWN_OUTBOX_TABLE);
+    db.execute(OWN_OUTBOX_TABLE);
     String prefix = kafka.newTopic("pub") + ".";
     kafka.createTopic(prefix + "order", 1);
 
     try (OutboxRelay relay = RelayFixture.relay(db, kafka, prefix).build()) {
       relay.prepareReplication();
-      assertThat(query(db, "SELECT tablename || ': ' || array_to_string(attnames, ',') FROM pg_publication_tables"
+      assertThat(db.queryColumn("SELECT tablename || ': ' || array_to_string(attnames, ',') FROM pg_publication_tables"
           + " WHERE pubname = 'outboxkit' AND tablename = 'outbox_event'"))
           .containsExactly("outbox_event: id,aggregatetype,aggregateid,type,payload,headers");
-      assertThat(query(db, "SELECT pubinsert || ' ' || pubupdate || ' ' || pubdelete FROM pg_publication"
+      assertThat(db.queryColumn("SELECT pubinsert || ' ' || pubupdate || ' ' || pubdelete FROM pg_publication"
           + " WHERE pubname = 'outboxkit'")).containsExactly("true false false");
 
       relay.start();
@@ -67,8 +62,8 @@ class PublicationIT {
   @Test
   void aPublicationOfTheUsersOwnIsKeptAsItIsWithTheHeartbeatTableAdded(TestDatabase db, TestKafka kafka)
       throws Exception {
-    execute(db, OWN_OUTBOX_TABLE);
-    execute(db, "CREATE PUBLICATION outboxkit FOR TABLE public.outbox_event WITH (publish = 'insert')");
+    db.execute(OWN_OUTBOX_TABLE);
+    db.execute("CREATE PUBLICATION outboxkit FOR TABLE public.outbox_event WITH (publish = 'insert')");
     List<String> before = publishedColumns(db);
     String prefix = kafka.newTopic("own-pub") + ".";
     kafka.createTopic(prefix + "order", 1);
@@ -76,7 +71,7 @@ class PublicationIT {
     try (OutboxRelay relay = RelayFixture.relay(db, kafka, prefix).build()) {
       relay.start();
       RelayFixture.awaitActive(relay);
-      assertThat(query(db, "SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit' ORDER BY 1"))
+      assertThat(db.queryColumn("SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit' ORDER BY 1"))
           .containsExactly("outbox_event", "outboxkit_relay_heartbeat");
       assertThat(publishedColumns(db)).as("the outbox table's published columns").isEqualTo(before);
 
@@ -88,17 +83,17 @@ class PublicationIT {
 
   @Test
   void aPublicationOfAWholeSchemaIsUsedAsItIs(TestDatabase db, TestKafka kafka) throws Exception {
-    assumeThat(serverVersion(db)).as("publications of a schema need PostgreSQL 15")
+    assumeThat(db.serverVersion()).as("publications of a schema need PostgreSQL 15")
         .isGreaterThanOrEqualTo(150000);
-    execute(db, OWN_OUTBOX_TABLE);
-    execute(db, "CREATE PUBLICATION outboxkit FOR TABLES IN SCHEMA public WITH (publish = 'insert')");
+    db.execute(OWN_OUTBOX_TABLE);
+    db.execute("CREATE PUBLICATION outboxkit FOR TABLES IN SCHEMA public WITH (publish = 'insert')");
     String prefix = kafka.newTopic("schema-pub") + ".";
     kafka.createTopic(prefix + "order", 1);
 
     try (OutboxRelay relay = RelayFixture.relay(db, kafka, prefix).build()) {
       relay.start();
       RelayFixture.awaitActive(relay);
-      assertThat(query(db, "SELECT count(*) FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid"
+      assertThat(db.queryColumn("SELECT count(*) FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid"
           + " WHERE p.pubname = 'outboxkit'")).as("no table added one by one").containsExactly("0");
 
       insertAndReceive(db, kafka, prefix, "tenant, aggregatetype, aggregateid, type, payload",
@@ -109,24 +104,43 @@ class PublicationIT {
   @Test
   void whereAColumnListWouldBeRefusedOrBreakDeletesTheTableJoinsWhole(TestDatabase db, TestKafka kafka)
       throws Exception {
-    assumeThat(serverVersion(db)).as("column lists and schema publications need PostgreSQL 15")
+    assumeThat(db.serverVersion()).as("column lists and schema publications need PostgreSQL 15")
         .isGreaterThanOrEqualTo(150000);
-    execute(db, OWN_OUTBOX_TABLE);
-    execute(db, "ALTER TABLE public.outbox_event REPLICA IDENTITY FULL");
-    execute(db, "CREATE SCHEMA other");
-    execute(db, "CREATE TABLE other.audit (id int PRIMARY KEY)");
-    execute(db, "CREATE PUBLICATION outboxkit FOR TABLES IN SCHEMA other"); // publishes deletes too
+    db.execute(OWN_OUTBOX_TABLE);
+    db.execute("ALTER TABLE public.outbox_event REPLICA IDENTITY FULL");
+    db.execute("CREATE SCHEMA other");
+    db.execute("CREATE TABLE other.audit (id int PRIMARY KEY)");
+    db.execute("CREATE PUBLICATION outboxkit FOR TABLES IN SCHEMA other"); // publishes deletes too
 
     try (OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").build()) {
       relay.prepareReplication();
     }
-    assertThat(query(db, "SELECT tablename || ': ' || array_to_string(attnames, ',') FROM pg_publication_tables"
+    assertThat(db.queryColumn("SELECT tablename || ': ' || array_to_string(attnames, ',') FROM pg_publication_tables"
         + " WHERE pubname = 'outboxkit' AND schemaname = 'public' ORDER BY 1"))
         .containsExactly("outbox_event: id,tenant,aggregatetype,aggregateid,type,payload,headers,created_at",
             "outboxkit_relay_heartbeat: id,slot_name,beat_at");
-    execute(db, "INSERT INTO public.outbox_event (id, tenant, aggregatetype, aggregateid, type)"
+    db.execute("INSERT INTO public.outbox_event (id, tenant, aggregatetype, aggregateid, type)"
         + " VALUES (gen_random_uuid(), 'acme', 'order', 'o-4', 'OrderPaid')");
-    execute(db, "DELETE FROM public.outbox_event"); // refused if a column list left out part of the identity
+    db.execute("DELETE FROM public.outbox_event"); // refused if a column list left out part of the identity
+  }
+
+  @Test
+  void aPartitionedOutboxTableJoinsWhole(TestDatabase db, TestKafka kafka) throws Exception {
+    assumeThat(db.serverVersion()).as("column lists in publications need PostgreSQL 15")
+        .isGreaterThanOrEqualTo(150000);
+    db.execute("CREATE TABLE public.outbox_event (id uuid PRIMARY KEY, aggregatetype varchar(255) NOT NULL,"
+        + " aggregateid varchar(255) NOT NULL, type varchar(255) NOT NULL, payload jsonb,"
+        + " created_at timestamptz NOT NULL DEFAULT now()) PARTITION BY HASH (id)");
+    db.execute("CREATE TABLE public.outbox_event_0 PARTITION OF public.outbox_event"
+        + " FOR VALUES WITH (MODULUS 1, REMAINDER 0)");
+
+    try (OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").build()) {
+      relay.prepareReplication(); // PostgreSQL refuses a column list here
+    }
+    assertThat(db.queryColumn("SELECT r.prrelid::regclass || ' ' || (r.prattrs IS NULL) FROM pg_publication_rel r"
+        + " JOIN pg_publication p ON p.oid = r.prpubid WHERE p.pubname = 'outboxkit' ORDER BY 1"))
+        .as("the tables and whether they joined without a column list")
+        .containsExactly("outbox_event true", "outboxkit_relay_heartbeat true");
   }
 
   @Test
@@ -141,12 +155,12 @@ class PublicationIT {
       first.start();
       RelayFixture.awaitActive(first);
       second.start();
-      await().atMost(RelayFixture.TIMEOUT).until(() -> second.status().state() == RelayState.STANDBY);
+      RelayFixture.awaitStandby(second);
 
-      execute(db, "ALTER PUBLICATION outboxkit DROP TABLE public.outbox_event");
+      db.execute("ALTER PUBLICATION outboxkit DROP TABLE public.outbox_event");
       first.close();
       RelayFixture.awaitActive(second);
-      assertThat(query(db, "SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit' ORDER BY 1"))
+      assertThat(db.queryColumn("SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit' ORDER BY 1"))
           .containsExactly("outbox_event", "outboxkit_relay_heartbeat");
 
       insertAndReceive(db, kafka, prefix, "aggregatetype, aggregateid, type, payload",
@@ -155,11 +169,11 @@ class PublicationIT {
   }
 
   @Test
-  void inWalMessageModeThePublicationHoldsTheHeartbeatTableOnly(TestDatabase db, TestKafka kafka) {
+  void inWalMessageModeThePublicationHoldsTheHeartbeatTableOnly(TestDatabase db, TestKafka kafka) throws Exception {
     try (OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").walMessages().build()) {
       relay.prepareReplication();
     }
-    assertThat(query(db, "SELECT schemaname || '.' || tablename FROM pg_publication_tables"
+    assertThat(db.queryColumn("SELECT schemaname || '.' || tablename FROM pg_publication_tables"
         + " WHERE pubname = 'outboxkit'")).containsExactly("public.outboxkit_relay_heartbeat");
   }
 
@@ -170,7 +184,7 @@ class PublicationIT {
   private static ConsumerRecord<byte[], byte[]> insertAndReceive(TestDatabase db, TestKafka kafka, String prefix,
       String columns, String values) throws SQLException {
     UUID id = UUID.randomUUID();
-    execute(db, "INSERT INTO public.outbox_event (id, " + columns + ") VALUES ('" + id + "', " + values + ")");
+    db.execute("INSERT INTO public.outbox_event (id, " + columns + ") VALUES ('" + id + "', " + values + ")");
     List<ConsumerRecord<byte[], byte[]>> records = kafka.readRecords(prefix + "order", 1, RelayFixture.TIMEOUT);
     assertThat(records).hasSize(1);
     assertThat(header(records.get(0), OutboxHeaders.ID)).isEqualTo(id.toString());
@@ -179,33 +193,11 @@ class PublicationIT {
 
   /** The outbox table's published columns where the server knows column lists (15+), else its columns. */
   private static List<String> publishedColumns(TestDatabase db) throws SQLException {
-    return serverVersion(db) >= 150000
-        ? query(db, "SELECT array_to_string(attnames, ',') FROM pg_publication_tables"
+    return db.serverVersion() >= 150000
+        ? db.queryColumn("SELECT array_to_string(attnames, ',') FROM pg_publication_tables"
             + " WHERE pubname = 'outboxkit' AND tablename = 'outbox_event'")
-        : query(db, "SELECT 'all columns' FROM pg_publication_tables"
+        : db.queryColumn("SELECT 'all columns' FROM pg_publication_tables"
             + " WHERE pubname = 'outboxkit' AND tablename = 'outbox_event'");
   }
 
-  private static int serverVersion(TestDatabase db) throws SQLException {
-    return Integer.parseInt(query(db, "SELECT current_setting('server_version_num')").get(0));
-  }
-
-  private static void execute(TestDatabase db, String sql) throws SQLException {
-    try (Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
-  }
-
-  private static List<String> query(TestDatabase db, String sql) {
-    try (Connection connection = db.openConnection(); Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(sql)) {
-      List<String> values = new ArrayList<>();
-      while (rows.next()) {
-        values.add(rows.getString(1));
-      }
-      return values;
-    } catch (SQLException e) {
-      throw new AssertionError(sql + " failed: " + e.getMessage(), e);
-    }
-  }
 }

@@ -65,6 +65,17 @@ final class RelayFixture {
         });
   }
 
+  static void awaitStandby(OutboxRelay relay) {
+    await("relay STANDBY").atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          RelayStatus status = relay.status();
+          if (status.state() == RelayState.FAILED) {
+            throw new AssertionError("relay failed: " + status.reason());
+          }
+          return status.state() == RelayState.STANDBY;
+        });
+  }
+
   /** Runs {@code work} in one transaction on a new connection and commits. */
   static void inTransaction(TestDatabase db, SqlWork work) throws SQLException {
     try (Connection connection = db.openConnection()) {

@@ -44,7 +44,7 @@ class SigkillIT {
             return RelayProcess.isActive(log);
           });
       standby.start();
-      await().atMost(RelayFixture.TIMEOUT).until(() -> standby.status().state() == RelayState.STANDBY);
+      RelayFixture.awaitStandby(standby);
 
       CompletableFuture<Void> writing = load.writeInBackground(db, RelayFixture.writer(db, WriteMode.TABLE));
       kafka.readRecords(topic, load.events / 5, RelayFixture.TIMEOUT);

@@ -5,14 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,22 +28,18 @@ import java.util.function.UnaryOperator;
  */
 public final class OtherPostgres implements AutoCloseable {
 
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
-
   private final int majorVersion;
   private final Path root;
   private final EmbeddedPostgresServer server;
-  private final String runId;
 
   private OtherPostgres(int majorVersion, Path root, EmbeddedPostgresServer server) {
     this.majorVersion = majorVersion;
     this.root = root;
     this.server = server;
-    this.runId = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
   }
 
   /** The system property that names the binaries jar of {@code majorVersion}. */
-  public static String binariesProperty(int majorVersion) {
+  private static String binariesProperty(int majorVersion) {
     return "outboxkit.test.postgres" + majorVersion + ".binaries";
   }
 
@@ -114,32 +107,13 @@ public final class OtherPostgres implements AutoCloseable {
     return postgres;
   }
 
-  /** The major version asked for, which the running server has. */
-  public int majorVersion() {
-    return majorVersion;
-  }
-
-  /** The server, for its connection details. */
-  public PostgresServer server() {
-    return server;
-  }
-
   /**
    * Creates a new, empty database on this server; closing it drops it together with its replication slots.
    *
    * @param hint a few letters that make the name recognizable in logs
    */
   public TestDatabase newDatabase(String hint) {
-    String cleaned = hint.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
-    String name = "t_" + cleaned.substring(0, Math.min(cleaned.length(), 24)) + "_" + runId + "_"
-        + SEQUENCE.incrementAndGet();
-    try (Connection connection = adminConnection(); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE DATABASE \"" + name + "\"");
-    } catch (SQLException e) {
-      throw new TestInfrastructureException("cannot create the test database " + name + " on " + server + ": "
-          + e.getMessage(), e);
-    }
-    return new TestDatabase(server, this::adminConnection, name);
+    return TestDatabase.create(server, OutboxTestInfrastructure.uniqueName(hint, '_', 40));
   }
 
   /** Stops the server and removes its data. */
@@ -153,18 +127,13 @@ public final class OtherPostgres implements AutoCloseable {
   }
 
   private int runningMajorVersion() {
-    try (Connection connection = adminConnection(); Statement statement = connection.createStatement();
+    try (Connection connection = server.openAdminConnection(); Statement statement = connection.createStatement();
          ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
       rs.next();
       return rs.getInt(1);
     } catch (SQLException e) {
       throw new TestInfrastructureException("cannot connect to " + server + ": " + e.getMessage(), e);
     }
-  }
-
-  private Connection adminConnection() throws SQLException {
-    return DriverManager.getConnection(server.jdbcUrl(server.adminDatabase()), server.username(),
-        server.password());
   }
 
   @Override

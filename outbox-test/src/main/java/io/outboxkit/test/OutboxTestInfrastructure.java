@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class OutboxTestInfrastructure {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxTestInfrastructure.class);
+  private static final String RUN_ID =
+      Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static @Nullable OutboxTestInfrastructure shared;
 
   private final Provider provider;
@@ -43,8 +45,6 @@ public final class OutboxTestInfrastructure {
   private final KafkaServer kafka;
   private final Runnable awaitKafka;
   private boolean kafkaReady;
-  private final String runId;
-  private final AtomicInteger sequence = new AtomicInteger();
 
   private OutboxTestInfrastructure(Provider provider, PostgresServer postgres, KafkaServer kafka,
       Runnable awaitKafka) {
@@ -52,7 +52,6 @@ public final class OutboxTestInfrastructure {
     this.postgres = postgres;
     this.kafka = kafka;
     this.awaitKafka = awaitKafka;
-    this.runId = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
   }
 
   /**
@@ -147,14 +146,7 @@ public final class OutboxTestInfrastructure {
    * @param hint a few letters that make the name recognizable in logs (for example the test's name)
    */
   public TestDatabase newDatabase(String hint) {
-    String name = uniqueName(hint, '_', 40);
-    try (Connection connection = adminConnection(); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE DATABASE \"" + name + "\"");
-    } catch (SQLException e) {
-      throw new TestInfrastructureException("cannot create the test database " + name + " on " + postgres
-          + ": " + e.getMessage() + " (the user needs the CREATEDB privilege)", e);
-    }
-    return new TestDatabase(postgres, this::adminConnection, name);
+    return TestDatabase.create(postgres, uniqueName(hint, '_', 40));
   }
 
   /**
@@ -167,11 +159,14 @@ public final class OutboxTestInfrastructure {
   }
 
   Connection adminConnection() throws SQLException {
-    return DriverManager.getConnection(postgres.jdbcUrl(postgres.adminDatabase()), postgres.username(),
-        postgres.password());
+    return postgres.openAdminConnection();
   }
 
-  String uniqueName(String hint, char separator, int maxLength) {
+  /**
+   * {@code t<separator><hint cleaned><separator><run id><separator><n>}, at most {@code maxLength} characters:
+   * unique within this JVM, and across JVMs sharing a server by the random run id.
+   */
+  static String uniqueName(String hint, char separator, int maxLength) {
     StringBuilder cleaned = new StringBuilder();
     for (char c : hint.toLowerCase(Locale.ROOT).toCharArray()) {
       if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
@@ -180,7 +175,7 @@ public final class OutboxTestInfrastructure {
         cleaned.append(separator);
       }
     }
-    String suffix = separator + runId + separator + sequence.incrementAndGet();
+    String suffix = separator + RUN_ID + separator + SEQUENCE.incrementAndGet();
     String prefix = "t" + separator + cleaned;
     if (prefix.length() + suffix.length() > maxLength) {
       prefix = prefix.substring(0, maxLength - suffix.length());

@@ -1,5 +1,9 @@
 package io.outboxkit.test;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
 /**
  * The test PostgreSQL server: {@code wal_level=logical}, enough replication slots and WAL senders for
  * several relays. Tests normally use a {@link TestDatabase} instead; this type is for tests that stop and
@@ -24,6 +28,11 @@ public interface PostgresServer {
 
   /** The database used to create and drop test databases. */
   String adminDatabase();
+
+  /** A new connection to {@link #adminDatabase()} as {@link #username()}; the caller closes it. */
+  default Connection openAdminConnection() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(adminDatabase()), username(), password());
+  }
 
   /** Whether {@link #stop()}, {@link #start()} and {@link #restart()} are supported by this provider. */
   boolean canRestart();

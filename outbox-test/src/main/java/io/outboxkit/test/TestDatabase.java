@@ -2,8 +2,11 @@ package io.outboxkit.test;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
@@ -19,25 +22,28 @@ public final class TestDatabase implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TestDatabase.class);
 
-  /** Opens a connection to the server's administration database. */
-  @FunctionalInterface
-  interface AdminConnections {
-    Connection open() throws SQLException;
-  }
-
   private final PostgresServer server;
-  private final AdminConnections admin;
   private final String name;
   private final PGSimpleDataSource dataSource;
 
-  TestDatabase(PostgresServer server, AdminConnections admin, String name) {
+  private TestDatabase(PostgresServer server, String name) {
     this.server = server;
-    this.admin = admin;
     this.name = name;
     this.dataSource = new PGSimpleDataSource();
     dataSource.setURL(jdbcUrl());
     dataSource.setUser(username());
     dataSource.setPassword(password());
+  }
+
+  /** Creates the database {@code name} on {@code server} (its user needs the CREATEDB privilege). */
+  static TestDatabase create(PostgresServer server, String name) {
+    try (Connection connection = server.openAdminConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE \"" + name + "\"");
+    } catch (SQLException e) {
+      throw new TestInfrastructureException("cannot create the test database " + name + " on " + server
+          + ": " + e.getMessage() + " (the user needs the CREATEDB privilege)", e);
+    }
+    return new TestDatabase(server, name);
   }
 
   /** The database's name: lower case letters, digits and underscores. */
@@ -75,13 +81,37 @@ public final class TestDatabase implements AutoCloseable {
     return dataSource.getConnection();
   }
 
+  /** The server's version as {@code server_version_num}, for example 170011 for 17.11. */
+  public int serverVersion() throws SQLException {
+    return Integer.parseInt(queryColumn("SELECT current_setting('server_version_num')").get(0));
+  }
+
+  /** Runs one SQL statement on a new connection in auto-commit mode. */
+  public void execute(String sql) throws SQLException {
+    try (Connection connection = openConnection(); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  /** Runs a query on a new connection and returns the first column of every row as text, in order. */
+  public List<String> queryColumn(String sql) throws SQLException {
+    try (Connection connection = openConnection(); Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery(sql)) {
+      List<String> values = new ArrayList<>();
+      while (rows.next()) {
+        values.add(rows.getString(1));
+      }
+      return values;
+    }
+  }
+
   /**
    * Drops the database: ends its sessions, drops its replication slots, then the database. A failure is
    * logged, not thrown, so that a test's own failure is the one reported.
    */
   @Override
   public void close() {
-    try (Connection connection = admin.open()) {
+    try (Connection connection = server.openAdminConnection()) {
       long deadline = System.nanoTime() + 30_000_000_000L;
       SQLException last = null;
       while (System.nanoTime() < deadline) {

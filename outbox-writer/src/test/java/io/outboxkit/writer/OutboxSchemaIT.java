@@ -43,21 +43,21 @@ class OutboxSchemaIT {
     schema.install(db.dataSource());
 
     assertThat(columns(db, "public", "outbox_event")).containsExactlyElementsOf(LAYOUT);
-    assertThat(query(db, "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+    assertThat(db.queryColumn("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
         + " AND a.attnum = ANY (i.indkey) WHERE i.indrelid = 'public.outbox_event'::regclass AND i.indisprimary"))
         .containsExactly("id");
-    assertThat(query(db,
+    assertThat(db.queryColumn(
         "SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = 'outboxkit'"))
         .containsExactly("public.outbox_event");
-    assertThat(query(db, "SELECT pubinsert || ' ' || pubupdate || ' ' || pubdelete || ' ' || pubtruncate"
+    assertThat(db.queryColumn("SELECT pubinsert || ' ' || pubupdate || ' ' || pubdelete || ' ' || pubtruncate"
         + " FROM pg_publication WHERE pubname = 'outboxkit'")).containsExactly("true false false false");
-    assertThat(query(db, "SELECT plugin || ' ' || slot_type || ' ' || database FROM pg_replication_slots"
+    assertThat(db.queryColumn("SELECT plugin || ' ' || slot_type || ' ' || database FROM pg_replication_slots"
         + " WHERE slot_name = '" + db.name() + "'")).containsExactly("pgoutput logical " + db.name());
   }
 
   @Test
   void customNamesAreHonoredAndInstallingTwiceChangesNothing(TestDatabase db) throws Exception {
-    execute(db, "CREATE SCHEMA \"Shop\"");
+    db.execute("CREATE SCHEMA \"Shop\"");
     OutboxSchema schema = OutboxSchema.builder().schema("Shop").table("OrderEvents").publication("Shop_Pub")
         .replicationSlot("shop_" + db.name()).build();
 
@@ -65,27 +65,27 @@ class OutboxSchemaIT {
     schema.install(db.dataSource());
 
     assertThat(columns(db, "Shop", "OrderEvents")).containsExactlyElementsOf(LAYOUT);
-    assertThat(query(db, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'outbox_event'"))
+    assertThat(db.queryColumn("SELECT count(*) FROM information_schema.tables WHERE table_name = 'outbox_event'"))
         .containsExactly("0");
-    assertThat(query(db, "SELECT pubname || ' ' || schemaname || '.' || tablename FROM pg_publication_tables"))
+    assertThat(db.queryColumn("SELECT pubname || ' ' || schemaname || '.' || tablename FROM pg_publication_tables"))
         .containsExactly("Shop_Pub Shop.OrderEvents");
-    assertThat(query(db, "SELECT plugin FROM pg_replication_slots WHERE slot_name = 'shop_" + db.name() + "'"))
+    assertThat(db.queryColumn("SELECT plugin FROM pg_replication_slots WHERE slot_name = 'shop_" + db.name() + "'"))
         .containsExactly("pgoutput");
   }
 
   @Test
   void onPostgres15AndLaterThePublicationCarriesOnlyTheColumnsTheRelayReads(TestDatabase db) throws Exception {
-    assumeThat(Integer.parseInt(query(db, "SELECT current_setting('server_version_num')").get(0)))
+    assumeThat(db.serverVersion())
         .as("column lists in publications need PostgreSQL 15").isGreaterThanOrEqualTo(150000);
     OutboxSchema.builder().createReplicationSlot(false).build().install(db.dataSource());
-    execute(db, "CREATE SCHEMA shop");
-    execute(db, "CREATE TABLE shop.events (id uuid PRIMARY KEY, tenant text, aggregatetype varchar(255) NOT NULL,"
+    db.execute("CREATE SCHEMA shop");
+    db.execute("CREATE TABLE shop.events (id uuid PRIMARY KEY, tenant text, aggregatetype varchar(255) NOT NULL,"
         + " aggregateid varchar(255) NOT NULL, type varchar(255) NOT NULL, payload jsonb,"
         + " created_at timestamptz NOT NULL DEFAULT now())");
     OutboxSchema.builder().schema("shop").table("events").publication("shop").createReplicationSlot(false).build()
         .install(db.dataSource());
 
-    assertThat(query(db, "SELECT pubname || ' ' || schemaname || '.' || tablename || ': '"
+    assertThat(db.queryColumn("SELECT pubname || ' ' || schemaname || '.' || tablename || ': '"
         + " || array_to_string(attnames, ',') FROM pg_publication_tables ORDER BY 1"))
         .as("the designed table; a table of one's own keeps its columns but gives only those the relay reads")
         .containsExactly("outboxkit public.outbox_event: id,aggregatetype,aggregateid,type,payload,tracingspancontext,"
@@ -95,30 +95,48 @@ class OutboxSchemaIT {
   @Test
   void anExistingPublicationThatPublishesDeletesGetsTheWholeTableSoDeletesKeepWorking(TestDatabase db)
       throws Exception {
-    assumeThat(Integer.parseInt(query(db, "SELECT current_setting('server_version_num')").get(0)))
+    assumeThat(db.serverVersion())
         .as("column lists in publications need PostgreSQL 15").isGreaterThanOrEqualTo(150000);
-    execute(db, "CREATE TABLE other (id int PRIMARY KEY)");
-    execute(db, "CREATE PUBLICATION outboxkit FOR TABLE other"); // inserts, updates, deletes, truncates
+    db.execute("CREATE TABLE other (id int PRIMARY KEY)");
+    db.execute("CREATE PUBLICATION outboxkit FOR TABLE other"); // inserts, updates, deletes, truncates
 
     OutboxSchema.builder().createReplicationSlot(false).build().install(db.dataSource());
-    execute(db, "ALTER TABLE public.outbox_event REPLICA IDENTITY FULL");
+    db.execute("ALTER TABLE public.outbox_event REPLICA IDENTITY FULL");
 
-    assertThat(query(db, "SELECT array_to_string(attnames, ',') FROM pg_publication_tables"
+    assertThat(db.queryColumn("SELECT array_to_string(attnames, ',') FROM pg_publication_tables"
         + " WHERE pubname = 'outboxkit' AND tablename = 'outbox_event'"))
         .containsExactly("id,aggregatetype,aggregateid,type,payload,tracingspancontext,headers,created_at");
     OutboxWriter.builder(db.dataSource()).mode(WriteMode.TABLE_DELETE_AFTER_INSERT)
         .allowWritesOutsideTransaction(true).build().publish("order", "1", "OrderCreated", "{}");
-    assertThat(query(db, "SELECT count(*) FROM public.outbox_event")).containsExactly("0");
+    assertThat(db.queryColumn("SELECT count(*) FROM public.outbox_event")).containsExactly("0");
+  }
+
+  @Test
+  void aPartitionedOutboxTableJoinsThePublicationWhole(TestDatabase db) throws Exception {
+    assumeThat(db.serverVersion())
+        .as("column lists in publications need PostgreSQL 15").isGreaterThanOrEqualTo(150000);
+    db.execute("CREATE SCHEMA shop");
+    db.execute("CREATE TABLE shop.events (id uuid PRIMARY KEY, aggregatetype varchar(255) NOT NULL,"
+        + " aggregateid varchar(255) NOT NULL, type varchar(255) NOT NULL, payload jsonb,"
+        + " created_at timestamptz NOT NULL DEFAULT now()) PARTITION BY HASH (id)");
+    db.execute("CREATE TABLE shop.events_0 PARTITION OF shop.events FOR VALUES WITH (MODULUS 1, REMAINDER 0)");
+
+    OutboxSchema.builder().schema("shop").table("events").publication("shop").createReplicationSlot(false).build()
+        .install(db.dataSource());
+
+    assertThat(db.queryColumn("SELECT r.prrelid::regclass || ' ' || (r.prattrs IS NULL) FROM pg_publication_rel r"
+        + " JOIN pg_publication p ON p.oid = r.prpubid WHERE p.pubname = 'shop'"))
+        .as("the partitioned table, without a column list").containsExactly("shop.events true");
   }
 
   @Test
   void anExistingPublicationWithoutTheTableGetsTheTableAdded(TestDatabase db) throws Exception {
-    execute(db, "CREATE TABLE other (id int PRIMARY KEY)");
-    execute(db, "CREATE PUBLICATION outboxkit FOR TABLE other");
+    db.execute("CREATE TABLE other (id int PRIMARY KEY)");
+    db.execute("CREATE PUBLICATION outboxkit FOR TABLE other");
 
     OutboxSchema.builder().createReplicationSlot(false).build().install(db.dataSource());
 
-    assertThat(query(db, "SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit' ORDER BY 1"))
+    assertThat(db.queryColumn("SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit' ORDER BY 1"))
         .containsExactly("other", "outbox_event");
   }
 
@@ -164,7 +182,7 @@ class OutboxSchemaIT {
     }
 
     assertThat(columns(db, "public", "outbox_event")).containsExactlyElementsOf(LAYOUT);
-    assertThat(query(db, "SELECT plugin || ' ' || database FROM pg_replication_slots WHERE slot_name = 'outboxkit'"))
+    assertThat(db.queryColumn("SELECT plugin || ' ' || database FROM pg_replication_slots WHERE slot_name = 'outboxkit'"))
         .containsExactly("pgoutput " + db.name());
   }
 
@@ -217,23 +235,6 @@ class OutboxSchemaIT {
         }
       }
       return columns;
-    }
-  }
-
-  private static List<String> query(TestDatabase db, String sql) throws SQLException {
-    try (Connection connection = db.openConnection(); Statement statement = connection.createStatement();
-         ResultSet rows = statement.executeQuery(sql)) {
-      List<String> values = new ArrayList<>();
-      while (rows.next()) {
-        values.add(rows.getString(1));
-      }
-      return values;
-    }
-  }
-
-  private static void execute(TestDatabase db, String sql) throws SQLException {
-    try (Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
     }
   }
 
