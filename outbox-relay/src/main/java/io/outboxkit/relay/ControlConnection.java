@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's dedicated database session: it holds the leader lock (a session-level advisory lock, released
- * by PostgreSQL when the session ends, also when the relay's process dies) and samples the slot's lag.
+ * by PostgreSQL when the session ends, also when the relay's process dies), samples the slot's lag and runs
+ * the checks of the stream.
  * Used by the relay's monitor thread only.
  */
 final class ControlConnection implements AutoCloseable {
@@ -72,7 +73,8 @@ final class ControlConnection implements AutoCloseable {
     }
   }
 
-  private Connection connection() throws SQLException {
+  /** The session, opened again if it was lost (the leader lock is then no longer held). */
+  Connection connection() throws SQLException {
     Connection c = connection;
     if (c == null || c.isClosed()) {
       holdsLock = false;

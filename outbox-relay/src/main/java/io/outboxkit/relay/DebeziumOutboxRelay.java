@@ -23,8 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay: start-up checks, leader election, one Debezium engine at a time while leader, status.
  *
- * <p>Threads: the caller's (start, close), one monitor thread (leader lock, slot lag) and the engine's
- * threads. State changes are synchronized on this object.
+ * <p>While an engine streams, the monitor checks every {@link #TICK_MILLIS} ms what is due: the slot's lag,
+ * the publication ({@link PublicationCheck}), a heartbeat through the stream ({@link StreamWatch}) and the
+ * brokers ({@link BrokerCheck}). Before each engine start it fills any gap in the stream from the outbox
+ * table ({@link StreamRecovery}).
+ *
+ * <p>Threads: the caller's (start, close), one monitor thread (leader lock, checks, recovery) and the
+ * engine's threads. State changes are synchronized on this object.
  */
 final class DebeziumOutboxRelay implements OutboxRelay {
 
@@ -33,12 +38,17 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   static final long STANDBY_POLL_MILLIS = 1_000;
   static final long LEADER_CHECK_MILLIS = 2_000;
   static final long LAG_SAMPLE_MILLIS = 2_000;
+  static final long TICK_MILLIS = 500;
+  static final long PUBLICATION_CHECK_MILLIS = 2_000;
   static final long CLOSE_GRACE_MILLIS = 5_000;
   static final long WAITING_REPORT_MILLIS = 5_000;
 
   private final RelaySettings settings;
   private final RelayDatabase database;
   private final Metrics metrics;
+  private final StreamWatch watch;
+  private final PublicationCheck publicationCheck;
+  private final StreamRecovery recovery;
   /** Between a start() and the end of the close() after it; guarded by this. */
   private boolean running;
   /**
@@ -58,11 +68,29 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   /** After an engine failure: no new engine (and no lock attempt) before this System.nanoTime(). */
   private volatile long restartNotBefore;
   private int consecutiveFailures;
+  /** The next engine launch may put back what is missing of the publication (a start or a takeover). */
+  private boolean repairAtLaunch;
+  /** The publication lacks what the relay reads: FAILED until someone repairs it; monitor thread only. */
+  private volatile boolean awaitingRepair;
+  /** The publication's membership identity when the running engine was launched; monitor thread only. */
+  private @Nullable String knownIdentity;
+  /** What a recovery could not get back (WAL-message mode), reported while ACTIVE; null when nothing. */
+  private volatile @Nullable String lossNotice;
+  /** Why the publisher retries, as it last said; null when it does not. */
+  private volatile @Nullable String publisherTrouble;
+  /** The publisher of a recovery in progress, so that close() can stop it. */
+  private volatile @Nullable KafkaPublisher recovering;
+  private @Nullable BrokerCheck brokerCheck;
+  private long lastLagNanos;
+  private long lastPublicationNanos;
 
   DebeziumOutboxRelay(RelaySettings settings) {
     this.settings = settings;
     this.database = new RelayDatabase(settings);
-    this.metrics = Metrics.create(settings.meterRegistry(), settings.slotName(), () -> slotLagBytes);
+    this.metrics = Metrics.create(settings.meterRegistry(), settings.slotName());
+    this.watch = new StreamWatch(settings);
+    this.publicationCheck = new PublicationCheck(settings);
+    this.recovery = new StreamRecovery(settings, metrics);
     this.status = new RelayStatus(RelayState.NEW, null, -1, Instant.now());
   }
 
@@ -85,19 +113,22 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       consecutiveFailures = 0;
       restartNotBefore = 0;
       slotLagBytes = -1;
+      repairAtLaunch = true;
+      awaitingRepair = false;
+      lossNotice = null;
       status = new RelayStatus(RelayState.STARTING, null, -1, Instant.now());
     }
     log.info("relay starting: {} to Kafka {} (topics {}*, dead letters {})", settings.describe(),
         settings.bootstrapServers(), settings.topicPrefix(), settings.deadLetterTopic());
-    try (Connection connection = database.connect("setup")) {
-      database.prepare(connection);
+    try {
+      prepare();
     } catch (OutboxException e) {
       failStart(run, e.getMessage());
       throw e;
-    } catch (SQLException e) {
-      OutboxException translated = database.translate(e, "preparing " + database.where());
-      failStart(run, translated.getMessage());
-      throw translated;
+    }
+    if (!settings.heartbeatsEnabled()) {
+      log.warn("relay for slot {}: heartbeats are off (heartbeatInterval 0): a stream that stops delivering is not "
+          + "detected, and a quiet outbox holds WAL while other tables change", settings.slotName());
     }
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
         daemonThreads("outboxkit-relay-monitor-" + settings.slotName()));
@@ -108,9 +139,21 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       }
       monitor = scheduler;
       control = new ControlConnection(database, settings.slotName());
+      brokerCheck = new BrokerCheck(settings);
     }
     scheduler.execute(this::electAndRun);
-    scheduler.scheduleWithFixedDelay(this::sampleLag, 0, LAG_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** The start-up checks; records a slot created now, so that rows already in the outbox table are read. */
+  private void prepare() {
+    try (Connection connection = database.connect("setup")) {
+      if (database.prepare(connection)) {
+        recovery.slotCreated(connection);
+      }
+    } catch (SQLException e) {
+      throw database.translate(e, "preparing " + database.where());
+    }
   }
 
   /** The start-up checks failed: FAILED with the reason, and the relay may be started again. */
@@ -126,11 +169,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
 
   @Override
   public void prepareReplication() {
-    try (Connection connection = database.connect("setup")) {
-      database.prepare(connection);
-    } catch (SQLException e) {
-      throw database.translate(e, "preparing " + database.where());
-    }
+    prepare();
   }
 
   @Override
@@ -140,6 +179,9 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     RunningEngine running = engine;
     if (reason == null && current.state() == RelayState.ACTIVE && running != null) {
       reason = running.publisher.waiting(WAITING_REPORT_MILLIS);
+    }
+    if (reason == null && current.state() == RelayState.ACTIVE) {
+      reason = lossNotice;
     }
     return new RelayStatus(current.state(), reason, slotLagBytes, current.since());
   }
@@ -162,6 +204,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       if (leader && engine == null && state != RelayState.FAILED) {
         if (state == RelayState.STANDBY) {
           log.info("relay for slot {} took over: the leader lock is free", settings.slotName());
+          repairAtLaunch = true;
         }
         launchEngine();
       } else if (!leader && state == RelayState.STARTING) {
@@ -205,12 +248,8 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   }
 
   private void launchEngine() {
-    try (Connection connection = database.connect("setup")) {
-      database.repairPublication(connection);
-    } catch (SQLException | RuntimeException e) {
-      log.warn("relay for slot {}: the publication {} could not be checked before the engine starts (the engine "
-          + "reports it if it is missing): {}", settings.slotName(), settings.publicationName(), e.getMessage());
-    }
+    boolean repair = repairAtLaunch;
+    repairAtLaunch = false;
     KafkaPublisher publisher;
     try {
       publisher = new KafkaPublisher(settings, metrics, this::retrying);
@@ -220,10 +259,15 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       control().close();
       return;
     }
-    RunningEngine running =
-        new RunningEngine(publisher, new RelayChangeConsumer(new RecordMapper(settings), publisher));
+    if (!prepareStream(publisher, repair)) {
+      publisher.close();
+      return;
+    }
+    watch.reset();
+    RunningEngine running = new RunningEngine(publisher,
+        new RelayChangeConsumer(new RecordMapper(settings), publisher, watch));
     DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-        .using(EngineProperties.of(settings, database))
+        .using(EngineProperties.of(settings))
         .using(running)
         .using(running.connectorCallback())
         .notifying(running.consumer)
@@ -231,6 +275,47 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     running.debezium = debezium;
     engine = running;
     running.executor.execute(debezium);
+  }
+
+  /**
+   * Before an engine starts: puts back what is missing of the publication (only when {@code repair}: at a
+   * start or a takeover, never behind an operator's back while running), makes sure the slot exists, and
+   * fills any gap in the stream from the outbox table. False if the engine must not start now (the
+   * publication lacks what the relay reads: FAILED until repaired; or the database failed: tried again).
+   */
+  private boolean prepareStream(KafkaPublisher publisher, boolean repair) {
+    recovering = publisher;
+    try (Connection connection = database.connect("setup")) {
+      if (repair) {
+        database.repairPublication(connection);
+      }
+      PublicationCheck.State state = publicationCheck.read(connection);
+      String problem = publicationCheck.problem(state);
+      if (problem != null) {
+        awaitingRepair = true;
+        fail(problem);
+        return false;
+      }
+      if (database.ensureSlot(connection)) {
+        recovery.slotCreated(connection);
+      }
+      String lost = recovery.recover(connection, state, publisher);
+      if (lost != null) {
+        lossNotice = lost;
+      }
+      knownIdentity = state.identity();
+      return true;
+    } catch (InterruptedException e) {
+      log.info("relay for slot {}: recovery stopped by close(); it runs again on the next start", settings.slotName());
+      return false;
+    } catch (SQLException | RuntimeException e) {
+      log.warn("relay for slot {}: preparing the stream in {} failed, trying again: {}", settings.slotName(),
+          database.where(), e.getMessage());
+      repairAtLaunch = repair; // the next try repairs if this one was to
+      return false;
+    } finally {
+      recovering = null;
+    }
   }
 
   /**
@@ -314,15 +399,140 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     }
   }
 
+  // ---- checks while streaming (monitor thread) ----------------------------------------------------
+
+  /** Runs every {@link #TICK_MILLIS} ms on the monitor thread: whatever check is due. */
+  private void tick() {
+    if (closing) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - lastLagNanos >= LAG_SAMPLE_MILLIS * 1_000_000) {
+      lastLagNanos = now;
+      sampleLag();
+    }
+    if (awaitingRepair) {
+      if (now - lastPublicationNanos >= PUBLICATION_CHECK_MILLIS * 1_000_000) {
+        lastPublicationNanos = now;
+        checkRepaired();
+      }
+      return;
+    }
+    RunningEngine running = engine;
+    RelayState state = status.state();
+    if (running == null || running.stopping || running.finished.getCount() == 0
+        || (state != RelayState.ACTIVE && state != RelayState.STALLED)) {
+      return;
+    }
+    if (!watchStream(running, now)) {
+      return;
+    }
+    BrokerCheck broker = brokerCheck;
+    if (broker != null) {
+      broker.tick();
+    }
+    judgeLiveness(broker == null ? null : broker.problem());
+  }
+
   private void sampleLag() {
     try {
-      slotLagBytes = control().slotLagBytes();
+      long lag = control().slotLagBytes();
+      slotLagBytes = lag;
+      if (lag >= 0) {
+        metrics.slotLag(lag);
+      }
     } catch (SQLException | RuntimeException e) {
       log.debug("slot lag not sampled: {}", e.getMessage());
     }
   }
 
+  /**
+   * The publication check, the heartbeat's return and the next heartbeat. False if the engine was stopped
+   * (the publication lacks what the relay reads, or its membership changed and the gap is being filled).
+   */
+  private boolean watchStream(RunningEngine running, long now) {
+    try {
+      Connection connection = control().connection();
+      StreamWatch.Returned back = watch.takeReturned();
+      if (back != null || now - lastPublicationNanos >= PUBLICATION_CHECK_MILLIS * 1_000_000) {
+        lastPublicationNanos = now;
+        PublicationCheck.State state = publicationCheck.read(connection);
+        String problem = publicationCheck.problem(state);
+        if (problem != null) {
+          log.error("relay for slot {}: {}; stopping the engine until then", settings.slotName(), problem);
+          stopEngine(running, true);
+          engine = null;
+          awaitingRepair = true;
+          fail(problem);
+          return false;
+        }
+        if (!state.identity().equals(knownIdentity)) {
+          log.warn("relay for slot {}: publication {} changed while the relay streamed (a table left it and joined "
+              + "it again, or it was made again): stopping the engine to read the events the stream may have missed",
+              settings.slotName(), settings.publicationName());
+          stopEngine(running, true);
+          engine = null; // the leader check launches the next engine, which fills the gap first
+          setState(RelayState.STARTING, "publication " + settings.publicationName() + " changed: filling the gap");
+          return false;
+        }
+        if (back != null) {
+          recovery.advance(connection, state.identity(), back.xmin(), back.position());
+          metrics.streamDelay(back.delayMillis());
+        }
+      }
+      long inFlight = watch.inFlightMillis();
+      if (inFlight > settings.heartbeatInterval().toMillis()) {
+        metrics.streamDelay(inFlight);
+      }
+      if (settings.heartbeatsEnabled()) {
+        watch.writeIfDue(connection);
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.warn("relay for slot {}: checking the stream in {} failed: {}", settings.slotName(), database.where(),
+          e.getMessage());
+    }
+    return true;
+  }
+
+  /** ACTIVE while heartbeats come back and the brokers answer; STALLED, with the reason, otherwise. */
+  private void judgeLiveness(@Nullable String brokerProblem) {
+    String stalled = watch.stalled();
+    String reason = stalled == null ? brokerProblem
+        : stalled + (brokerProblem != null ? "; " + brokerProblem
+            : publisherTrouble != null ? "; the publisher: " + publisherTrouble : "");
+    synchronized (this) {
+      RelayStatus current = status;
+      if (reason != null && current.state() == RelayState.ACTIVE) {
+        status = new RelayStatus(RelayState.STALLED, reason, -1, Instant.now());
+        log.error("relay for slot {} is STALLED: {}", settings.slotName(), reason);
+      } else if (reason != null && current.state() == RelayState.STALLED) {
+        status = new RelayStatus(RelayState.STALLED, reason, -1, current.since());
+      } else if (reason == null && current.state() == RelayState.STALLED) {
+        status = new RelayStatus(RelayState.ACTIVE, null, -1, Instant.now());
+        log.info("relay for slot {} is ACTIVE again: heartbeats come back and the brokers answer", settings.slotName());
+      }
+    }
+  }
+
+  /** FAILED for a publication that lacks what the relay reads: goes on once it is repaired. */
+  private void checkRepaired() {
+    try {
+      PublicationCheck.State state = publicationCheck.read(control().connection());
+      if (publicationCheck.problem(state) == null) {
+        log.info("relay for slot {}: publication {} holds the relay's tables again: filling the gap and streaming",
+            settings.slotName(), settings.publicationName());
+        awaitingRepair = false;
+        setState(RelayState.STARTING, "publication " + settings.publicationName() + " repaired: filling the gap");
+        electAndRun();
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.warn("relay for slot {}: checking publication {} failed: {}", settings.slotName(),
+          settings.publicationName(), e.getMessage());
+    }
+  }
+
   private void retrying(@Nullable String reason) {
+    publisherTrouble = reason;
     RelayStatus current = status;
     if (current.state() == RelayState.ACTIVE) {
       status = new RelayStatus(RelayState.ACTIVE, reason, -1, current.since());
@@ -342,6 +552,10 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       closes++;
       scheduler = monitor;
     }
+    KafkaPublisher recovery = recovering;
+    if (recovery != null) {
+      recovery.stop(); // a recovery waiting for the broker gives up; it runs again on the next start
+    }
     String incomplete = null;
     if (scheduler != null) {
       // stop the engine on the monitor thread, so that it never races an election running there
@@ -355,6 +569,10 @@ final class DebeziumOutboxRelay implements OutboxRelay {
           ControlConnection c = control;
           if (c != null) {
             c.close();
+          }
+          BrokerCheck broker = brokerCheck;
+          if (broker != null) {
+            broker.close();
           }
         }).get(2, TimeUnit.MINUTES);
       } catch (InterruptedException e) {
@@ -371,7 +589,9 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       setState(RelayState.STOPPED, before == RelayState.FAILED ? status.reason() : null);
       monitor = null;
       control = null;
+      brokerCheck = null;
       engine = null;
+      awaitingRepair = false;
       running = false;
       closing = false;
       if (incomplete != null) {

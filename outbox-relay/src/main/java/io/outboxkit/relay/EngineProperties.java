@@ -19,7 +19,7 @@ final class EngineProperties {
   private EngineProperties() {
   }
 
-  static Properties of(RelaySettings settings, RelayDatabase database) {
+  static Properties of(RelaySettings settings) {
     Properties p = new Properties();
     // engine
     p.setProperty("name", settings.engineName());
@@ -76,10 +76,10 @@ final class EngineProperties {
     p.setProperty("max.queue.size.in.bytes", Long.toString(MAX_QUEUE_SIZE_IN_BYTES));
     p.setProperty("poll.interval.ms", Integer.toString(POLL_INTERVAL_MS));
 
-    // WAL safety
+    // WAL safety: Debezium's heartbeat records carry the position of WAL the stream passed over; the relay
+    // writes the heartbeat rows itself (StreamWatch), so that they also show the stream is alive
     if (settings.heartbeatsEnabled()) {
       p.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
-      p.setProperty("heartbeat.action.query", database.heartbeatActionQuery());
     } else {
       p.setProperty("heartbeat.interval.ms", "0");
     }

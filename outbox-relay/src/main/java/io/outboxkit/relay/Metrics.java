@@ -1,6 +1,5 @@
 package io.outboxkit.relay;
 
-import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,8 +21,8 @@ class Metrics {
     }
   }
 
-  static Metrics create(@Nullable Object registry, String slotName, LongSupplier slotLagBytes) {
-    return registry == null ? NONE : new MicrometerMetrics(registry, slotName, slotLagBytes);
+  static Metrics create(@Nullable Object registry, String slotName) {
+    return registry == null ? NONE : new MicrometerMetrics(registry, slotName);
   }
 
   /** {@code count} events acknowledged by the broker. */
@@ -38,5 +37,20 @@ class Metrics {
   }
 
   void retried(int count) {
+  }
+
+  /** {@code count} events read again from the outbox table by a recovery and acknowledged. */
+  void recovered(int count) {
+  }
+
+  /** A sample of the slot's lag; the gauge reports nothing before the first one. */
+  void slotLag(long bytes) {
+  }
+
+  /**
+   * A sample of the stream's delay: how long the oldest heartbeat not yet back has been on its way, or how
+   * long the last one took; the gauge reports nothing before the first heartbeat came back or was late.
+   */
+  void streamDelay(long millis) {
   }
 }

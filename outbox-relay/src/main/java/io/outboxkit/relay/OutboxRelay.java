@@ -138,6 +138,9 @@ public interface OutboxRelay extends AutoCloseable {
     /** Default heartbeat interval. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
 
+    /** Default stall timeout: see {@link #stallTimeout(Duration)}. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
+
     /** Default interval at which the relay's position is stored. */
     public static final Duration DEFAULT_OFFSET_FLUSH_INTERVAL = Duration.ofSeconds(1);
 
@@ -169,6 +172,7 @@ public interface OutboxRelay extends AutoCloseable {
     Map<String, Object> producerProperties = new LinkedHashMap<>();
     Map<String, String> debeziumProperties = new LinkedHashMap<>();
     Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
     Duration offsetFlushInterval = DEFAULT_OFFSET_FLUSH_INTERVAL;
     boolean highAvailability = true;
     @Nullable Object meterRegistry;
@@ -371,7 +375,9 @@ public interface OutboxRelay extends AutoCloseable {
     /**
      * How often the relay writes a heartbeat row, default 10 s; {@link Duration#ZERO} turns heartbeats off.
      * While the outbox is quiet and other tables are busy, heartbeats let the replication slot advance, so
-     * PostgreSQL can recycle WAL; without them the slot holds WAL until the next event.
+     * PostgreSQL can recycle WAL; without them the slot holds WAL until the next event. Each heartbeat must
+     * also come back through the relay's own stream (see {@link #stallTimeout(Duration)}): without
+     * heartbeats a stream that stops delivering is not detected.
      */
     public Builder heartbeatInterval(Duration interval) {
       requireNotNegative("heartbeatInterval", interval);
@@ -379,6 +385,21 @@ public interface OutboxRelay extends AutoCloseable {
         throw new OutboxConfigurationException("heartbeatInterval " + interval + " is below 100 ms");
       }
       this.heartbeatInterval = interval;
+      return this;
+    }
+
+    /**
+     * How long a heartbeat may take to come back through the stream while no batch is acknowledged either,
+     * default 30 s; after that the relay reports {@link RelayState#STALLED} (not healthy) with what it saw,
+     * until heartbeats come back. A relay working through a backlog acknowledges batches, so it is not
+     * stalled. At least 1 s.
+     */
+    public Builder stallTimeout(Duration timeout) {
+      requireNotNegative("stallTimeout", timeout);
+      if (timeout.toMillis() < 1000) {
+        throw new OutboxConfigurationException("stallTimeout " + timeout + " is below 1 s");
+      }
+      this.stallTimeout = timeout;
       return this;
     }
 

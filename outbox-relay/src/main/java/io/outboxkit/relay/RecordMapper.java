@@ -42,7 +42,7 @@ final class RecordMapper {
       Set.of(OutboxHeaders.ID, OutboxHeaders.EVENT_TYPE, OutboxHeaders.TRACEPARENT, OutboxHeaders.TRACESTATE);
 
   /** What became of one change event. */
-  sealed interface Outcome permits Event, Ignored, Invalid {
+  sealed interface Outcome permits Event, Ignored, Invalid, Heartbeat {
   }
 
   /** An outbox event to publish. */
@@ -58,11 +58,17 @@ final class RecordMapper {
       implements Outcome {
   }
 
+  /** One of this relay's heartbeat rows, back through the stream at WAL position {@code lsn} (-1 if unknown). */
+  record Heartbeat(long id, long lsn) implements Outcome {
+  }
+
   static final Ignored IGNORED = new Ignored();
 
   private final String topicPrefix;
   private final @Nullable String tableTopic;
   private final String messageTopic;
+  private final String heartbeatTopic;
+  private final String slotName;
   private final @Nullable String walMessagePrefix;
   private final @Nullable TableName outboxTable;
   private final Map<String, String> topics = new HashMap<>();
@@ -90,6 +96,9 @@ final class RecordMapper {
     this.tableTopic = outboxTable == null ? null
         : settings.debeziumTopicPrefix() + "." + outboxTable.schema().name() + "." + outboxTable.table().name();
     this.messageTopic = settings.debeziumTopicPrefix() + ".message";
+    this.heartbeatTopic = settings.debeziumTopicPrefix() + "." + settings.heartbeatTable().schema().name() + "."
+        + settings.heartbeatTable().table().name();
+    this.slotName = settings.slotName();
     this.walMessagePrefix = settings.walMessagePrefix();
   }
 
@@ -104,7 +113,21 @@ final class RecordMapper {
     if (walMessagePrefix != null && topic.equals(messageTopic)) {
       return mapMessage(record, value);
     }
-    return IGNORED; // heartbeat topic, heartbeat table
+    if (topic.equals(heartbeatTopic)) {
+      return heartbeat(record, value);
+    }
+    return IGNORED; // Debezium's heartbeat records
+  }
+
+  private Outcome heartbeat(SourceRecord record, Struct value) {
+    resolveEnvelope(value.schema());
+    Object after = afterField == null ? null : value.get(afterField);
+    if (!(after instanceof Struct row) || !slotName.equals(row.get("slot_name"))) {
+      return IGNORED; // another slot's heartbeat, or a delete
+    }
+    Object id = row.get("id");
+    Object lsn = record.sourceOffset() == null ? null : record.sourceOffset().get("lsn");
+    return id instanceof Long beat ? new Heartbeat(beat, lsn instanceof Long position ? position : -1) : IGNORED;
   }
 
   private void resolveEnvelope(Schema schema) {
@@ -155,17 +178,24 @@ final class RecordMapper {
 
   private Outcome rowEvent(Struct row, long commitMillis) {
     resolveRow(row.schema());
-    String id = (String) row.get(idField);
-    String aggregateType = (String) row.get(aggregateTypeField);
-    String aggregateId = (String) row.get(aggregateIdField);
-    String eventType = (String) row.get(typeField);
+    return rowEvent((String) row.get(idField), (String) row.get(aggregateTypeField),
+        (String) row.get(aggregateIdField), (String) row.get(typeField),
+        payloadField == null ? null : (String) row.get(payloadField),
+        tracingField == null ? null : (String) row.get(tracingField),
+        headersField == null ? null : (String) row.get(headersField), commitMillis);
+  }
+
+  /**
+   * An outbox row's columns as text (jsonb columns as PostgreSQL renders them) to the event it stands for,
+   * whether it came through the stream or was read from the table by a recovery.
+   */
+  Outcome rowEvent(@Nullable String id, @Nullable String aggregateType, @Nullable String aggregateId,
+      @Nullable String eventType, @Nullable String payload, @Nullable String tracing, @Nullable String headersJson,
+      long commitMillis) {
     if (id == null || aggregateType == null || aggregateId == null || eventType == null) {
       return new Invalid("outbox row lacks id, aggregatetype, aggregateid or type", id,
           aggregateId == null ? null : utf8(aggregateId), null);
     }
-    String payload = payloadField == null ? null : (String) row.get(payloadField);
-    String tracing = tracingField == null ? null : (String) row.get(tracingField);
-    String headersJson = headersField == null ? null : (String) row.get(headersField);
 
     RecordHeaders headers = new RecordHeaders();
     headers.add(OutboxHeaders.ID, utf8(id));

@@ -23,13 +23,15 @@ final class RelayChangeConsumer
 
   private final RecordMapper mapper;
   private final KafkaPublisher publisher;
+  private final StreamWatch watch;
   private final Object lock = new Object();
   private boolean draining; // guarded by lock
   private boolean inBatch; // guarded by lock
 
-  RelayChangeConsumer(RecordMapper mapper, KafkaPublisher publisher) {
+  RelayChangeConsumer(RecordMapper mapper, KafkaPublisher publisher, StreamWatch watch) {
     this.mapper = mapper;
     this.publisher = publisher;
+    this.watch = watch;
   }
 
   @Override
@@ -57,10 +59,13 @@ final class RelayChangeConsumer
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
     List<RecordMapper.Event> events = new ArrayList<>(records.size());
     List<RecordMapper.Invalid> invalid = List.of();
+    RecordMapper.Heartbeat heartbeat = null;
     for (RecordChangeEvent<SourceRecord> change : records) {
       RecordMapper.Outcome outcome = mapper.map(change.record());
       if (outcome instanceof RecordMapper.Event event) {
         events.add(event);
+      } else if (outcome instanceof RecordMapper.Heartbeat beat) {
+        heartbeat = beat;
       } else if (outcome instanceof RecordMapper.Invalid bad) {
         if (invalid.isEmpty()) {
           invalid = new ArrayList<>();
@@ -72,6 +77,11 @@ final class RelayChangeConsumer
       publisher.publish(events, invalid);
     } catch (InterruptedException e) {
       throw new StopEngineException("relay stopping: " + records.size() + " change event(s) not committed");
+    }
+    if (heartbeat != null) {
+      watch.delivered(heartbeat.id(), heartbeat.lsn() < 0 ? null : Lsn.format(heartbeat.lsn()));
+    } else if (!events.isEmpty() || !invalid.isEmpty()) {
+      watch.delivered(-1, null); // progress; Debezium's own heartbeat records alone are not: they come without WAL
     }
     for (RecordChangeEvent<SourceRecord> change : records) {
       committer.markProcessed(change);

@@ -59,8 +59,10 @@ final class RelayDatabase {
   /**
    * Runs the checks and creates what is missing: relay tables, publication, slot. Each failure a user can
    * fix ends in an {@link OutboxConfigurationException} naming the setting or the statement to run.
+   *
+   * @return true if the slot was created now
    */
-  void prepare(Connection connection) {
+  boolean prepare(Connection connection) {
     try {
       checkWalLevel(connection);
       checkReplicationPrivilege(connection);
@@ -68,7 +70,7 @@ final class RelayDatabase {
         checkOutboxTable(connection, settings.outboxTable());
       }
       installRelayTables(connection);
-      installPublicationAndSlot(connection);
+      return installPublicationAndSlot(connection);
     } catch (SQLException e) {
       throw translate(e, "preparing " + where());
     }
@@ -98,11 +100,12 @@ final class RelayDatabase {
     }
   }
 
-  private void checkOutboxTable(Connection connection, TableName table) throws SQLException {
+  /** The columns of a table, in order; empty if the table does not exist. */
+  static Set<String> columns(Connection connection, TableName table) throws SQLException {
     Set<String> columns = new LinkedHashSet<>();
     try (PreparedStatement statement = connection.prepareStatement(
         "SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = to_regclass(?)"
-            + " AND a.attnum > 0 AND NOT a.attisdropped")) {
+            + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
       statement.setString(1, table.qualified());
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
@@ -110,6 +113,11 @@ final class RelayDatabase {
         }
       }
     }
+    return columns;
+  }
+
+  private void checkOutboxTable(Connection connection, TableName table) throws SQLException {
+    Set<String> columns = columns(connection, table);
     if (columns.isEmpty()) {
       throw new OutboxConfigurationException("outbox table " + table + " does not exist in database "
           + settings.database() + " at " + server() + " (or user '" + settings.username() + "' cannot see it): "
@@ -154,8 +162,12 @@ final class RelayDatabase {
     }
   }
 
-  /** Creates the publication (or adds missing tables to it) and the slot. Logs what it created. */
-  void installPublicationAndSlot(Connection connection) throws SQLException {
+  /**
+   * Creates the publication (or adds missing tables to it) and the slot. Logs what it created.
+   *
+   * @return true if the slot was created now
+   */
+  boolean installPublicationAndSlot(Connection connection) throws SQLException {
     checkExistingSlot(connection);
     boolean slotExisted = slotExists(connection);
     // one statement at a time: a slot cannot be created in a transaction that has written (the DO block)
@@ -178,10 +190,36 @@ final class RelayDatabase {
             + settings.slotName() + " in " + where());
       }
     }
-    if (!slotExisted) {
+    boolean created = !slotExisted && slotExists(connection);
+    if (created) {
       log.info("created replication slot {} (pgoutput) in database {}: events committed from now on are kept for "
           + "the relay", settings.slotName(), settings.database());
     }
+    return created;
+  }
+
+  /**
+   * Creates the slot if it is missing (dropped while the relay ran, for example), so that the engine never
+   * creates one silently. Does not touch the publication.
+   *
+   * @return true if the slot was created now
+   */
+  boolean ensureSlot(Connection connection) throws SQLException {
+    if (slotExists(connection)) {
+      return false;
+    }
+    checkExistingSlot(connection);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(replicationStatements()[1]);
+    } catch (SQLException e) {
+      if ("42710".equals(e.getSQLState())) {
+        return false; // another relay instance created it
+      }
+      throw e;
+    }
+    log.warn("replication slot {} did not exist any more in database {} and was created again", settings.slotName(),
+        settings.database());
+    return true;
   }
 
   /**
@@ -263,14 +301,6 @@ final class RelayDatabase {
         return -1;
       }
     }
-  }
-
-  /** The heartbeat statement Debezium runs: a change in the publication so that the slot can advance. */
-  String heartbeatActionQuery() {
-    String table = settings.heartbeatTable().qualified();
-    String slot = "'" + settings.slotName() + "'";
-    return "WITH beat AS (INSERT INTO " + table + " (slot_name) VALUES (" + slot + ") RETURNING id) "
-        + "DELETE FROM " + table + " WHERE slot_name = " + slot + " AND id < (SELECT id FROM beat)";
   }
 
   /** The database, server and user, for messages: {@code database orders at db:5432 as user 'relay'}. */

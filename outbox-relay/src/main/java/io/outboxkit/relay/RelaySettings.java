@@ -32,6 +32,7 @@ record RelaySettings(
     Map<String, Object> producerProperties,
     Map<String, String> debeziumProperties,
     Duration heartbeatInterval,
+    Duration stallTimeout,
     Duration offsetFlushInterval,
     boolean highAvailability,
     @Nullable Object meterRegistry) {
@@ -41,6 +42,9 @@ record RelaySettings(
 
   /** Name of the relay's heartbeat table (in {@link #relaySchema()}). */
   static final String HEARTBEAT_TABLE = "outboxkit_relay_heartbeat";
+
+  /** Name of the relay's watermark table (in {@link #relaySchema()}). */
+  static final String WATERMARK_TABLE = "outboxkit_relay_watermark";
 
   static RelaySettings from(OutboxRelay.Builder builder) {
     boolean walMode = builder.walMessagePrefix != null;
@@ -65,6 +69,7 @@ record RelaySettings(
         new LinkedHashMap<>(builder.producerProperties),
         new LinkedHashMap<>(builder.debeziumProperties),
         builder.heartbeatInterval,
+        builder.stallTimeout,
         builder.offsetFlushInterval,
         builder.highAvailability,
         builder.meterRegistry);
@@ -85,6 +90,10 @@ record RelaySettings(
 
   TableName heartbeatTable() {
     return new TableName(relaySchema, SqlIdentifier.of("heartbeat table", HEARTBEAT_TABLE));
+  }
+
+  TableName watermarkTable() {
+    return new TableName(relaySchema, SqlIdentifier.of("watermark table", WATERMARK_TABLE));
   }
 
   boolean heartbeatsEnabled() {

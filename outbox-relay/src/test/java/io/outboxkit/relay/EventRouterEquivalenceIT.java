@@ -57,7 +57,7 @@ class EventRouterEquivalenceIT {
 
     List<SourceRecord> captured = Collections.synchronizedList(new ArrayList<>());
     DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-        .using(EngineProperties.of(settings, database))
+        .using(EngineProperties.of(settings))
         .notifying((records, committer) -> {
           for (RecordChangeEvent<SourceRecord> record : records) {
             captured.add(record.record());

@@ -95,6 +95,7 @@ public class OutboxRelayAutoConfiguration {
       setting("outbox.relay.dead-letter-topic", () -> builder.deadLetterTopic(properties.deadLetterTopic()));
     }
     setting("outbox.relay.heartbeat-interval", () -> builder.heartbeatInterval(properties.heartbeatInterval()));
+    setting("outbox.relay.stall-timeout", () -> builder.stallTimeout(properties.stallTimeout()));
     setting("outbox.relay.offset-flush-interval",
         () -> builder.offsetFlushInterval(properties.offsetFlushInterval()));
     builder.highAvailability(properties.highAvailability());

@@ -24,7 +24,7 @@ final class OutboxRelayHealthIndicator implements HealthIndicator {
     RelayStatus status = relay.status();
     Health.Builder health = switch (status.state()) {
       case ACTIVE, STANDBY, STARTING -> Health.up();
-      case FAILED -> Health.down();
+      case FAILED, STALLED -> Health.down();
       case STOPPED -> Health.outOfService();
       case NEW -> Health.unknown();
     };

@@ -31,7 +31,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deadLetterTopic The topic for records the broker rejects for good (too large, invalid topic name);
  *     defaults to the topic prefix followed by dlq
  * @param heartbeatInterval How often the relay writes a heartbeat, so that the replication slot advances and
- *     PostgreSQL can recycle WAL while the outbox is quiet; 0 turns heartbeats off
+ *     PostgreSQL can recycle WAL while the outbox is quiet, and so that a stream that stops delivering is
+ *     seen; 0 turns heartbeats off
+ * @param stallTimeout How long a heartbeat may take to come back through the relay's stream while no batch
+ *     is acknowledged either before the relay reports STALLED (health DOWN); at least 1s
  * @param offsetFlushInterval How often the relay stores its position (of acknowledged records only); after a
  *     crash, events acknowledged within the last interval are sent again
  * @param highAvailability Whether instances sharing a replication slot elect one active relay with a
@@ -54,6 +57,7 @@ public record OutboxRelayProperties(
     @DefaultValue("outbox.event.") String topicPrefix,
     @Nullable String deadLetterTopic,
     @DefaultValue("10s") Duration heartbeatInterval,
+    @DefaultValue("30s") Duration stallTimeout,
     @DefaultValue("1s") Duration offsetFlushInterval,
     @DefaultValue("true") boolean highAvailability,
     @DefaultValue Map<String, String> producerProperties,

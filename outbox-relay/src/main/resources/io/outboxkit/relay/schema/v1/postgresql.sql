@@ -20,3 +20,20 @@ CREATE TABLE IF NOT EXISTS ${schema}.outboxkit_relay_heartbeat (
     slot_name varchar(63) NOT NULL,
     beat_at   timestamptz NOT NULL DEFAULT now()
 );
+
+-- What the relay knows it delivered, per slot, so that it can fill a gap in the stream from the outbox
+-- table: after the slot was created late or again, after the publication was dropped and created again,
+-- or after the outbox table left the publication and joined it again, the relay publishes once more every
+-- outbox row of a transaction from delivered_below_xid on (all rows when it is null).
+CREATE TABLE IF NOT EXISTS ${schema}.outboxkit_relay_watermark (
+    slot_name           varchar(63) PRIMARY KEY,
+    -- the publication's membership when last checked (catalog oids); a change means a possible gap
+    publication         text,
+    -- every outbox row of a transaction with a lower id (a 64-bit xid8) is delivered
+    delivered_below_xid bigint,
+    -- the WAL position at which that was last confirmed, for log lines
+    delivered_position  text,
+    -- the slot was created after rows may have been written: read them on the next start
+    backfill_pending    boolean     NOT NULL DEFAULT false,
+    updated_at          timestamptz NOT NULL DEFAULT now()
+);

@@ -1,0 +1,215 @@
+package io.outboxkit.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.outboxkit.core.OutboxEvent;
+import io.outboxkit.core.OutboxHeaders;
+import io.outboxkit.test.OutboxIntegrationTest;
+import io.outboxkit.test.TestDatabase;
+import io.outboxkit.test.TestKafka;
+import io.outboxkit.writer.OutboxSchema;
+import io.outboxkit.writer.OutboxWriter;
+import io.outboxkit.writer.WriteMode;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Gaps in the stream that PostgreSQL does not report (table mode): the outbox table leaves the publication,
+ * the publication is dropped, the slot is created after rows were written or dropped while the relay is
+ * stopped. Events are written before, during and after each; the relay's status says what happened and
+ * what to do, and after the repair every event is on its topic: none lost, duplicates counted.
+ */
+@OutboxIntegrationTest
+class StreamGapsIT {
+
+  private static final int BATCH = 100;
+
+  @Test
+  void anOutboxTableThatLeftThePublicationFailsTheRelayAndIsRecoveredAfterTheRepair(TestDatabase db,
+      TestKafka kafka) throws Exception {
+    RelayFixture.installSchema(db);
+    String prefix = kafka.newTopic("left") + ".";
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Set<String> written = new LinkedHashSet<>();
+    try (OutboxRelay relay = fastRelay(db, kafka, prefix).meterRegistry(registry).build()) {
+      relay.start();
+      RelayFixture.awaitActive(relay);
+      written.addAll(write(db, "before", BATCH));
+      awaitPublished(kafka, prefix, written);
+      awaitWatermark(db); // a heartbeat came back after these events
+
+      db.execute("ALTER PUBLICATION outboxkit DROP TABLE public.outbox_event");
+      written.addAll(write(db, "during", BATCH));
+      RelayStatus failed = awaitState(relay, RelayState.FAILED);
+      assertThat(failed.healthy()).isFalse();
+      assertThat(failed.reason()).contains("left publication outboxkit")
+          .contains("ALTER PUBLICATION outboxkit ADD TABLE \"public\".\"outbox_event\"");
+      written.addAll(write(db, "still out", BATCH));
+
+      db.execute("ALTER PUBLICATION outboxkit ADD TABLE public.outbox_event");
+      awaitState(relay, RelayState.ACTIVE); // by itself, after reading what the stream missed
+      written.addAll(write(db, "after", BATCH));
+      Map<String, Integer> copies = awaitPublished(kafka, prefix, written);
+      report("table left the publication", written, copies,
+          registry.get("outboxkit.relay.recovered").counter().count());
+      assertThat(registry.get("outboxkit.relay.recovered").counter().count())
+          .as("the events written while the table was out were read again").isGreaterThanOrEqualTo(2 * BATCH);
+    }
+  }
+
+  @Test
+  void aRestartThatPutsTheTableBackDeliversTheEventsWrittenWhileItWasOut(TestDatabase db, TestKafka kafka)
+      throws Exception {
+    RelayFixture.installSchema(db);
+    String prefix = kafka.newTopic("left-restart") + ".";
+    Set<String> written = new LinkedHashSet<>();
+    try (OutboxRelay relay = fastRelay(db, kafka, prefix).build()) {
+      relay.start();
+      RelayFixture.awaitActive(relay);
+      written.addAll(write(db, "before", BATCH));
+      awaitPublished(kafka, prefix, written);
+      awaitWatermark(db);
+      relay.close();
+
+      db.execute("ALTER PUBLICATION outboxkit DROP TABLE public.outbox_event");
+      written.addAll(write(db, "while stopped", BATCH));
+      relay.start(); // puts the table back, as before; now also reads what was written meanwhile
+      RelayFixture.awaitActive(relay);
+      written.addAll(write(db, "after", BATCH));
+      report("restart after the table left", written, awaitPublished(kafka, prefix, written), -1);
+    }
+  }
+
+  @Test
+  void aDroppedPublicationFailsTheRelayAndAfterItIsCreatedAgainNothingIsLost(TestDatabase db, TestKafka kafka)
+      throws Exception {
+    RelayFixture.installSchema(db);
+    String prefix = kafka.newTopic("dropped") + ".";
+    Set<String> written = new LinkedHashSet<>();
+    try (OutboxRelay relay = fastRelay(db, kafka, prefix).build()) {
+      relay.start();
+      RelayFixture.awaitActive(relay);
+      written.addAll(write(db, "before", BATCH));
+      awaitPublished(kafka, prefix, written);
+      awaitWatermark(db);
+
+      db.execute("DROP PUBLICATION outboxkit");
+      written.addAll(write(db, "during", BATCH));
+      RelayStatus failed = awaitState(relay, RelayState.FAILED);
+      assertThat(failed.reason()).contains("publication outboxkit was dropped").contains("CREATE PUBLICATION outboxkit");
+
+      db.execute("CREATE PUBLICATION outboxkit FOR TABLE public.outbox_event, public.outboxkit_relay_heartbeat"
+          + " WITH (publish = 'insert')");
+      awaitState(relay, RelayState.ACTIVE);
+      written.addAll(write(db, "after", BATCH));
+      report("publication dropped", written, awaitPublished(kafka, prefix, written), -1);
+    }
+  }
+
+  @Test
+  void eventsWrittenBeforeTheSlotExistedAreDeliveredOnTheFirstStart(TestDatabase db, TestKafka kafka)
+      throws Exception {
+    OutboxSchema.builder().replicationSlot(db.name()).createReplicationSlot(false).build().install(db.dataSource());
+    String prefix = kafka.newTopic("no-slot") + ".";
+    Set<String> written = new LinkedHashSet<>(write(db, "before the slot", BATCH));
+    try (OutboxRelay relay = fastRelay(db, kafka, prefix).build()) {
+      relay.start();
+      RelayFixture.awaitActive(relay);
+      written.addAll(write(db, "after", BATCH));
+      report("slot created after rows were written", written, awaitPublished(kafka, prefix, written), -1);
+    }
+  }
+
+  @Test
+  void aSlotDroppedWhileTheRelayWasStoppedIsCreatedAgainAndTheGapFilled(TestDatabase db, TestKafka kafka)
+      throws Exception {
+    RelayFixture.installSchema(db);
+    String prefix = kafka.newTopic("slot-dropped") + ".";
+    Set<String> written = new LinkedHashSet<>();
+    try (OutboxRelay relay = fastRelay(db, kafka, prefix).build()) {
+      relay.start();
+      RelayFixture.awaitActive(relay);
+      written.addAll(write(db, "before", BATCH));
+      awaitPublished(kafka, prefix, written);
+      awaitWatermark(db);
+      relay.close();
+
+      db.execute("SELECT pg_drop_replication_slot('" + db.name() + "')");
+      written.addAll(write(db, "without a slot", BATCH));
+      relay.start();
+      RelayFixture.awaitActive(relay);
+      written.addAll(write(db, "after", BATCH));
+      report("slot dropped while stopped", written, awaitPublished(kafka, prefix, written), -1);
+    }
+  }
+
+  /** A relay with a heartbeat every second, so that the watermark moves within a test's time. */
+  static OutboxRelay.Builder fastRelay(TestDatabase db, TestKafka kafka, String prefix) {
+    return RelayFixture.relay(db, kafka, prefix).heartbeatInterval(Duration.ofSeconds(1))
+        .stallTimeout(Duration.ofSeconds(5));
+  }
+
+  /** Writes {@code count} events of aggregate type order, ten per transaction; returns their ids. */
+  static List<String> write(TestDatabase db, String phase, int count) throws Exception {
+    OutboxWriter writer = RelayFixture.writer(db, WriteMode.TABLE);
+    List<String> ids = new ArrayList<>();
+    try (Connection connection = db.openConnection()) {
+      connection.setAutoCommit(false);
+      for (int i = 0; i < count; i++) {
+        UUID id = writer.publish(connection, OutboxEvent.of("order", "o-" + (i % 7), "OrderCreated",
+            "{\"phase\":\"" + phase + "\",\"n\":" + i + "}"));
+        ids.add(id.toString());
+        if (i % 10 == 9) {
+          connection.commit();
+        }
+      }
+      connection.commit();
+    }
+    return ids;
+  }
+
+  /** Waits until every written id is on the topic; returns how many copies of each arrived. */
+  static Map<String, Integer> awaitPublished(TestKafka kafka, String prefix, Set<String> written) {
+    List<ConsumerRecord<byte[], byte[]>> records = kafka.readRecordsUntil(prefix + "order",
+        all -> ids(all).keySet().containsAll(written), RelayFixture.TIMEOUT);
+    return ids(records);
+  }
+
+  private static Map<String, Integer> ids(List<ConsumerRecord<byte[], byte[]>> records) {
+    Map<String, Integer> copies = new HashMap<>();
+    records.forEach(r -> copies.merge(RelayFixture.header(r, OutboxHeaders.ID), 1, Integer::sum));
+    return copies;
+  }
+
+  /** Waits until a heartbeat came back and the relay stored its watermark. */
+  static void awaitWatermark(TestDatabase db) {
+    await("watermark stored").atMost(RelayFixture.TIMEOUT).pollInterval(Duration.ofMillis(200))
+        .until(() -> !db.queryColumn("SELECT delivered_below_xid FROM public.outboxkit_relay_watermark"
+            + " WHERE slot_name = '" + db.name() + "' AND delivered_below_xid IS NOT NULL").isEmpty());
+  }
+
+  static RelayStatus awaitState(OutboxRelay relay, RelayState state) {
+    await("relay " + state).atMost(RelayFixture.TIMEOUT).pollInterval(Duration.ofMillis(100))
+        .until(() -> relay.status().state() == state);
+    return relay.status();
+  }
+
+  private static void report(String scenario, Set<String> written, Map<String, Integer> copies, double recovered) {
+    int duplicates = copies.values().stream().mapToInt(n -> n - 1).sum();
+    long missing = written.stream().filter(id -> !copies.containsKey(id)).count();
+    System.out.printf("stream gaps, %s: %d events written, %d missing, %d duplicates%s%n", scenario, written.size(),
+        missing, duplicates, recovered < 0 ? "" : String.format(", %.0f read again", recovered));
+    assertThat(missing).isZero();
+  }
+}
