@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +24,11 @@ public final class TracingSpanContext {
 
   /** The column's length: {@code varchar(512)}. */
   public static final int MAX_LENGTH = 512;
+
+  private static final Pattern TRACEPARENT =
+      Pattern.compile("([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-[^\\s]*)?");
+  private static final String ZERO_TRACE_ID = "0".repeat(32);
+  private static final String ZERO_PARENT_ID = "0".repeat(16);
 
   /** Entries longer than this are the first dropped when a trace state must be shortened (W3C). */
   private static final int LONG_TRACESTATE_ENTRY = 128;
@@ -82,6 +89,8 @@ public final class TracingSpanContext {
    * @param text the column's value, may be null or empty
    * @return {@code traceparent} and {@code tracestate} (each only when present and not empty), in that
    *     order; empty when the text holds no trace context
+   * @throws InvalidEventException if the text cannot be read, or its traceparent is not a W3C traceparent
+   *     (then neither value may be passed on: a tracestate belongs to its traceparent)
    */
   public static Map<String, String> parse(@Nullable String text) {
     if (text == null || text.isBlank()) {
@@ -100,7 +109,27 @@ public final class TracingSpanContext {
         context.put(key, value);
       }
     }
+    String traceparent = context.get(OutboxHeaders.TRACEPARENT);
+    if (traceparent != null && !isTraceparent(traceparent)) {
+      throw new InvalidEventException("tracingspancontext: traceparent '" + abbreviate(traceparent)
+          + "' is not a W3C traceparent (version-traceid-parentid-flags, lower-case hex)");
+    }
     return context;
+  }
+
+  /**
+   * True for a W3C Trace Context {@code traceparent}: two hex digits of version (not {@code ff}), 32 of
+   * trace id and 16 of parent id (neither all zeros), two of flags, lower-case, separated by dashes;
+   * version {@code 00} ends there, later versions may add fields after another dash.
+   */
+  public static boolean isTraceparent(String value) {
+    Matcher m = TRACEPARENT.matcher(value);
+    return m.matches() && !"ff".equals(m.group(1)) && !ZERO_TRACE_ID.equals(m.group(2))
+        && !ZERO_PARENT_ID.equals(m.group(3)) && !("00".equals(m.group(1)) && m.group(5) != null);
+  }
+
+  private static String abbreviate(String value) {
+    return value.length() <= 80 ? value : value.substring(0, 80) + "...";
   }
 
   private static String line(String key, String value) {

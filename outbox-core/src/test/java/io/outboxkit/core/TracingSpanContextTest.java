@@ -38,6 +38,20 @@ class TracingSpanContextTest {
   }
 
   @Test
+  void aTraceparentThatIsNotW3cIsRefusedWithItsTraceState() {
+    assertThat(TracingSpanContext.isTraceparent(TRACEPARENT)).isTrue();
+    assertThat(TracingSpanContext.isTraceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-future"))
+        .isTrue();
+    for (String bad : List.of("not-a-traceparent", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", TRACEPARENT + "-extra")) {
+      assertThat(TracingSpanContext.isTraceparent(bad)).as(bad).isFalse();
+      assertThatThrownBy(() -> TracingSpanContext.parse("traceparent=" + bad + "\ntracestate=k=v\n"))
+          .isInstanceOf(InvalidEventException.class).hasMessageContaining("not a W3C traceparent");
+    }
+  }
+
+  @Test
   void backslashesColonsAndEqualsSignsSurviveTheRoundTrip() {
     String text = TracingSpanContext.format(TRACEPARENT, "k=v\\w:x=y");
 

@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -26,6 +28,7 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -53,6 +56,8 @@ final class KafkaPublisher implements AutoCloseable {
   /** When the current wait for acknowledgements began (System.nanoTime), 0 when not waiting. */
   private volatile long waitingSince;
   private volatile int waitingFor;
+  /** Topic names checked with Kafka's own rules; used by the consumer thread only. */
+  private final Set<String> validTopics = new HashSet<>();
 
   KafkaPublisher(RelaySettings settings, Metrics metrics, Consumer<@Nullable String> retryListener) {
     this.settings = settings;
@@ -271,6 +276,18 @@ final class KafkaPublisher implements AutoCloseable {
 
   private Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> current, ProducerRecord<byte[], byte[]> record)
       throws InterruptedException {
+    if (!validTopics.contains(record.topic())) {
+      try {
+        Topic.validate(record.topic());
+        if (validTopics.size() < 10_000) {
+          validTopics.add(record.topic());
+        }
+      } catch (InvalidTopicException e) {
+        // refused here: handed to the producer, the name would stay in its metadata and be logged as an error
+        // at every metadata refresh from then on
+        return new FailedFuture(e);
+      }
+    }
     try {
       return current.send(record);
     } catch (InterruptException e) {

@@ -260,7 +260,7 @@ final class RecordMapper {
     }
   }
 
-  /** Adds each member of the headers object; strings as they are, other JSON values as their JSON text. */
+  /** Adds each member of the headers object; strings as they are, other JSON values as their JSON text, null left out. */
   private void addJsonHeaders(RecordHeaders headers, String json, String eventId) {
     try (JsonParser parser = JSON.createParser(json)) {
       JsonToken start = parser.nextToken();

@@ -208,7 +208,6 @@ final class RelayDatabase {
     if (slotExists(connection)) {
       return false;
     }
-    checkExistingSlot(connection);
     try (Statement statement = connection.createStatement()) {
       statement.execute(replicationStatements()[1]);
     } catch (SQLException e) {

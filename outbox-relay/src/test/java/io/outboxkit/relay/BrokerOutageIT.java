@@ -41,6 +41,7 @@ class BrokerOutageIT {
     // a delivery timeout shorter than the outage, so that the relay's own retry loop is what recovers
     try (OutboxRelay relay = RelayFixture.relay(db, kafka, prefix).meterRegistry(registry)
         .producerProperty("delivery.timeout.ms", 6000).producerProperty("request.timeout.ms", 3000)
+        .heartbeatInterval(Duration.ofSeconds(1)).stallTimeout(Duration.ofSeconds(5))
         .build()) {
       relay.start();
       RelayFixture.awaitActive(relay);
@@ -77,8 +78,9 @@ class BrokerOutageIT {
           outcome.orderViolations());
       assertThat(outcome.missing()).isZero();
       assertThat(outcome.orderViolations()).isZero();
-      assertThat(relay.status().state()).isEqualTo(RelayState.ACTIVE);
-      assertThat(during.state()).isEqualTo(RelayState.ACTIVE);
+      RelayFixture.awaitActive(relay);
+      assertThat(during.state()).as("status while the broker is down").isEqualTo(RelayState.STALLED);
+      assertThat(during.healthy()).isFalse();
       assertThat(during.reason()).as("status while the broker is down").isNotNull();
       assertThat(retriesDuringOutage).as("records the relay sent again").isPositive();
     }

@@ -47,11 +47,12 @@ class KafkaAuthenticationIT {
              authenticated(RelayFixture.relay(db, kafka, prefix), sasl, sasl.jaasConfig("not-the-password")).build()) {
       relay.start();
       load.write(db, RelayFixture.writer(db, WriteMode.TABLE));
-      await("the relay reports the authentication failure").atMost(RelayFixture.TIMEOUT)
-          .until(() -> String.valueOf(relay.status().reason()).contains("Authentication failed"));
+      await("the relay reports the authentication failure as STALLED").atMost(RelayFixture.TIMEOUT)
+          .until(() -> relay.status().state() == RelayState.STALLED
+              && String.valueOf(relay.status().reason()).contains("Authentication failed"));
+      assertThat(relay.status().healthy()).isFalse();
       assertThat(relay.status().reason()).contains("SaslAuthenticationException")
           .contains("check the producer properties security.protocol, sasl.mechanism and sasl.jaas.config");
-      assertThat(relay.status().state()).isIn(RelayState.ACTIVE, RelayState.STARTING);
     }
 
     try (OutboxRelay relay = authenticated(RelayFixture.relay(db, kafka, prefix), sasl, sasl.jaasConfig()).build()) {

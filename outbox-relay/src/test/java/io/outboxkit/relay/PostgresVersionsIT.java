@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The supported PostgreSQL versions other than the shared test server's 17: 14 (out of support upstream since
  * November 2026, the first whose pgoutput carries WAL messages, and without column lists in publications),
  * 16, and 18. On each, the writer's schema and the relay's publication take their branch for that version,
- * and every write mode gives the same records. Each server is started from binaries the build copies (see
+ * and every write mode gives the same records, and gaps in the stream are reported and filled. Each server is started from binaries the build copies (see
  * {@link OtherPostgres}).
  */
 @OutboxIntegrationTest
@@ -48,6 +48,22 @@ class PostgresVersionsIT {
       }
       System.out.printf("PostgreSQL %d: %d events each in TABLE, TABLE_DELETE_AFTER_INSERT and WAL_MESSAGE mode:"
           + " same topics, keys, headers and JSON values%n", majorVersion, events);
+    }
+  }
+
+  /** pgoutput's handling of a missing publication differs between versions: the gaps of StreamGapsIT on each. */
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(ints = {14, 18})
+  void gapsInTheStreamAreReportedAndFilled(int majorVersion, TestKafka kafka) throws Exception {
+    assumeThat(OtherPostgres.unavailableReason(majorVersion)).as("PostgreSQL " + majorVersion + " binaries")
+        .isEmpty();
+    try (OtherPostgres postgres = OtherPostgres.start(majorVersion);
+         TestDatabase left = postgres.newDatabase("pg" + majorVersion + " left");
+         TestDatabase dropped = postgres.newDatabase("pg" + majorVersion + " dropped");
+         TestDatabase wal = postgres.newDatabase("pg" + majorVersion + " wal dropped")) {
+      StreamGapsIT.tableLeftThePublication(left, kafka);
+      StreamGapsIT.publicationDropped(dropped, kafka);
+      StreamGapsIT.walMessagesPublicationDropped(wal, kafka);
     }
   }
 }

@@ -74,6 +74,29 @@ class RecordMapperTest {
   }
 
   @Test
+  void aTraceparentThatIsNotW3cIsLeftOutWithItsTraceState() {
+    Struct row = row("0190f5c2-7c1e-7000-8000-000000000004", "{}", "traceparent=garbage\ntracestate=k=v\n", null);
+    RecordMapper.Event event = (RecordMapper.Event) mapper.map(change("c", row));
+    assertThat(headers(event.record())).containsExactly("id=0190f5c2-7c1e-7000-8000-000000000004",
+        "eventType=OrderCreated");
+  }
+
+  @Test
+  void theRelaysOwnHeartbeatRowsAreRecognisedOthersIgnored() {
+    Schema beat = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).field("slot_name", Schema.STRING_SCHEMA)
+        .optional().build();
+    Schema envelope = SchemaBuilder.struct().field("after", beat).field("op", Schema.STRING_SCHEMA).build();
+    String topic = settings.debeziumTopicPrefix() + ".public.outboxkit_relay_heartbeat";
+    SourceRecord own = new SourceRecord(Map.of(), Map.of("lsn", 0x1_0000_00A0L), topic, envelope,
+        new Struct(envelope).put("op", "c").put("after", new Struct(beat).put("id", 42L).put("slot_name", "s")));
+    SourceRecord other = new SourceRecord(Map.of(), Map.of(), topic, envelope,
+        new Struct(envelope).put("op", "c").put("after", new Struct(beat).put("id", 43L).put("slot_name", "t")));
+    assertThat(mapper.map(own)).isEqualTo(new RecordMapper.Heartbeat(42, 0x1_0000_00A0L));
+    assertThat(Lsn.format(0x1_0000_00A0L)).isEqualTo("1/A0");
+    assertThat(mapper.map(other)).isInstanceOf(RecordMapper.Ignored.class);
+  }
+
+  @Test
   void snapshotReadsArePublishedLikeInserts() {
     Struct row = row("0190f5c2-7c1e-7000-8000-000000000003", null, null, "[\"not an object\"]");
     RecordMapper.Event event = (RecordMapper.Event) mapper.map(change("r", row));

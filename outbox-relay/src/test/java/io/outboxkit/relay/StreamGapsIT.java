@@ -38,6 +38,10 @@ class StreamGapsIT {
   @Test
   void anOutboxTableThatLeftThePublicationFailsTheRelayAndIsRecoveredAfterTheRepair(TestDatabase db,
       TestKafka kafka) throws Exception {
+    tableLeftThePublication(db, kafka);
+  }
+
+  static void tableLeftThePublication(TestDatabase db, TestKafka kafka) throws Exception {
     RelayFixture.installSchema(db);
     String prefix = kafka.newTopic("left") + ".";
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -94,6 +98,10 @@ class StreamGapsIT {
   @Test
   void aDroppedPublicationFailsTheRelayAndAfterItIsCreatedAgainNothingIsLost(TestDatabase db, TestKafka kafka)
       throws Exception {
+    publicationDropped(db, kafka);
+  }
+
+  static void publicationDropped(TestDatabase db, TestKafka kafka) throws Exception {
     RelayFixture.installSchema(db);
     String prefix = kafka.newTopic("dropped") + ".";
     Set<String> written = new LinkedHashSet<>();
@@ -114,6 +122,42 @@ class StreamGapsIT {
       awaitState(relay, RelayState.ACTIVE);
       written.addAll(write(db, "after", BATCH));
       report("publication dropped", written, awaitPublished(kafka, prefix, written), -1);
+    }
+  }
+
+  @Test
+  void inWalMessageModeADroppedPublicationIsRepairedAndTheLostRangeReported(TestDatabase db, TestKafka kafka)
+      throws Exception {
+    walMessagesPublicationDropped(db, kafka);
+  }
+
+  static void walMessagesPublicationDropped(TestDatabase db, TestKafka kafka) throws Exception {
+    RelayFixture.installSchema(db);
+    String prefix = kafka.newTopic("wal-dropped") + ".";
+    Set<String> before = new LinkedHashSet<>();
+    try (OutboxRelay relay = fastRelay(db, kafka, prefix).walMessages().build()) {
+      relay.start();
+      RelayFixture.awaitActive(relay);
+      before.addAll(write(db, WriteMode.WAL_MESSAGE, "before", BATCH));
+      awaitPublished(kafka, prefix, before);
+      awaitWatermark(db);
+
+      db.execute("DROP PUBLICATION outboxkit");
+      write(db, WriteMode.WAL_MESSAGE, "during", BATCH);
+      RelayStatus failed = awaitState(relay, RelayState.FAILED);
+      assertThat(failed.reason()).contains("publication outboxkit was dropped")
+          .contains("reports the WAL range whose messages are lost");
+
+      db.execute("CREATE PUBLICATION outboxkit FOR TABLE public.outboxkit_relay_heartbeat WITH (publish = 'insert')");
+      RelayStatus active = awaitState(relay, RelayState.ACTIVE);
+      assertThat(active.reason()).as("what could not be recovered, with its WAL range")
+          .containsPattern("WAL messages committed between positions [0-9A-F]+/[0-9A-F]+ and [0-9A-F]+/[0-9A-F]+ were "
+              + "not delivered and cannot be");
+      Set<String> after = new LinkedHashSet<>(write(db, WriteMode.WAL_MESSAGE, "after", BATCH));
+      Map<String, Integer> copies = awaitPublished(kafka, prefix, after);
+      System.out.printf("stream gaps, WAL messages, publication dropped: %d of %d events written after the repair "
+          + "delivered; reported: %s%n", after.stream().filter(copies::containsKey).count(), after.size(),
+          active.reason());
     }
   }
 
@@ -162,7 +206,11 @@ class StreamGapsIT {
 
   /** Writes {@code count} events of aggregate type order, ten per transaction; returns their ids. */
   static List<String> write(TestDatabase db, String phase, int count) throws Exception {
-    OutboxWriter writer = RelayFixture.writer(db, WriteMode.TABLE);
+    return write(db, WriteMode.TABLE, phase, count);
+  }
+
+  static List<String> write(TestDatabase db, WriteMode mode, String phase, int count) throws Exception {
+    OutboxWriter writer = RelayFixture.writer(db, mode);
     List<String> ids = new ArrayList<>();
     try (Connection connection = db.openConnection()) {
       connection.setAutoCommit(false);

@@ -50,6 +50,14 @@ class OutboxRelayHealthIndicatorTest {
   }
 
   @Test
+  void stalledIsDownWithWhatWasSeen() {
+    Health health = healthIn(RelayState.STALLED, "no heartbeat came back through the stream for 31 s", 81920);
+    assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+    assertThat(health.getDetails()).containsEntry("state", "STALLED").containsEntry("slotLagBytes", 81920L)
+        .containsEntry("reason", "no heartbeat came back through the stream for 31 s");
+  }
+
+  @Test
   void stoppedIsOutOfServiceAndNewIsUnknown() {
     assertThat(healthIn(RelayState.STOPPED, null, -1).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
     assertThat(healthIn(RelayState.NEW, null, -1).getStatus()).isEqualTo(Status.UNKNOWN);
