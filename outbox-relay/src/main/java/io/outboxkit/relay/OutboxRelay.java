@@ -1,6 +1,7 @@
 package io.outboxkit.relay;
 
 import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.SqlIdentifier;
 import io.outboxkit.core.TableName;
 import java.time.Duration;
@@ -144,7 +145,6 @@ public interface OutboxRelay extends AutoCloseable {
     /** Default interval at which the relay's position is stored. */
     public static final Duration DEFAULT_OFFSET_FLUSH_INTERVAL = Duration.ofSeconds(1);
 
-    private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
     private static final Pattern TOPIC_CHARS = Pattern.compile("[a-zA-Z0-9._-]*");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:\\[\\]-]+");
     private static final Set<String> OWNED_PRODUCER_PROPERTIES =
@@ -274,13 +274,13 @@ public interface OutboxRelay extends AutoCloseable {
      * underscores. Relays sharing a slot name elect one active instance; the position stored is per slot.
      */
     public Builder slotName(String slotName) {
-      this.slotName = lowerCaseName("slotName", slotName);
+      this.slotName = OutboxReplication.requireName("slotName", slotName);
       return this;
     }
 
     /** The publication, default {@value #DEFAULT_PUBLICATION_NAME}; lower-case letters, digits, underscores. */
     public Builder publicationName(String publicationName) {
-      this.publicationName = lowerCaseName("publicationName", publicationName);
+      this.publicationName = OutboxReplication.requireName("publicationName", publicationName);
       return this;
     }
 
@@ -455,14 +455,6 @@ public interface OutboxRelay extends AutoCloseable {
         throw new OutboxConfigurationException("bootstrapServers is not set");
       }
       return new DebeziumOutboxRelay(RelaySettings.from(this));
-    }
-
-    private static String lowerCaseName(String setting, String value) {
-      if (value == null || !SLOT_NAME.matcher(value).matches()) {
-        throw new OutboxConfigurationException(setting + " '" + value
-            + "' is not accepted: use 1-63 lower-case letters, digits and underscores");
-      }
-      return value;
     }
 
     private static void requireNotNegative(String setting, Duration value) {

@@ -3,6 +3,7 @@ package io.outboxkit.relay;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.OutboxCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +13,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +28,6 @@ final class RelayDatabase {
 
   static final String SCHEMA_RESOURCE = "/io/outboxkit/relay/schema/v1/postgresql.sql";
   static final String REPLICATION_RESOURCE = "/io/outboxkit/relay/schema/v1/postgresql-replication.sql";
-
-  /** Columns the relay reads; the first four must exist, the others may be missing. */
-  static final List<String> REQUIRED_COLUMNS = List.of("id", "aggregatetype", "aggregateid", "type");
 
   private final RelaySettings settings;
 
@@ -100,36 +95,15 @@ final class RelayDatabase {
     }
   }
 
-  /** The columns of a table, in order; empty if the table does not exist. */
-  static Set<String> columns(Connection connection, TableName table) throws SQLException {
-    Set<String> columns = new LinkedHashSet<>();
-    try (PreparedStatement statement = connection.prepareStatement(
-        "SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = to_regclass(?)"
-            + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
-      statement.setString(1, table.qualified());
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          columns.add(rows.getString(1));
-        }
-      }
-    }
-    return columns;
-  }
-
   private void checkOutboxTable(Connection connection, TableName table) throws SQLException {
-    Set<String> columns = columns(connection, table);
+    List<String> columns = OutboxCatalog.columns(connection, table);
     if (columns.isEmpty()) {
       throw new OutboxConfigurationException("outbox table " + table + " does not exist in database "
           + settings.database() + " at " + server() + " (or user '" + settings.username() + "' cannot see it): "
           + "install the outbox schema first (outbox-writer's OutboxSchema or its SQL file), or point "
           + "outboxTable(schema, table) at the right table");
     }
-    List<String> missing = new ArrayList<>();
-    for (String column : REQUIRED_COLUMNS) {
-      if (!columns.contains(column)) {
-        missing.add(column);
-      }
-    }
+    List<String> missing = OutboxCatalog.missingColumns(columns, OutboxCatalog.REQUIRED_COLUMNS);
     if (!missing.isEmpty()) {
       throw new OutboxConfigurationException("outbox table " + table + " in database " + settings.database()
           + " at " + server() + " lacks the column(s) " + missing + ": an outbox table has id, aggregatetype, "
@@ -256,34 +230,18 @@ final class RelayDatabase {
   }
 
   private void checkExistingSlot(Connection connection) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(
-        "SELECT plugin, database, slot_type FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
-      statement.setString(1, settings.slotName());
-      try (ResultSet row = statement.executeQuery()) {
-        if (row.next()) {
-          String plugin = row.getString(1);
-          String database = row.getString(2);
-          if (!"logical".equals(row.getString(3)) || !"pgoutput".equals(plugin)
-              || !settings.database().equals(database)) {
-            throw new OutboxConfigurationException("replication slot " + settings.slotName() + " on PostgreSQL at "
-                + server() + " exists but is a " + row.getString(3) + " slot for plugin " + plugin
-                + " in database " + database + "; the relay needs a logical pgoutput slot in database "
-                + settings.database() + ": choose another name with slotName(..), or drop that slot if nothing "
-                + "uses it (SELECT pg_drop_replication_slot('" + settings.slotName() + "'))");
-          }
-        }
-      }
+    OutboxCatalog.ReplicationSlot slot = OutboxCatalog.replicationSlot(connection, settings.slotName());
+    if (slot != null && !slot.servesDatabase(settings.database())) {
+      throw new OutboxConfigurationException("replication slot " + settings.slotName() + " on PostgreSQL at "
+          + server() + " exists but is a " + slot.type() + " slot for plugin " + slot.plugin()
+          + " in database " + slot.database() + "; the relay needs a logical pgoutput slot in database "
+          + settings.database() + ": choose another name with slotName(..), or drop that slot if nothing "
+          + "uses it (SELECT pg_drop_replication_slot('" + settings.slotName() + "'))");
     }
   }
 
   boolean slotExists(Connection connection) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(
-        "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
-      statement.setString(1, settings.slotName());
-      try (ResultSet row = statement.executeQuery()) {
-        return row.next();
-      }
-    }
+    return OutboxCatalog.replicationSlot(connection, settings.slotName()) != null;
   }
 
   /** WAL bytes the slot holds: current WAL position minus the slot's confirmed position; -1 if no slot. */

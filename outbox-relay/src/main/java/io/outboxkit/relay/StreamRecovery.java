@@ -1,6 +1,7 @@
 package io.outboxkit.relay;
 
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.OutboxCatalog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +11,6 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -217,7 +217,7 @@ final class StreamRecovery {
   private Backfill backfill(Connection connection, Watermark stored, String cause, String from,
       KafkaPublisher publisher) throws SQLException, InterruptedException {
     TableName outbox = Objects.requireNonNull(settings.outboxTable());
-    Set<String> columns = RelayDatabase.columns(connection, outbox);
+    List<String> columns = OutboxCatalog.columns(connection, outbox);
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(false);
     try {
@@ -303,7 +303,7 @@ final class StreamRecovery {
    * no transaction id any more and is read when it was written within {@link #FROZEN_MARGIN} of the
    * watermark (by its created_at; without that column it is not read).
    */
-  private String backfillQuery(Set<String> columns, boolean sinceWatermark) {
+  private String backfillQuery(List<String> columns, boolean sinceWatermark) {
     TableName outbox = Objects.requireNonNull(settings.outboxTable());
     String select = "SELECT id::text, aggregatetype, aggregateid, type, "
         + (columns.contains("payload") ? "payload::text" : "NULL") + ", "

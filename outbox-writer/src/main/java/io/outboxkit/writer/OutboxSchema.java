@@ -1,6 +1,5 @@
 package io.outboxkit.writer;
 
-import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.SqlIdentifier;
@@ -53,7 +52,6 @@ public final class OutboxSchema {
   /** The default names as they stand in the shipped SQL, quoted as identifiers or as string literals. */
   private static final Pattern TABLE_SCRIPT_NAMES = Pattern.compile("([\"'])(public|outbox_event|outboxkit)\\1");
   private static final Pattern SLOT_SCRIPT_NAMES = Pattern.compile("([\"'])(outboxkit)\\1");
-  private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]+");
 
   private final TableName table;
   private final SqlIdentifier publication;
@@ -230,22 +228,24 @@ public final class OutboxSchema {
       return this;
     }
 
-    /** The publication holding the outbox table. Default {@code outboxkit}; the relay must use the same. */
+    /**
+     * The publication holding the outbox table. Default {@code outboxkit}; the relay must use the same.
+     * Lower-case letters, digits and underscores only, at most 63: the relay accepts no other publication
+     * names ({@link OutboxReplication#requireName}).
+     */
     public Builder publication(String publication) {
-      this.publication = SqlIdentifier.of("OutboxSchema publication", publication).name();
+      SqlIdentifier name = SqlIdentifier.of("OutboxSchema publication", publication);
+      this.publication = OutboxReplication.requireName("OutboxSchema publication", name.name());
       return this;
     }
 
     /**
      * The logical replication slot. Default {@code outboxkit}; the relay must use the same. Lower-case
-     * letters, digits and underscores only (PostgreSQL's rule for slot names).
+     * letters, digits and underscores only, at most 63 (PostgreSQL's rule for slot names).
      */
     public Builder replicationSlot(String slot) {
       SqlIdentifier name = SqlIdentifier.of("OutboxSchema replicationSlot", slot);
-      if (!SLOT_NAME.matcher(slot).matches()) {
-        throw new OutboxConfigurationException("OutboxSchema replicationSlot has the value '" + slot
-            + "': PostgreSQL accepts only lower-case letters, digits and underscores in slot names");
-      }
+      OutboxReplication.requireName("OutboxSchema replicationSlot", name.name());
       this.replicationSlot = name;
       return this;
     }

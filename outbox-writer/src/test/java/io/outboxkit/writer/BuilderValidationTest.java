@@ -60,6 +60,15 @@ class BuilderValidationTest {
         .isInstanceOf(OutboxConfigurationException.class).hasMessageContaining("lower-case");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"My_Pub", "Outboxkit", "shopPub"})
+  void publicationNamesTheRelayRefusesAreRefused(String name) {
+    assertThatThrownBy(() -> OutboxSchema.builder().publication(name))
+        .isInstanceOf(OutboxConfigurationException.class)
+        .hasMessage("OutboxSchema publication '" + name
+            + "' is not accepted: use 1-63 lower-case letters, digits and underscores");
+  }
+
   @Test
   void otherSettingsAreCheckedToo() {
     assertThatThrownBy(() -> OutboxWriter.builder(null)).isInstanceOf(OutboxConfigurationException.class)

@@ -58,7 +58,7 @@ class OutboxSchemaIT {
   @Test
   void customNamesAreHonoredAndInstallingTwiceChangesNothing(TestDatabase db) throws Exception {
     db.execute("CREATE SCHEMA \"Shop\"");
-    OutboxSchema schema = OutboxSchema.builder().schema("Shop").table("OrderEvents").publication("Shop_Pub")
+    OutboxSchema schema = OutboxSchema.builder().schema("Shop").table("OrderEvents").publication("shop_pub")
         .replicationSlot("shop_" + db.name()).build();
 
     schema.install(db.dataSource());
@@ -68,7 +68,7 @@ class OutboxSchemaIT {
     assertThat(db.queryColumn("SELECT count(*) FROM information_schema.tables WHERE table_name = 'outbox_event'"))
         .containsExactly("0");
     assertThat(db.queryColumn("SELECT pubname || ' ' || schemaname || '.' || tablename FROM pg_publication_tables"))
-        .containsExactly("Shop_Pub Shop.OrderEvents");
+        .containsExactly("shop_pub Shop.OrderEvents");
     assertThat(db.queryColumn("SELECT plugin FROM pg_replication_slots WHERE slot_name = 'shop_" + db.name() + "'"))
         .containsExactly("pgoutput");
   }

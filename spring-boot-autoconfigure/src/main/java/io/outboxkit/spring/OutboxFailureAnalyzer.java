@@ -20,13 +20,14 @@ final class OutboxFailureAnalyzer extends AbstractFailureAnalyzer<OutboxExceptio
       return null;
     }
     String action = cause instanceof OutboxConfigurationException
-        ? "Correct the setting named above. OutboxKit is configured by the outbox.* properties (outbox.table.schema "
-            + "and outbox.table.name for the outbox table, outbox.relay.* for the relay) in application.yml, as "
-            + "environment variables such as OUTBOX_RELAY_JDBCURL, or as arguments such as "
-            + "--outbox.relay.jdbc-url=...; then start again."
-        : "Check that PostgreSQL and Kafka are reachable with the configured outbox.* settings (and, for the "
-            + "relay, outbox.relay.jdbc-url, outbox.relay.username and outbox.relay.bootstrap-servers), then "
-            + "start again.";
+        ? "Correct the setting named above, or create the missing table or replication slot with the property or "
+            + "SQL named there. OutboxKit is configured by the outbox.* properties (outbox.table.schema and "
+            + "outbox.table.name for the outbox table, outbox.writer.initialize-schema to install it, "
+            + "outbox.relay.* for the relay) in application.yml, as environment variables such as "
+            + "OUTBOX_RELAY_JDBCURL, or as arguments such as --outbox.relay.jdbc-url=...; then start again."
+        : "Check that PostgreSQL and Kafka are reachable with the configured settings (spring.datasource.* for "
+            + "the writer and the inbox; for the relay outbox.relay.jdbc-url, outbox.relay.username and "
+            + "outbox.relay.bootstrap-servers, which default to the application's), then start again.";
     return new FailureAnalysis("OutboxKit could not start: " + cause.getMessage(), action, cause);
   }
 }

@@ -27,11 +27,24 @@ class OutboxFailureAnalyzerTest {
   }
 
   @Test
+  void aMissingOutboxTableAsksToCreateItAsTheMessageSays() {
+    FailureAnalysis analysis = analyzer.analyze(new BeanCreationException("outboxWriter", "could not create",
+        new OutboxConfigurationException("outbox table public.outbox_event does not exist in database orders as "
+            + "user 'app' ...: set outbox.writer.initialize-schema=true, or run outbox-writer's "
+            + "io/outboxkit/writer/schema/v1/postgresql.sql ...")));
+    assertThat(analysis.getDescription()).startsWith("OutboxKit could not start: outbox table public.outbox_event "
+        + "does not exist").contains("outbox.writer.initialize-schema=true");
+    assertThat(analysis.getAction())
+        .contains("create the missing table or replication slot with the property or SQL named there");
+  }
+
+  @Test
   void anUnreachableServerAsksToCheckTheConnection() {
     FailureAnalysis analysis = analyzer.analyze(new IllegalStateException("start failed",
         new OutboxException("cannot reach PostgreSQL connecting to database orders at db:5432")));
     assertThat(analysis.getDescription()).contains("cannot reach PostgreSQL");
-    assertThat(analysis.getAction()).startsWith("Check that PostgreSQL and Kafka are reachable");
+    assertThat(analysis.getAction()).startsWith("Check that PostgreSQL and Kafka are reachable")
+        .contains("spring.datasource.*");
   }
 
   @Test

@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
@@ -24,7 +25,7 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  *
  * <p>Active when outbox-writer and spring-jdbc are on the class path, the application has one DataSource (or
  * a primary one) and {@code outbox.writer.enabled} is not {@code false}. Every bean backs off when the
- * application defines its own.
+ * application defines its own (an application's own writer is not checked at start-up).
  */
 @AutoConfiguration(afterName = {
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -60,9 +61,15 @@ public class OutboxWriterAutoConfiguration {
     return new OutboxSchemaInitializer(dataSource, schema.build());
   }
 
-  /** The writer, joining the Spring-managed transactions of the application's DataSource. */
+  /**
+   * The writer, joining the Spring-managed transactions of the application's DataSource. Created after the
+   * database initializers (Flyway, Liquibase, {@code spring.sql.init}) and the schema initializer; unless
+   * {@code outbox.writer.verify-schema=false}, it checks then that the outbox table or the replication slot
+   * it needs exists.
+   */
   @Bean
   @ConditionalOnMissingBean
+  @DependsOnDatabaseInitialization
   OutboxWriter outboxWriter(DataSource dataSource, OutboxProperties outbox, OutboxWriterProperties properties,
       PayloadSerializer payloadSerializer, ObjectProvider<OutboxSchemaInitializer> schemaInitializer) {
     schemaInitializer.ifAvailable(initializer -> { }); // the schema is installed before the first write
@@ -80,7 +87,11 @@ public class OutboxWriterAutoConfiguration {
     builder.serializer(payloadSerializer);
     builder.allowWritesOutsideTransaction(properties.allowWritesOutsideTransaction());
     builder.traceContextPropagation(properties.traceContextPropagation());
-    return builder.build();
+    OutboxWriter writer = builder.build();
+    if (properties.verifySchema()) {
+      new OutboxSchemaCheck(outbox).run(dataSource);
+    }
+    return writer;
   }
 
   /** Applies one setting; an invalid value fails with the property's name in front of the reason. */

@@ -19,6 +19,10 @@ import org.springframework.util.unit.DataSize;
  *     event, when opentelemetry-api is on the class path
  * @param initializeSchema Whether to install the outbox table, its publication and the replication slot at
  *     start-up (idempotent); leave off when Flyway or Liquibase installs them
+ * @param verifySchema Whether to check once at start-up, after any schema installation, that the outbox table
+ *     exists with the columns the writer writes (table modes) or that the replication slot exists (wal-message
+ *     mode), stopping the start with the property to set and the SQL to run if not; the database must then be
+ *     reachable at start-up. Turn off when the application's database user may not read PostgreSQL's catalog
  */
 @ConfigurationProperties("outbox.writer")
 public record OutboxWriterProperties(
@@ -26,5 +30,6 @@ public record OutboxWriterProperties(
     @DefaultValue("1MB") DataSize maxPayloadSize,
     @DefaultValue("false") boolean allowWritesOutsideTransaction,
     @DefaultValue("true") boolean traceContextPropagation,
-    @DefaultValue("false") boolean initializeSchema) {
+    @DefaultValue("false") boolean initializeSchema,
+    @DefaultValue("true") boolean verifySchema) {
 }

@@ -56,6 +56,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @ExtendWith(ContainerTransactionBatchIT.DropDatabaseLast.class) // declared first: runs after the context closed
 @SpringBootTest(classes = ContainerTransactionBatchIT.BillingApplication.class, properties = {
     "outbox.relay.enabled=false",
+    "outbox.writer.enabled=false", // publishes nothing: no outbox table
     "outbox.inbox.initialize-schema=true",
     "outbox.inbox.listener.error-handler.attempts=3",
     "outbox.inbox.listener.error-handler.backoff.delay=200ms",

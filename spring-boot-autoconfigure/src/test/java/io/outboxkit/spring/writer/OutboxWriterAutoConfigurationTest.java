@@ -23,12 +23,16 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 class OutboxWriterAutoConfigurationTest {
 
-  /** A DataSource that is never connected to: building the writer does not touch the database. */
+  /** A DataSource that cannot be connected to (nothing listens on port 1). */
   private static final DataSource UNUSED_DATABASE = new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/none");
 
-  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+  private final ApplicationContextRunner withStartupCheck = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(OutboxWriterAutoConfiguration.class))
       .withBean(DataSource.class, () -> UNUSED_DATABASE);
+
+  /** Without the start-up check, building the writer does not touch the database. */
+  private final ApplicationContextRunner runner =
+      withStartupCheck.withPropertyValues("outbox.writer.verify-schema=false");
 
   @Test
   void createsTheWriterOnTheApplicationsDataSource() {
@@ -53,6 +57,37 @@ class OutboxWriterAutoConfigurationTest {
           assertThat(outbox.mode()).isEqualTo(OutboxProperties.Mode.WAL_MESSAGE);
           assertThat(outbox.walMessagePrefix()).isEqualTo("orders.v1");
         });
+  }
+
+  @Test
+  void theStartupCheckIsOnByDefaultAndReportsAnUnreachableDatabaseAsSuch() {
+    withStartupCheck.run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(StartupFailures.messages(context.getStartupFailure()))
+          .contains("cannot connect to the application's database to check that the outbox table "
+              + "public.outbox_event exists")
+          .contains("127.0.0.1:1") // the driver's reason
+          .contains("spring.datasource.url").contains("set outbox.writer.verify-schema=false")
+          .doesNotContain("does not exist");
+    });
+    withStartupCheck.withPropertyValues("outbox.mode=wal-message").run(context ->
+        assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("cannot connect to the application's database to check that the replication slot "
+                + "'outboxkit' exists"));
+  }
+
+  @Test
+  void anInvalidSlotNameFailsTheCheckNamingTheProperty() {
+    withStartupCheck.withPropertyValues("outbox.mode=wal-message", "outbox.replication-slot=Orders")
+        .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("outbox.replication-slot 'Orders' is not accepted: use 1-63 lower-case letters, digits and "
+                + "underscores"));
+  }
+
+  @Test
+  void anApplicationsOwnWriterIsNotChecked() {
+    withStartupCheck.withUserConfiguration(UserWriter.class)
+        .run(context -> assertThat(context).hasNotFailed().getBean(OutboxWriter.class).isSameAs(UserWriter.WRITER));
   }
 
   @Test

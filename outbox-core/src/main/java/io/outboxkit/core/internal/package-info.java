@@ -1,0 +1,8 @@
+/**
+ * Implementation shared by OutboxKit's modules (catalog queries of the start-up checks); not API, may change
+ * in any release.
+ */
+@NullMarked
+package io.outboxkit.core.internal;
+
+import org.jspecify.annotations.NullMarked;
