@@ -534,8 +534,9 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   private void retrying(@Nullable String reason) {
     publisherTrouble = reason;
     RelayStatus current = status;
-    if (current.state() == RelayState.ACTIVE) {
-      status = new RelayStatus(RelayState.ACTIVE, reason, -1, current.since());
+    if (current.state() == RelayState.ACTIVE || (current.state() == RelayState.STARTING && recovering != null)) {
+      // active, or filling a gap before the engine starts: say what the publisher waits for
+      status = new RelayStatus(current.state(), reason, -1, current.since());
     }
   }
 
