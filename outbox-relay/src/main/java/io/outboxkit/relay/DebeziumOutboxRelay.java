@@ -1,9 +1,7 @@
 package io.outboxkit.relay;
 
-import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
-import io.debezium.engine.format.ChangeEventFormat;
 import io.outboxkit.core.OutboxException;
 import java.io.IOException;
 import java.sql.Connection;
@@ -44,6 +42,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   static final long WAITING_REPORT_MILLIS = 5_000;
 
   private final RelaySettings settings;
+  private final EngineFactory engines;
   private final RelayDatabase database;
   private final Metrics metrics;
   private final StreamWatch watch;
@@ -85,7 +84,12 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   private long lastPublicationNanos;
 
   DebeziumOutboxRelay(RelaySettings settings) {
+    this(settings, EngineFactory.DEBEZIUM);
+  }
+
+  DebeziumOutboxRelay(RelaySettings settings, EngineFactory engines) {
     this.settings = settings;
+    this.engines = engines;
     this.database = new RelayDatabase(settings);
     this.metrics = Metrics.create(settings.meterRegistry(), settings.slotName());
     this.watch = new StreamWatch(settings);
@@ -266,12 +270,8 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     watch.reset();
     RunningEngine running = new RunningEngine(publisher,
         new RelayChangeConsumer(new RecordMapper(settings), publisher, watch));
-    DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-        .using(EngineProperties.of(settings))
-        .using(running)
-        .using(running.connectorCallback())
-        .notifying(running.consumer)
-        .build();
+    DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium = engines.create(EngineProperties.of(settings),
+        running.consumer, running.connectorCallback(), running);
     running.debezium = debezium;
     engine = running;
     running.executor.execute(debezium);
@@ -347,11 +347,9 @@ final class DebeziumOutboxRelay implements OutboxRelay {
         debezium.close(); // stores the position of everything marked processed, then stops the connector
         break;
       } catch (IllegalStateException e) {
-        String message = String.valueOf(e.getMessage());
-        if (message.contains("already")) {
-          break; // stopping or stopped on its own (after the drain refused a batch, for example)
-        }
-        sleepQuietly(100); // tasks are starting, or the engine is changing state by itself: try again
+        // starting, or stopping on its own (after the drain refused a batch, for example): the loop ends when
+        // the engine has finished, or tries the close again
+        sleepQuietly(100);
       } catch (IOException | RuntimeException e) {
         log.warn("relay for slot {}: stopping the engine failed: {}", settings.slotName(), e.toString());
         break;

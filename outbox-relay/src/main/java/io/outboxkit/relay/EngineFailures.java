@@ -1,32 +1,40 @@
 package io.outboxkit.relay;
 
+import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
 
-/** Turns the Debezium engine's failure reports into reasons that say what to change. */
+/**
+ * Turns the Debezium engine's failure reports into reasons that say what to change. PostgreSQL's failures
+ * are told apart by the SQLState of the {@link SQLException} in the cause chain, never by message text.
+ */
 final class EngineFailures {
+
+  /** Debezium's own message when the publication is missing and it may not create it; it has no code. */
+  static final String PUBLICATION_MISSING = "Publication autocreation is disabled";
 
   private EngineFailures() {
   }
 
   static String explain(RelaySettings settings, @Nullable String message, @Nullable Throwable error) {
     String root = rootMessage(error);
-    String all = (message == null ? "" : message) + " " + root;
     String database = "database " + settings.database() + " at " + settings.host() + ":" + settings.port();
-    if (all.contains("is active for PID")) {
-      return "replication slot " + settings.slotName() + " in " + database + " is in use by another process ("
-          + root + "): another relay without high availability, or a Debezium connector, streams from it; stop "
-          + "it, or give this relay a slot of its own with slotName(..)";
+    String state = sqlState(error);
+    switch (state == null ? "" : state) {
+      case "55006": // object_in_use: the slot is active for another process
+        return "replication slot " + settings.slotName() + " in " + database + " is in use by another process ("
+            + root + "): another relay without high availability, or a Debezium connector, streams from it; stop "
+            + "it, or give this relay a slot of its own with slotName(..)";
+      case "28P01", "28000": // invalid_password, invalid_authorization_specification
+        return "authentication failed for database user '" + settings.username() + "' on " + database
+            + ": check username(..) and password(..) (" + root + ")";
+      case "42501": // insufficient_privilege
+        return "database user '" + settings.username() + "' may not use logical replication on " + database
+            + ": ALTER ROLE \"" + settings.username() + "\" REPLICATION, or set username(..) to a user that has it ("
+            + root + ")";
+      default:
+        break;
     }
-    if (all.contains("password authentication failed") || all.contains("authentication failed")) {
-      return "authentication failed for database user '" + settings.username() + "' on " + database
-          + ": check username(..) and password(..) (" + root + ")";
-    }
-    if (all.contains("must be superuser or replication role") || all.contains("permission denied to start WAL")) {
-      return "database user '" + settings.username() + "' may not use logical replication on " + database
-          + ": ALTER ROLE \"" + settings.username() + "\" REPLICATION, or set username(..) to a user that has it ("
-          + root + ")";
-    }
-    if (all.contains("Publication autocreation is disabled")) {
+    if (root.contains(PUBLICATION_MISSING) || (message != null && message.contains(PUBLICATION_MISSING))) {
       return "publication " + settings.publicationName() + " does not exist in " + database + " and could not be "
           + "created (see the warning before): create it as the relay's user could not, with the relay's "
           + "replication SQL (" + RelayDatabase.REPLICATION_RESOURCE.substring(1) + ") or outbox-writer's "
@@ -34,6 +42,16 @@ final class EngineFailures {
     }
     return (message == null || message.isBlank() ? "the Debezium engine stopped" : message)
         + (root.isEmpty() ? "" : ": " + root);
+  }
+
+  /** The SQLState of the first {@link SQLException} in the cause chain; null if there is none. */
+  static @Nullable String sqlState(@Nullable Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState();
+      }
+    }
+    return null;
   }
 
   private static String rootMessage(@Nullable Throwable error) {

@@ -1,5 +1,12 @@
 package io.outboxkit.relay;
 
+import io.debezium.config.CommonConnectorConfig;
+import io.debezium.config.Field;
+import io.debezium.connector.postgresql.PostgresConnector;
+import io.debezium.connector.postgresql.PostgresConnectorConfig;
+import io.debezium.embedded.EmbeddedEngineConfig;
+import io.debezium.heartbeat.Heartbeat;
+import io.debezium.relational.RelationalDatabaseConnectorConfig;
 import io.outboxkit.core.TableName;
 import io.outboxkit.relay.internal.PostgresOffsetBackingStore;
 import java.util.ArrayList;
@@ -8,7 +15,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
-/** The Debezium engine and PostgreSQL connector configuration of a relay. Defaults are explained in README.md. */
+/**
+ * The Debezium engine and PostgreSQL connector configuration of a relay, set through Debezium's own typed
+ * {@link Field} constants. Defaults are explained in README.md.
+ */
 final class EngineProperties {
 
   static final int MAX_BATCH_SIZE = 2048;
@@ -22,70 +32,72 @@ final class EngineProperties {
   static Properties of(RelaySettings settings) {
     Properties p = new Properties();
     // engine
-    p.setProperty("name", settings.engineName());
-    p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-    p.setProperty("offset.storage", PostgresOffsetBackingStore.class.getName());
+    set(p, EmbeddedEngineConfig.ENGINE_NAME, settings.engineName());
+    set(p, EmbeddedEngineConfig.CONNECTOR_CLASS, PostgresConnector.class.getName());
+    set(p, EmbeddedEngineConfig.OFFSET_STORAGE, PostgresOffsetBackingStore.class.getName());
     p.setProperty(PostgresOffsetBackingStore.JDBC_URL, settings.jdbcUrl());
     p.setProperty(PostgresOffsetBackingStore.JDBC_USER, settings.username());
     p.setProperty(PostgresOffsetBackingStore.JDBC_PASSWORD, settings.password());
     p.setProperty(PostgresOffsetBackingStore.TABLE, settings.offsetTable().qualified());
     p.setProperty(PostgresOffsetBackingStore.STORE_NAME, settings.engineName());
-    p.setProperty("offset.flush.interval.ms", Long.toString(settings.offsetFlushInterval().toMillis()));
-    p.setProperty("offset.flush.timeout.ms", "10000");
-    p.setProperty("debezium.embedded.shutdown.pause.before.interrupt.ms", "10000");
-    p.setProperty("errors.retry.delay.initial.ms", "300");
-    p.setProperty("errors.retry.delay.max.ms", "10000");
+    set(p, EmbeddedEngineConfig.OFFSET_FLUSH_INTERVAL_MS, settings.offsetFlushInterval().toMillis());
+    set(p, EmbeddedEngineConfig.OFFSET_COMMIT_TIMEOUT_MS, 10_000);
+    set(p, EmbeddedEngineConfig.WAIT_FOR_COMPLETION_BEFORE_INTERRUPT_MS, 10_000);
+    set(p, EmbeddedEngineConfig.ERRORS_RETRY_DELAY_INITIAL_MS, 300);
+    set(p, EmbeddedEngineConfig.ERRORS_RETRY_DELAY_MAX_MS, 10_000);
 
     // connection
-    p.setProperty("topic.prefix", settings.debeziumTopicPrefix());
-    p.setProperty("database.hostname", settings.host());
-    p.setProperty("database.port", Integer.toString(settings.port()));
-    p.setProperty("database.dbname", settings.database());
-    p.setProperty("database.user", settings.username());
-    p.setProperty("database.password", settings.password());
+    set(p, CommonConnectorConfig.TOPIC_PREFIX, settings.debeziumTopicPrefix());
+    set(p, RelationalDatabaseConnectorConfig.HOSTNAME, settings.host());
+    set(p, RelationalDatabaseConnectorConfig.PORT, settings.port());
+    set(p, RelationalDatabaseConnectorConfig.DATABASE_NAME, settings.database());
+    set(p, RelationalDatabaseConnectorConfig.USER, settings.username());
+    set(p, RelationalDatabaseConnectorConfig.PASSWORD, settings.password());
     for (Map.Entry<String, String> parameter : settings.jdbcParameters().entrySet()) {
       p.setProperty("database." + parameter.getKey(), parameter.getValue());
     }
 
     // what is read
-    p.setProperty("plugin.name", "pgoutput");
-    p.setProperty("slot.name", settings.slotName());
-    p.setProperty("publication.name", settings.publicationName());
+    set(p, PostgresConnectorConfig.PLUGIN_NAME, PostgresConnectorConfig.LogicalDecoder.PGOUTPUT.getValue());
+    set(p, PostgresConnectorConfig.SLOT_NAME, settings.slotName());
+    set(p, PostgresConnectorConfig.PUBLICATION_NAME, settings.publicationName());
     // the relay creates the publication before the engine starts; Debezium's "filtered" mode would set its table
     // list again whenever it differs from the include list, dropping the outbox table's column list
-    p.setProperty("publication.autocreate.mode", "disabled");
+    set(p, PostgresConnectorConfig.PUBLICATION_AUTOCREATE_MODE,
+        PostgresConnectorConfig.AutoCreateMode.DISABLED.getValue());
     List<String> tables = new ArrayList<>();
     if (settings.outboxTable() != null) {
       tables.add(tableRegex(settings.outboxTable()));
     }
     tables.add(tableRegex(settings.heartbeatTable()));
-    p.setProperty("table.include.list", String.join(",", tables));
+    set(p, RelationalDatabaseConnectorConfig.TABLE_INCLUDE_LIST, String.join(",", tables));
     if (settings.walMessageMode()) {
-      p.setProperty("message.prefix.include.list", Pattern.quote(settings.walMessagePrefix()));
+      set(p, PostgresConnectorConfig.LOGICAL_DECODING_MESSAGE_PREFIX_INCLUDE_LIST,
+          Pattern.quote(settings.walMessagePrefix()));
     } else {
-      p.setProperty("message.prefix.exclude.list", ".*");
+      set(p, PostgresConnectorConfig.LOGICAL_DECODING_MESSAGE_PREFIX_EXCLUDE_LIST, ".*");
     }
-    p.setProperty("snapshot.mode", "no_data");
-    p.setProperty("tombstones.on.delete", "false");
-    p.setProperty("extended.headers.enabled", "false");
-    p.setProperty("provide.transaction.metadata", "false");
+    set(p, PostgresConnectorConfig.SNAPSHOT_MODE, PostgresConnectorConfig.SnapshotMode.NO_DATA.getValue());
+    set(p, CommonConnectorConfig.TOMBSTONES_ON_DELETE, false);
+    set(p, CommonConnectorConfig.EXTENDED_HEADERS_ENABLED, false);
+    set(p, CommonConnectorConfig.PROVIDE_TRANSACTION_METADATA, false);
 
     // latency and throughput
-    p.setProperty("max.batch.size", Integer.toString(MAX_BATCH_SIZE));
-    p.setProperty("max.queue.size", Integer.toString(MAX_QUEUE_SIZE));
-    p.setProperty("max.queue.size.in.bytes", Long.toString(MAX_QUEUE_SIZE_IN_BYTES));
-    p.setProperty("poll.interval.ms", Integer.toString(POLL_INTERVAL_MS));
+    set(p, CommonConnectorConfig.MAX_BATCH_SIZE, MAX_BATCH_SIZE);
+    set(p, CommonConnectorConfig.MAX_QUEUE_SIZE, MAX_QUEUE_SIZE);
+    set(p, CommonConnectorConfig.MAX_QUEUE_SIZE_IN_BYTES, MAX_QUEUE_SIZE_IN_BYTES);
+    set(p, CommonConnectorConfig.POLL_INTERVAL_MS, POLL_INTERVAL_MS);
 
     // WAL safety: Debezium's heartbeat records carry the position of WAL the stream passed over; the relay
     // writes the heartbeat rows itself (StreamWatch), so that they also show the stream is alive
-    if (settings.heartbeatsEnabled()) {
-      p.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
-    } else {
-      p.setProperty("heartbeat.interval.ms", "0");
-    }
+    set(p, Heartbeat.HEARTBEAT_INTERVAL, settings.heartbeatsEnabled() ? settings.heartbeatInterval().toMillis() : 0);
 
     settings.debeziumProperties().forEach(p::setProperty);
     return p;
+  }
+
+  private static void set(Properties properties, Field field, Object value) {
+    properties.setProperty(field.name(), String.valueOf(value));
   }
 
   /** Debezium's include lists are regular expressions over {@code schema.table}. */

@@ -52,4 +52,28 @@ class HighAvailabilityIT {
       assertThat(outcome.orderViolations()).isZero();
     }
   }
+
+  @Test
+  void aSecondRelayWithoutTheElectionIsReportedUnhealthyAndTheFirstGoesOn(TestDatabase db, TestKafka kafka)
+      throws Exception {
+    RelayFixture.installSchema(db);
+    String prefix = kafka.newTopic("no-ha") + ".";
+    OutboxRelay first = StreamGapsIT.fastRelay(db, kafka, prefix).highAvailability(false).build();
+    OutboxRelay second = StreamGapsIT.fastRelay(db, kafka, prefix).highAvailability(false).build();
+    try (first; second) {
+      first.start();
+      RelayFixture.awaitActive(first);
+      second.start();
+      await("the second relay reported").atMost(RelayFixture.TIMEOUT).pollInterval(Duration.ofMillis(100))
+          .until(() -> !second.status().healthy() || String.valueOf(second.status().reason()).contains("in use"));
+      RelayStatus status = second.status();
+      System.out.printf("high availability off: second relay on the same slot: %s (%s)%n", status.state(),
+          status.reason());
+      assertThat(status.reason()).containsAnyOf("is in use by another process", "no heartbeat came back");
+
+      var written = new java.util.LinkedHashSet<>(StreamGapsIT.write(db, "while both run", 50));
+      StreamGapsIT.awaitPublished(kafka, prefix, written);
+      assertThat(first.status().state()).isEqualTo(RelayState.ACTIVE);
+    }
+  }
 }

@@ -47,11 +47,7 @@ class StreamGapsIT {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Set<String> written = new LinkedHashSet<>();
     try (OutboxRelay relay = fastRelay(db, kafka, prefix).meterRegistry(registry).build()) {
-      relay.start();
-      RelayFixture.awaitActive(relay);
-      written.addAll(write(db, "before", BATCH));
-      awaitPublished(kafka, prefix, written);
-      awaitWatermark(db); // a heartbeat came back after these events
+      startAndDeliver(relay, db, kafka, prefix, WriteMode.TABLE, written); // a heartbeat came back after these events
 
       db.execute("ALTER PUBLICATION outboxkit DROP TABLE public.outbox_event");
       written.addAll(write(db, "during", BATCH));
@@ -79,11 +75,7 @@ class StreamGapsIT {
     String prefix = kafka.newTopic("left-restart") + ".";
     Set<String> written = new LinkedHashSet<>();
     try (OutboxRelay relay = fastRelay(db, kafka, prefix).build()) {
-      relay.start();
-      RelayFixture.awaitActive(relay);
-      written.addAll(write(db, "before", BATCH));
-      awaitPublished(kafka, prefix, written);
-      awaitWatermark(db);
+      startAndDeliver(relay, db, kafka, prefix, WriteMode.TABLE, written);
       relay.close();
 
       db.execute("ALTER PUBLICATION outboxkit DROP TABLE public.outbox_event");
@@ -106,11 +98,7 @@ class StreamGapsIT {
     String prefix = kafka.newTopic("dropped") + ".";
     Set<String> written = new LinkedHashSet<>();
     try (OutboxRelay relay = fastRelay(db, kafka, prefix).build()) {
-      relay.start();
-      RelayFixture.awaitActive(relay);
-      written.addAll(write(db, "before", BATCH));
-      awaitPublished(kafka, prefix, written);
-      awaitWatermark(db);
+      startAndDeliver(relay, db, kafka, prefix, WriteMode.TABLE, written);
 
       db.execute("DROP PUBLICATION outboxkit");
       written.addAll(write(db, "during", BATCH));
@@ -136,11 +124,7 @@ class StreamGapsIT {
     String prefix = kafka.newTopic("wal-dropped") + ".";
     Set<String> before = new LinkedHashSet<>();
     try (OutboxRelay relay = fastRelay(db, kafka, prefix).walMessages().build()) {
-      relay.start();
-      RelayFixture.awaitActive(relay);
-      before.addAll(write(db, WriteMode.WAL_MESSAGE, "before", BATCH));
-      awaitPublished(kafka, prefix, before);
-      awaitWatermark(db);
+      startAndDeliver(relay, db, kafka, prefix, WriteMode.WAL_MESSAGE, before);
 
       db.execute("DROP PUBLICATION outboxkit");
       write(db, WriteMode.WAL_MESSAGE, "during", BATCH);
@@ -182,11 +166,7 @@ class StreamGapsIT {
     String prefix = kafka.newTopic("slot-dropped") + ".";
     Set<String> written = new LinkedHashSet<>();
     try (OutboxRelay relay = fastRelay(db, kafka, prefix).build()) {
-      relay.start();
-      RelayFixture.awaitActive(relay);
-      written.addAll(write(db, "before", BATCH));
-      awaitPublished(kafka, prefix, written);
-      awaitWatermark(db);
+      startAndDeliver(relay, db, kafka, prefix, WriteMode.TABLE, written);
       relay.close();
 
       db.execute("SELECT pg_drop_replication_slot('" + db.name() + "')");
@@ -196,6 +176,19 @@ class StreamGapsIT {
       written.addAll(write(db, "after", BATCH));
       report("slot dropped while stopped", written, awaitPublished(kafka, prefix, written), -1);
     }
+  }
+
+  /**
+   * Starts the relay, writes events and waits until they are on the topic and a heartbeat came back after
+   * them (the watermark is stored); adds their ids to {@code written}.
+   */
+  private static void startAndDeliver(OutboxRelay relay, TestDatabase db, TestKafka kafka, String prefix,
+      WriteMode mode, Set<String> written) throws Exception {
+    relay.start();
+    RelayFixture.awaitActive(relay);
+    written.addAll(write(db, mode, "before", BATCH));
+    awaitPublished(kafka, prefix, written);
+    awaitWatermark(db);
   }
 
   /** A relay with a heartbeat every second, so that the watermark moves within a test's time. */

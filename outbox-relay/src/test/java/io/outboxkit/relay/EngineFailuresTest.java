@@ -1,0 +1,44 @@
+package io.outboxkit.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+class EngineFailuresTest {
+
+  private final RelaySettings settings = RelaySettings.from(OutboxRelay.builder()
+      .database("db.example", 5432, "orders").username("relay").bootstrapServers("k:9092").slotName("orders_slot"));
+
+  @Test
+  void postgresqlFailuresAreToldApartByTheirSqlStateWhereverTheyAreInTheCauseChain() {
+    assertThat(explain("55006", "replication slot \"orders_slot\" is active for PID 42"))
+        .startsWith("replication slot orders_slot in database orders at db.example:5432 is in use by another process")
+        .contains("slotName(..)");
+    assertThat(explain("28P01", "password authentication failed for user \"relay\""))
+        .startsWith("authentication failed for database user 'relay'").contains("password(..)");
+    assertThat(explain("42501", "must be superuser or replication role to start walsender"))
+        .contains("ALTER ROLE \"relay\" REPLICATION");
+  }
+
+  @Test
+  void aMessageThatOnlyLooksLikeOneOfThemIsNotMistakenForIt() {
+    RuntimeException error = new RuntimeException("connector failed",
+        new SQLException("something else mentions: is active for PID", "XX000"));
+    assertThat(EngineFailures.explain(settings, "Connector failed", error))
+        .isEqualTo("Connector failed: SQLException: something else mentions: is active for PID");
+  }
+
+  @Test
+  void debeziumsOwnMissingPublicationMessageNamesTheReplicationSql() {
+    RuntimeException error = new RuntimeException(EngineFailures.PUBLICATION_MISSING + " for publication 'outboxkit'");
+    assertThat(EngineFailures.explain(settings, null, error)).startsWith("publication outboxkit does not exist")
+        .contains("io/outboxkit/relay/schema/v1/postgresql-replication.sql");
+  }
+
+  private String explain(String sqlState, String message) {
+    RuntimeException error = new RuntimeException("Error starting the stream",
+        new IllegalStateException("wrapped", new SQLException(message, sqlState)));
+    return EngineFailures.explain(settings, "Connector failed", error);
+  }
+}
