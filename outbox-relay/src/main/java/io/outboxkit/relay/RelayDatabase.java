@@ -64,8 +64,14 @@ final class RelayDatabase {
       if (settings.outboxTable() != null) {
         checkOutboxTable(connection, settings.outboxTable());
       }
-      installRelayTables(connection);
-      return installPublicationAndSlot(connection);
+      // relays starting at the same moment (and the writer's installer) wait for each other
+      OutboxCatalog.takeInstallLock(connection, settings.publicationName(), false);
+      try {
+        installRelayTables(connection);
+        return installPublicationAndSlot(connection);
+      } finally {
+        OutboxCatalog.releaseInstallLock(connection, settings.publicationName());
+      }
     } catch (SQLException e) {
       throw translate(e, "preparing " + where());
     }

@@ -10,8 +10,14 @@ import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -166,6 +172,35 @@ class PublicationIT {
       insertAndReceive(db, kafka, prefix, "aggregatetype, aggregateid, type, payload",
           "'order', 'o-5', 'OrderShipped', '{}'");
     }
+  }
+
+  @Test
+  void relaysPreparingAtTheSameMomentAllSucceed(TestDatabase db, TestKafka kafka) throws Exception {
+    db.execute(OWN_OUTBOX_TABLE);
+    int relays = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(relays);
+    CyclicBarrier together = new CyclicBarrier(relays);
+    try {
+      List<Future<?>> prepared = new ArrayList<>();
+      for (int i = 0; i < relays; i++) {
+        prepared.add(pool.submit(() -> {
+          try (OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").build()) {
+            together.await(60, TimeUnit.SECONDS);
+            relay.prepareReplication();
+          }
+          return null;
+        }));
+      }
+      for (Future<?> each : prepared) {
+        each.get(120, TimeUnit.SECONDS); // rethrows a relay's failure
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(db.queryColumn("SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit' ORDER BY 1"))
+        .containsExactly("outbox_event", "outboxkit_relay_heartbeat");
+    assertThat(db.queryColumn("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + db.name() + "'"))
+        .containsExactly("1");
   }
 
   @Test

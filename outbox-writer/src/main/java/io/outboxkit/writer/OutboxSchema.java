@@ -4,6 +4,7 @@ import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.SqlIdentifier;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.OutboxCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * OutboxSchema.builder().build().install(dataSource);
  * }</pre>
  *
- * <p>Installing is idempotent: running it again (also from several instances at once) changes nothing.
+ * <p>Installing is idempotent: running it again changes nothing, also from several instances at once
+ * (installers of the same table wait for each other on a transaction-level advisory lock).
  * Names are validated identifiers, substituted quoted into the shipped SQL. Immutable and thread-safe.
  */
 public final class OutboxSchema {
@@ -137,6 +139,8 @@ public final class OutboxSchema {
     try {
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
+        // installers (and relays preparing the same publication) wait for each other
+        OutboxCatalog.takeInstallLock(connection, publication.name(), true);
         statement.execute(tableScript);
         connection.commit();
       } catch (SQLException | RuntimeException e) {

@@ -18,6 +18,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The installer and the shipped SQL: idempotent, custom names honored, the slot ready before any event. */
@@ -53,6 +58,36 @@ class OutboxSchemaIT {
         + " FROM pg_publication WHERE pubname = 'outboxkit'")).containsExactly("true false false false");
     assertThat(db.queryColumn("SELECT plugin || ' ' || slot_type || ' ' || database FROM pg_replication_slots"
         + " WHERE slot_name = '" + db.name() + "'")).containsExactly("pgoutput logical " + db.name());
+  }
+
+  @Test
+  void installersStartedAtTheSameMomentAllSucceed(TestDatabase db) throws Exception {
+    int installers = 6;
+    OutboxSchema schema = OutboxSchema.builder().replicationSlot(db.name()).build();
+    ExecutorService pool = Executors.newFixedThreadPool(installers);
+    CyclicBarrier together = new CyclicBarrier(installers);
+    try {
+      List<Future<?>> installs = new ArrayList<>();
+      for (int i = 0; i < installers; i++) {
+        installs.add(pool.submit(() -> {
+          try (Connection connection = db.openConnection()) {
+            together.await(60, TimeUnit.SECONDS); // connected: all begin at once
+            schema.install(connection);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> install : installs) {
+        install.get(120, TimeUnit.SECONDS); // rethrows an installer's failure
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(columns(db, "public", "outbox_event")).containsExactlyElementsOf(LAYOUT);
+    assertThat(db.queryColumn("SELECT tablename FROM pg_publication_tables WHERE pubname = 'outboxkit'"))
+        .containsExactly("outbox_event");
+    assertThat(db.queryColumn("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + db.name() + "'"))
+        .containsExactly("1");
   }
 
   @Test

@@ -28,6 +28,34 @@ public final class OutboxCatalog {
   /** The columns the relay cannot do without; it reads the other {@link #EVENT_COLUMNS} when they exist. */
   public static final List<String> REQUIRED_COLUMNS = EVENT_COLUMNS.subList(0, 4);
 
+  /**
+   * Takes the advisory lock under which everything that installs the objects of one publication (the outbox
+   * table, the relay's tables, the publication, the slot) waits for the others: the same DDL run at the same
+   * moment in two sessions fails in one of them (a duplicate key in PostgreSQL's catalog). {@code
+   * transactionLevel}: released at the transaction's end; otherwise held by the session until {@link
+   * #releaseInstallLock}.
+   */
+  public static void takeInstallLock(Connection connection, String publication, boolean transactionLevel)
+      throws SQLException {
+    String function = transactionLevel ? "pg_advisory_xact_lock" : "pg_advisory_lock";
+    try (PreparedStatement lock = connection.prepareStatement("SELECT pg_catalog." + function
+        + "(pg_catalog.hashtext(?))")) {
+      lock.setString(1, INSTALL_LOCK + publication);
+      lock.execute();
+    }
+  }
+
+  /** Releases the session-level lock of {@link #takeInstallLock}. */
+  public static void releaseInstallLock(Connection connection, String publication) throws SQLException {
+    try (PreparedStatement unlock = connection.prepareStatement(
+        "SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtext(?))")) {
+      unlock.setString(1, INSTALL_LOCK + publication);
+      unlock.execute();
+    }
+  }
+
+  private static final String INSTALL_LOCK = "outboxkit.install:";
+
   private OutboxCatalog() {
   }
 
