@@ -10,15 +10,13 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -133,19 +131,6 @@ public record WalMessageEnvelope(
   }
 
   /**
-   * Decodes a WAL message's content, given as the bytes PostgreSQL returned (UTF-8).
-   *
-   * @throws InvalidEventException if the content is not an envelope; the message says what is wrong
-   */
-  public static WalMessageEnvelope fromJson(byte[] content) {
-    Utf8 decoded = fromUtf8(content);
-    byte[] payload = decoded.payload();
-    return new WalMessageEnvelope(decoded.id(), decoded.aggregateType(), decoded.aggregateId(),
-        decoded.eventType(), payload == null ? null : new String(payload, StandardCharsets.UTF_8),
-        decoded.tracingSpanContext(), decoded.headers(), decoded.createdAt());
-  }
-
-  /**
    * Decodes a WAL message's content.
    *
    * @throws InvalidEventException if the content is not an envelope; the message says what is wrong
@@ -159,13 +144,14 @@ public record WalMessageEnvelope(
       throw failure(e);
     }
     return new WalMessageEnvelope(fields.id, fields.aggregateType, fields.aggregateId, fields.eventType,
-        fields.payloadText, fields.tracingSpanContext, fields.headers, fields.createdAt);
+        fields.payloadText, fields.tracingSpanContext, fields.headers, instant(fields.createdAt));
   }
 
   /**
-   * Decodes a WAL message's content (UTF-8) with the same checks as {@link #fromJson(byte[])}, but leaves the
-   * payload as the bytes it is in the content: what a relay publishes, without decoding the payload to a
-   * {@code String} and encoding it again.
+   * Decodes a WAL message's content (UTF-8) as a relay needs it: the payload left as the bytes it is in the
+   * content (published without decoding it to a {@code String} and encoding it again), and {@code created_at}
+   * required but not read (a relay does not publish it). Otherwise the same checks as {@link
+   * #fromJson(String)}.
    *
    * @throws InvalidEventException if the content is not an envelope; the message says what is wrong
    */
@@ -178,12 +164,13 @@ public record WalMessageEnvelope(
       throw failure(e);
     }
     return new Utf8(fields.id, fields.aggregateType, fields.aggregateId, fields.eventType, fields.payloadBytes,
-        fields.tracingSpanContext, fields.headers, fields.createdAt);
+        fields.tracingSpanContext, fields.headers);
   }
 
   /**
-   * An envelope decoded by {@link #fromUtf8(byte[])}: the fields of {@link WalMessageEnvelope}, the payload as
-   * its UTF-8 bytes (a copy of the content's range, owned by the caller; null for an event without payload).
+   * An envelope decoded by {@link #fromUtf8(byte[])}: the fields of {@link WalMessageEnvelope} but {@code
+   * createdAt}, the payload as its UTF-8 bytes (a copy of the content's range, owned by the caller; null for an
+   * event without payload).
    */
   @SuppressWarnings("ArrayRecordComponent") // the payload is handed on as it is, never compared
   public record Utf8(
@@ -193,8 +180,7 @@ public record WalMessageEnvelope(
       String eventType,
       byte @Nullable [] payload,
       @Nullable String tracingSpanContext,
-      Map<String, String> headers,
-      Instant createdAt) {
+      Map<String, String> headers) {
   }
 
   /** The fields as they are read; checked once the object ends. */
@@ -207,7 +193,7 @@ public record WalMessageEnvelope(
     byte @Nullable [] payloadBytes;
     @Nullable String tracingSpanContext;
     Map<String, String> headers = Map.of();
-    @Nullable Instant createdAt;
+    @Nullable String createdAt;
   }
 
   /** Receives the payload's extent in the content: where its first character (or byte) is and where it ends. */
@@ -232,7 +218,7 @@ public record WalMessageEnvelope(
           case PAYLOAD -> rawValue(json, value, payload);
           case TRACING_SPAN_CONTEXT -> fields.tracingSpanContext = text(json, field, value);
           case HEADERS -> fields.headers = headers(json, value);
-          case CREATED_AT -> fields.createdAt = instant(text(json, field, value));
+          case CREATED_AT -> fields.createdAt = text(json, field, value);
           default -> json.skipChildren();
         }
       }
@@ -301,72 +287,12 @@ public record WalMessageEnvelope(
     }
   }
 
-  private static @Nullable Instant instant(@Nullable String text) {
-    if (text == null) {
-      return null;
-    }
-    Instant canonical = canonicalInstant(text);
-    if (canonical != null) {
-      return canonical;
-    }
+  private static Instant instant(@Nullable String text) {
     try {
-      return Instant.parse(text);
+      return Instant.parse(Objects.requireNonNull(text));
     } catch (DateTimeParseException e) {
       throw invalid("field 'created_at' is not an ISO-8601 instant: " + text);
     }
-  }
-
-  /**
-   * The instant of {@code uuuu-MM-ddTHH:mm:ss[.f..f]Z} with one to nine fraction digits, the form {@link
-   * Instant#toString()} writes for the years 0000-9999 and thus the writer; null for any other text, which
-   * {@link Instant#parse} then reads (or refuses). The same result as {@code Instant.parse}, several times
-   * faster: this runs for every event a relay publishes in WAL-message mode.
-   */
-  private static @Nullable Instant canonicalInstant(String text) {
-    int length = text.length();
-    if (length < 20 || length == 21 || length > 30 || text.charAt(4) != '-' || text.charAt(7) != '-'
-        || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':'
-        || text.charAt(length - 1) != 'Z' || (length > 20 && text.charAt(19) != '.')) {
-      return null;
-    }
-    int year = digits(text, 0, 4);
-    int month = digits(text, 5, 7);
-    int day = digits(text, 8, 10);
-    int hour = digits(text, 11, 13);
-    int minute = digits(text, 14, 16);
-    int second = digits(text, 17, 19);
-    int nanos = 0;
-    if (length > 20) {
-      int fraction = digits(text, 20, length - 1);
-      if (fraction < 0) {
-        return null;
-      }
-      nanos = fraction;
-      for (int i = length - 21; i < 9; i++) {
-        nanos *= 10;
-      }
-    }
-    if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
-      return null;
-    }
-    try {
-      return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
-    } catch (DateTimeException e) {
-      return null; // out of range (a leap second, a 31st of April): Instant.parse decides
-    }
-  }
-
-  /** The decimal number of {@code text[from, to)}, or -1 when a character is not an ASCII digit. */
-  private static int digits(String text, int from, int to) {
-    int value = 0;
-    for (int i = from; i < to; i++) {
-      char c = text.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value;
   }
 
   private static InvalidEventException invalid(String why) {

@@ -169,6 +169,10 @@ class StreamGapsIT {
       startAndDeliver(relay, db, kafka, prefix, WriteMode.TABLE, written);
       relay.close();
 
+      // the WAL sender of the closed relay may still be ending: a slot in use cannot be dropped
+      await("slot released").atMost(RelayFixture.TIMEOUT).pollInterval(Duration.ofMillis(100))
+          .until(() -> db.queryColumn("SELECT active FROM pg_replication_slots WHERE slot_name = '" + db.name() + "'")
+              .equals(List.of("f")));
       db.execute("SELECT pg_drop_replication_slot('" + db.name() + "')");
       written.addAll(write(db, "without a slot", BATCH));
       relay.start();

@@ -196,7 +196,8 @@ class OutboxSchemaIT {
     assertThat(stream.messages()).hasSize(1);
     assertThat(stream.messages().get(0).prefix()).isEqualTo(OutboxReplication.DEFAULT_WAL_MESSAGE_PREFIX);
     assertThat(stream.messages().get(0).transactional()).isTrue();
-    WalMessageEnvelope envelope = WalMessageEnvelope.fromJson(stream.messages().get(0).content());
+    WalMessageEnvelope envelope =
+        WalMessageEnvelope.fromJson(new String(stream.messages().get(0).content(), StandardCharsets.UTF_8));
     assertThat(envelope.id()).isEqualTo(walId);
     assertThat(envelope.payload()).isEqualTo("[\"second\"]");
   }

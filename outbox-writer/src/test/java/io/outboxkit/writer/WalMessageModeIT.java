@@ -51,7 +51,7 @@ class WalMessageModeIT {
     List<String> messages = slot.testDecodingMessages(OutboxReplication.DEFAULT_WAL_MESSAGE_PREFIX);
     assertThat(messages).hasSize(payloads.size() + 1);
     for (int i = 0; i < payloads.size(); i++) {
-      WalMessageEnvelope envelope = WalMessageEnvelope.fromJson(messages.get(i).getBytes(StandardCharsets.UTF_8));
+      WalMessageEnvelope envelope = WalMessageEnvelope.fromJson(messages.get(i));
       assertThat(envelope.id()).isEqualTo(ids.get(i));
       assertThat(envelope.aggregateType()).isEqualTo("order");
       assertThat(envelope.aggregateId()).isEqualTo("order-42");
