@@ -1,6 +1,7 @@
 package io.outboxkit.relay;
 
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.Secrets;
 import io.outboxkit.relay.internal.PostgresOffsetBackingStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,9 @@ final class EngineProperties {
   static final long MAX_QUEUE_SIZE_IN_BYTES = 32L * 1024 * 1024;
   static final int POLL_INTERVAL_MS = 5;
 
+  /** Debezium's setting for the names whose values its configuration logs mask. */
+  static final String SANITIZE_PATTERN = "custom.sanitize.pattern";
+
   private EngineProperties() {
   }
 
@@ -28,6 +32,8 @@ final class EngineProperties {
     p.setProperty(PostgresOffsetBackingStore.JDBC_URL, settings.jdbcUrl());
     p.setProperty(PostgresOffsetBackingStore.JDBC_USER, settings.username());
     p.setProperty(PostgresOffsetBackingStore.JDBC_PASSWORD, settings.password());
+    settings.secretJdbcParameters().forEach((name, value) ->
+        p.setProperty(PostgresOffsetBackingStore.JDBC_PARAMETER_PREFIX + name, value));
     p.setProperty(PostgresOffsetBackingStore.TABLE, settings.offsetTable().qualified());
     p.setProperty(PostgresOffsetBackingStore.STORE_NAME, settings.engineName());
     p.setProperty("offset.flush.interval.ms", Long.toString(settings.offsetFlushInterval().toMillis()));
@@ -85,6 +91,12 @@ final class EngineProperties {
     }
 
     settings.debeziumProperties().forEach(p::setProperty);
+
+    // Debezium logs its configuration with the values of its own secret names masked; make it mask every
+    // secret by OutboxKit's rule (database.sslpassword, the offset store's parameters, ...) as well
+    String sanitize = settings.debeziumProperties().get(SANITIZE_PATTERN);
+    p.setProperty(SANITIZE_PATTERN, sanitize == null || sanitize.isBlank() ? Secrets.NAME_REGEX
+        : "(?:" + Secrets.NAME_REGEX + ")|(?:" + sanitize + ")");
     return p;
   }
 
