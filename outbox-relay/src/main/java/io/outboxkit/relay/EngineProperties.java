@@ -8,6 +8,7 @@ import io.debezium.embedded.EmbeddedEngineConfig;
 import io.debezium.heartbeat.Heartbeat;
 import io.debezium.relational.RelationalDatabaseConnectorConfig;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.Secrets;
 import io.outboxkit.relay.internal.PostgresOffsetBackingStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,9 @@ final class EngineProperties {
   static final long MAX_QUEUE_SIZE_IN_BYTES = 32L * 1024 * 1024;
   static final int POLL_INTERVAL_MS = 5;
 
+  /** Debezium's setting for the names whose values its configuration logs mask. */
+  static final String SANITIZE_PATTERN = "custom.sanitize.pattern";
+
   private EngineProperties() {
   }
 
@@ -38,6 +42,8 @@ final class EngineProperties {
     p.setProperty(PostgresOffsetBackingStore.JDBC_URL, settings.jdbcUrl());
     p.setProperty(PostgresOffsetBackingStore.JDBC_USER, settings.username());
     p.setProperty(PostgresOffsetBackingStore.JDBC_PASSWORD, settings.password());
+    settings.secretJdbcParameters().forEach((name, value) ->
+        p.setProperty(PostgresOffsetBackingStore.JDBC_PARAMETER_PREFIX + name, value));
     p.setProperty(PostgresOffsetBackingStore.TABLE, settings.offsetTable().qualified());
     p.setProperty(PostgresOffsetBackingStore.STORE_NAME, settings.engineName());
     set(p, EmbeddedEngineConfig.OFFSET_FLUSH_INTERVAL_MS, settings.offsetFlushInterval().toMillis());
@@ -93,6 +99,12 @@ final class EngineProperties {
     set(p, Heartbeat.HEARTBEAT_INTERVAL, settings.heartbeatsEnabled() ? settings.heartbeatInterval().toMillis() : 0);
 
     settings.debeziumProperties().forEach(p::setProperty);
+
+    // Debezium logs its configuration with the values of its own secret names masked; make it mask every
+    // secret by OutboxKit's rule (database.sslpassword, the offset store's parameters, ...) as well
+    String sanitize = settings.debeziumProperties().get(SANITIZE_PATTERN);
+    p.setProperty(SANITIZE_PATTERN, sanitize == null || sanitize.isBlank() ? Secrets.NAME_REGEX
+        : "(?:" + Secrets.NAME_REGEX + ")|(?:" + sanitize + ")");
     return p;
   }
 

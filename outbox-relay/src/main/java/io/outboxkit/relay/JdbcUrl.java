@@ -1,19 +1,24 @@
 package io.outboxkit.relay;
 
 import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.internal.Secrets;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A single-host PostgreSQL JDBC URL taken apart, because Debezium wants host, port and database separately. */
+/**
+ * A single-host PostgreSQL JDBC URL taken apart, because Debezium wants host, port and database separately.
+ * Messages show the URL with its secrets masked ({@link Secrets#maskedUrl}).
+ */
 record JdbcUrl(String host, int port, String database, Map<String, String> parameters) {
 
   private static final String PREFIX = "jdbc:postgresql://";
 
   static JdbcUrl parse(String setting, String url) {
+    String shown = Secrets.maskedUrl(url);
     if (url == null || !url.startsWith(PREFIX)) {
-      throw new OutboxConfigurationException(setting + " '" + url + "' is not a PostgreSQL JDBC URL: expected "
+      throw new OutboxConfigurationException(setting + " '" + shown + "' is not a PostgreSQL JDBC URL: expected "
           + PREFIX + "host[:port]/database[?parameters]");
     }
     String rest = url.substring(PREFIX.length());
@@ -25,13 +30,13 @@ record JdbcUrl(String host, int port, String database, Map<String, String> param
     }
     int slash = rest.indexOf('/');
     if (slash <= 0 || slash == rest.length() - 1) {
-      throw new OutboxConfigurationException(setting + " '" + url + "' names no host or no database: expected "
+      throw new OutboxConfigurationException(setting + " '" + shown + "' names no host or no database: expected "
           + PREFIX + "host[:port]/database");
     }
     String hostPort = rest.substring(0, slash);
     String database = URLDecoder.decode(rest.substring(slash + 1), StandardCharsets.UTF_8);
     if (hostPort.contains(",")) {
-      throw new OutboxConfigurationException(setting + " '" + url
+      throw new OutboxConfigurationException(setting + " '" + shown
           + "' lists several hosts: logical replication needs the primary; give its single host");
     }
     String host = hostPort;
@@ -42,7 +47,7 @@ record JdbcUrl(String host, int port, String database, Map<String, String> param
       try {
         port = Integer.parseInt(hostPort.substring(colon + 1));
       } catch (NumberFormatException e) {
-        throw new OutboxConfigurationException(setting + " '" + url + "' has an invalid port");
+        throw new OutboxConfigurationException(setting + " '" + shown + "' has an invalid port");
       }
     }
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -80,7 +85,8 @@ record JdbcUrl(String host, int port, String database, Map<String, String> param
     for (int i = 0; i < URL_SYNTAX.length(); i++) {
       char c = URL_SYNTAX.charAt(i);
       if (database.indexOf(c) >= 0) {
-        throw new OutboxConfigurationException(setting + ": database name '" + database + "' contains '" + c
+        throw new OutboxConfigurationException(setting + ": database name '" + Secrets.maskedUrl(database)
+            + "' contains '" + c
             + "', which Debezium's connector would read as JDBC URL syntax (it would connect to another database "
             + "or with other parameters); the relay cannot stream such a database: rename it (ALTER DATABASE .. "
             + "RENAME TO ..) to a name without any of ? & # / % \\");

@@ -40,6 +40,7 @@ final class RelayDatabase {
     Properties properties = new Properties();
     properties.setProperty("user", settings.username());
     properties.setProperty("password", settings.password());
+    settings.secretJdbcParameters().forEach(properties::setProperty);
     properties.setProperty("ApplicationName", "outboxkit-relay-" + purpose);
     properties.setProperty("connectTimeout", "10");
     properties.setProperty("socketTimeout", "60");

@@ -2,6 +2,7 @@ package io.outboxkit.relay;
 
 import io.outboxkit.core.SqlIdentifier;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.Secrets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,7 +10,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything a relay was configured with, resolved and validated by {@link OutboxRelay.Builder}.
+ * Everything a relay was configured with, resolved and validated by {@link OutboxRelay.Builder}. Its
+ * {@link #toString()} shows the password and every secret property or JDBC parameter ({@link Secrets}) as
+ * {@value Secrets#MASK}.
  *
  * @param outboxTable the outbox table in table mode; null in WAL-message mode
  * @param walMessagePrefix the logical decoding message prefix in WAL-message mode; null in table mode
@@ -79,9 +82,22 @@ record RelaySettings(
     return walMessagePrefix != null;
   }
 
-  /** The JDBC URL of the relay's own connections. */
+  /**
+   * The JDBC URL of the relay's own connections, with the JDBC parameters that are not secrets; the secret
+   * ones ({@code sslpassword}, ...) go with the connection properties ({@link #secretJdbcParameters()}), so
+   * that a URL shown or logged by a driver or by Debezium carries none.
+   */
   String jdbcUrl() {
-    return JdbcUrl.format(host, port, database, jdbcParameters);
+    Map<String, String> shown = new LinkedHashMap<>(jdbcParameters);
+    shown.keySet().removeIf(Secrets::isSecret);
+    return JdbcUrl.format(host, port, database, shown);
+  }
+
+  /** The JDBC parameters that are secrets, to be passed as connection properties beside {@link #jdbcUrl()}. */
+  Map<String, String> secretJdbcParameters() {
+    Map<String, String> secrets = new LinkedHashMap<>(jdbcParameters);
+    secrets.keySet().removeIf(name -> !Secrets.isSecret(name));
+    return secrets;
   }
 
   TableName offsetTable() {
@@ -115,5 +131,19 @@ record RelaySettings(
     return (walMessageMode() ? "WAL messages with prefix '" + walMessagePrefix + "'" : "table " + outboxTable)
         + " in " + host + ":" + port + "/" + database + " (slot " + slotName + ", publication " + publicationName
         + ")";
+  }
+
+  /** All settings, with the password and every secret property or JDBC parameter masked. */
+  @Override
+  public String toString() {
+    return "RelaySettings[host=" + host + ", port=" + port + ", database=" + database
+        + ", jdbcParameters=" + Secrets.masked(jdbcParameters) + ", username=" + username
+        + ", password=" + Secrets.MASK + ", outboxTable=" + outboxTable + ", walMessagePrefix=" + walMessagePrefix
+        + ", relaySchema=" + relaySchema + ", slotName=" + slotName + ", publicationName=" + publicationName
+        + ", topicPrefix=" + topicPrefix + ", deadLetterTopic=" + deadLetterTopic
+        + ", bootstrapServers=" + bootstrapServers + ", producerProperties=" + Secrets.masked(producerProperties)
+        + ", debeziumProperties=" + Secrets.masked(debeziumProperties) + ", heartbeatInterval=" + heartbeatInterval
+        + ", stallTimeout=" + stallTimeout + ", offsetFlushInterval=" + offsetFlushInterval
+        + ", highAvailability=" + highAvailability + ", meterRegistry=" + meterRegistry + "]";
   }
 }

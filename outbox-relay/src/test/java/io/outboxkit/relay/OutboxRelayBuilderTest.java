@@ -7,6 +7,7 @@ import io.outboxkit.core.OutboxConfigurationException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class OutboxRelayBuilderTest {
@@ -164,5 +165,69 @@ class OutboxRelayBuilderTest {
     assertThat(relay.status().slotLagBytes()).isEqualTo(-1);
     relay.close();
     assertThat(relay.status().state()).isEqualTo(RelayState.STOPPED);
+  }
+
+  @Test
+  void toStringShowsEverySettingButNoSecret() {
+    RelaySettings settings = RelaySettings.from(OutboxRelay.builder()
+        .jdbcUrl("jdbc:postgresql://db.example:6543/orders?sslmode=require&sslpassword=UrlSecret-1")
+        .username("relay").password("DbPassword-1").bootstrapServers("kafka:9092")
+        .producerProperty("security.protocol", "SASL_SSL")
+        .producerProperty("sasl.jaas.config", "PlainLoginModule required username=\"u\" password=\"Jaas-1\";")
+        .producerProperty("ssl.key.password", "KeyPassword-1")
+        .producerProperty("ssl.keystore.password", "KeystorePassword-1")
+        .producerProperty("ssl.truststore.password", "TruststorePassword-1")
+        .debeziumProperty("database.sslpassword", "DebeziumPassword-1")
+        .debeziumProperty("max.batch.size", "512"));
+    String shown = settings.toString();
+    assertThat(shown).doesNotContain("UrlSecret-1", "DbPassword-1", "Jaas-1", "KeyPassword-1", "KeystorePassword-1",
+            "TruststorePassword-1", "DebeziumPassword-1")
+        .contains("host=db.example", "port=6543", "database=orders", "sslmode=require", "sslpassword=******",
+            "username=relay", "password=******", "security.protocol=SASL_SSL", "sasl.jaas.config=******",
+            "ssl.key.password=******", "ssl.keystore.password=******", "ssl.truststore.password=******",
+            "database.sslpassword=******", "max.batch.size=512", "bootstrapServers=kafka:9092", "slotName=outboxkit");
+    // the settings themselves keep the values the relay needs
+    assertThat(settings.password()).isEqualTo("DbPassword-1");
+    assertThat(settings.producerProperties()).containsEntry("ssl.key.password", "KeyPassword-1");
+  }
+
+  @Test
+  void secretJdbcParametersStayOutOfTheUrlAndGoWithTheConnectionProperties() {
+    RelaySettings settings = RelaySettings.from(valid()
+        .jdbcUrl("jdbc:postgresql://db.example:6543/orders?sslmode=require&sslpassword=UrlSecret-1"));
+    assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/orders?sslmode=require");
+    assertThat(settings.secretJdbcParameters()).containsExactly(Map.entry("sslpassword", "UrlSecret-1"));
+    Properties engine = EngineProperties.of(settings);
+    assertThat(engine.getProperty("outboxkit.offset.jdbc.url")).doesNotContain("UrlSecret-1");
+    assertThat(engine.getProperty("outboxkit.offset.jdbc.parameter.sslpassword")).isEqualTo("UrlSecret-1");
+    assertThat(engine.getProperty("database.sslpassword")).isEqualTo("UrlSecret-1");
+    // Debezium masks by OutboxKit's rule in the configuration it logs
+    Pattern sanitize = Pattern.compile(engine.getProperty("custom.sanitize.pattern"));
+    for (String name : engine.stringPropertyNames()) {
+      String value = engine.getProperty(name);
+      if (value.contains("UrlSecret-1") || value.equals("secret")) {
+        assertThat(sanitize.matcher(name).matches()).as(name + " is masked in Debezium's log").isTrue();
+      }
+    }
+    // a pattern of the user's own is added to the rule, not put in its place
+    Pattern combined = Pattern.compile(EngineProperties.of(RelaySettings.from(valid()
+        .debeziumProperty("custom.sanitize.pattern", ".*\\.mine"))).getProperty("custom.sanitize.pattern"));
+    assertThat(combined.matcher("x.mine").matches()).isTrue();
+    assertThat(combined.matcher("database.sslpassword").matches()).isTrue();
+  }
+
+  @Test
+  void aRefusedJdbcUrlIsShownWithoutItsSecrets() {
+    for (String url : new String[] {
+        "jdbc:postgresql://db/orders?password=UrlSecret-1",
+        "jdbc:postgresql://a,b/orders?password=UrlSecret-1",
+        "jdbc:postgresql://db:x/orders?sslpassword=UrlSecret-1",
+        "jdbc:postgresql://relay:UrlSecret-1@db/orders",
+        "jdbc:postgresql://db/orders&password=UrlSecret-1",
+        "postgres://relay:UrlSecret-1@db/orders?sslpassword=UrlSecret-1"}) {
+      assertThatThrownBy(() -> OutboxRelay.builder().jdbcUrl(url)).as(url)
+          .isInstanceOf(OutboxConfigurationException.class)
+          .satisfies(e -> assertThat(e.getMessage()).contains("jdbcUrl").doesNotContain("UrlSecret-1"));
+    }
   }
 }

@@ -48,6 +48,12 @@ public final class PostgresOffsetBackingStore implements OffsetBackingStore {
   /** Database password. */
   public static final String JDBC_PASSWORD = "outboxkit.offset.jdbc.password";
 
+  /**
+   * Prefix of further connection properties (the JDBC URL's secret parameters, such as {@code sslpassword},
+   * which are kept out of the URL).
+   */
+  public static final String JDBC_PARAMETER_PREFIX = "outboxkit.offset.jdbc.parameter.";
+
   /** The offset table, schema-qualified and quoted. */
   public static final String TABLE = "outboxkit.offset.table";
 
@@ -60,6 +66,7 @@ public final class PostgresOffsetBackingStore implements OffsetBackingStore {
   private @Nullable String url;
   private @Nullable String user;
   private @Nullable String password;
+  private final Properties parameters = new Properties();
   private @Nullable String table;
   private @Nullable String storeName;
   private @Nullable ExecutorService executor;
@@ -75,6 +82,11 @@ public final class PostgresOffsetBackingStore implements OffsetBackingStore {
     this.url = required(originals, JDBC_URL);
     this.user = required(originals, JDBC_USER);
     this.password = originals.getOrDefault(JDBC_PASSWORD, "");
+    originals.forEach((key, value) -> {
+      if (key.startsWith(JDBC_PARAMETER_PREFIX)) {
+        parameters.setProperty(key.substring(JDBC_PARAMETER_PREFIX.length()), value);
+      }
+    });
     this.table = required(originals, TABLE);
     this.storeName = required(originals, STORE_NAME);
   }
@@ -236,6 +248,7 @@ public final class PostgresOffsetBackingStore implements OffsetBackingStore {
     Connection c = connection;
     if (c == null || c.isClosed()) {
       Properties properties = new Properties();
+      properties.putAll(parameters);
       properties.setProperty("user", Objects.requireNonNull(user));
       properties.setProperty("password", password == null ? "" : password);
       properties.setProperty("ApplicationName", "outboxkit-relay-offsets");

@@ -1,5 +1,6 @@
 package io.outboxkit.spring.relay;
 
+import io.outboxkit.core.internal.Secrets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings of the {@link io.outboxkit.relay.OutboxRelay}, bound from {@code outbox.relay.*}; the same keys
  * configure the relay embedded in an application and the standalone relay server. The outbox table, the mode,
  * the publication and the replication slot the relay shares with the writer are under {@code outbox.*}
- * ({@link io.outboxkit.spring.OutboxProperties}).
+ * ({@link io.outboxkit.spring.OutboxProperties}). {@link #toString()} shows the password, the secrets of the JDBC
+ * URL and every secret producer or Debezium property ({@link Secrets}: names with password, secret, jaas,
+ * token, credential, ..., or ending in key) as {@value Secrets#MASK}.
  *
  * @param enabled Whether to run the relay in this application. Off by default in applications (run the relay
  *     server instead, or enable it in one or more services: with high availability on, one instance per slot
@@ -62,4 +65,17 @@ public record OutboxRelayProperties(
     @DefaultValue("true") boolean highAvailability,
     @DefaultValue Map<String, String> producerProperties,
     @DefaultValue Map<String, String> debeziumProperties) {
+
+  /** All settings, with the password and every secret masked. */
+  @Override
+  public String toString() {
+    return "OutboxRelayProperties[enabled=" + enabled + ", autoStartup=" + autoStartup
+        + ", jdbcUrl=" + Secrets.maskedUrl(jdbcUrl) + ", username=" + username
+        + ", password=" + (password == null ? null : Secrets.MASK) + ", bootstrapServers=" + bootstrapServers
+        + ", schema=" + schema + ", topicPrefix=" + topicPrefix + ", deadLetterTopic=" + deadLetterTopic
+        + ", heartbeatInterval=" + heartbeatInterval + ", stallTimeout=" + stallTimeout
+        + ", offsetFlushInterval=" + offsetFlushInterval + ", highAvailability=" + highAvailability
+        + ", producerProperties=" + Secrets.masked(producerProperties)
+        + ", debeziumProperties=" + Secrets.masked(debeziumProperties) + "]";
+  }
 }

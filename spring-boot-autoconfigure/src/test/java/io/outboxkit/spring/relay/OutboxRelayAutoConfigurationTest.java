@@ -1,6 +1,7 @@
 package io.outboxkit.spring.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.SslBundleSslEngineFactory;
@@ -206,5 +208,32 @@ class OutboxRelayAutoConfigurationTest {
             .contains("add the dependency io.outboxkit:outbox-relay"));
     runner.withClassLoader(new FilteredClassLoader(OutboxRelay.class))
         .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
+  void noSecretShowsInThePropertiesTheHealthOrTheStartupFailure() {
+    String[] secrets = {"DbPassword-7f3a", "UrlSecret-7f3a", "JaasSecret-7f3a", "DebeziumSecret-7f3a"};
+    ApplicationContextRunner withSecrets = runner.withPropertyValues("outbox.relay.enabled=true",
+        "outbox.relay.jdbc-url=jdbc:postgresql://127.0.0.1:1/orders?sslmode=prefer&sslpassword=" + secrets[1],
+        "outbox.relay.username=relay", "outbox.relay.password=" + secrets[0],
+        "outbox.relay.bootstrap-servers=127.0.0.1:1",
+        "outbox.relay.producer-properties[sasl.jaas.config]=org.apache.kafka.common.security.plain.PlainLoginModule"
+            + " required username=\"relay\" password=\"" + secrets[2] + "\";",
+        "outbox.relay.debezium-properties[database.sslpassword]=" + secrets[3]);
+    withSecrets.withPropertyValues("outbox.relay.auto-startup=false").run(context -> {
+      assertThat(context).hasNotFailed();
+      String properties = context.getBean(OutboxRelayProperties.class).toString();
+      assertThat(properties).doesNotContain(secrets).contains("password=******", "sslpassword=******",
+          "sasl.jaas.config=******", "database.sslpassword=******", "username=relay", "sslmode=prefer");
+      OutboxRelay relay = context.getBean(OutboxRelay.class);
+      assertThatThrownBy(relay::start).satisfies(e -> assertThat(StartupFailures.messages(e))
+          .contains("cannot reach PostgreSQL").doesNotContain(secrets));
+      Health health = context.getBean(OutboxRelayHealthIndicator.class).health();
+      assertThat(health.getStatus().getCode()).isEqualTo("DOWN");
+      assertThat(health.getDetails().toString()).contains("cannot reach PostgreSQL").doesNotContain(secrets);
+    });
+    // started with the context: the start fails, and the failure (which Spring Boot's report quotes) shows none
+    withSecrets.run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
+        .contains("cannot reach PostgreSQL").doesNotContain(secrets));
   }
 }
