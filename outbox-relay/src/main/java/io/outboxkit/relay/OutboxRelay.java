@@ -66,7 +66,9 @@ public interface OutboxRelay extends AutoCloseable {
    * @throws OutboxConfigurationException if the database cannot be used as configured (wrong password,
    *     {@code wal_level} not {@code logical}, no {@code REPLICATION} privilege, missing outbox table); the
    *     message says what to change, and the status becomes {@code FAILED} with the same message
-   * @throws io.outboxkit.core.OutboxException if the database cannot be reached
+   * @throws io.outboxkit.core.ServerUnavailableException if the database cannot be reached or cannot serve for
+   *     now (too many connections, shutting down): start the relay again later
+   * @throws io.outboxkit.core.OutboxException if PostgreSQL fails otherwise; the message has its reason
    * @throws IllegalStateException if the relay was started and not closed since, is being closed, or its last
    *     close did not complete (interrupted, or the engine did not stop within 2 minutes): build a new relay then
    */

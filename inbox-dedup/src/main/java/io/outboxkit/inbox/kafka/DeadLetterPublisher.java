@@ -1,6 +1,7 @@
 package io.outboxkit.inbox.kafka;
 
 import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.inbox.InboxEffectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,7 +43,8 @@ final class DeadLetterPublisher implements AutoCloseable {
   /**
    * Publishes the record with its original key, value and headers plus the {@link DeadLetterHeaders}.
    *
-   * @throws OutboxException if the broker did not acknowledge it within the timeout
+   * @throws ServerUnavailableException if the broker did not acknowledge it within the timeout
+   * @throws OutboxException if the broker refused it
    */
   void publish(ConsumerRecord<byte[], byte[]> record, Throwable error, int attempts, String reason,
       String consumer, @Nullable String messageId) {
@@ -60,8 +62,8 @@ final class DeadLetterPublisher implements AutoCloseable {
       throw new OutboxException("sending " + where(record) + " to dead-letter topic " + topic + " failed: "
           + cause.getMessage(), cause);
     } catch (TimeoutException e) {
-      throw new OutboxException("the broker did not acknowledge " + where(record) + " on dead-letter topic "
-          + topic + " within " + timeout.toMillis() + " ms", e);
+      throw new ServerUnavailableException("the broker did not acknowledge " + where(record)
+          + " on dead-letter topic " + topic + " within " + timeout.toMillis() + " ms", e);
     } catch (RuntimeException e) {
       throw new OutboxException("sending " + where(record) + " to dead-letter topic " + topic + " failed: "
           + e.getMessage(), e);
