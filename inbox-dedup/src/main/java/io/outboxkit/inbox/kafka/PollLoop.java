@@ -1,5 +1,6 @@
 package io.outboxkit.inbox.kafka;
 
+import io.outboxkit.core.DeadLetterHeaders;
 import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.inbox.Inbox;
 import io.outboxkit.inbox.InboxOutcome;

@@ -1,6 +1,6 @@
 /**
  * Implementation shared by OutboxKit's modules (catalog queries of the start-up checks, the classification of
- * database failures); not API, may change in any release.
+ * database failures, the assembly of dead-letter headers); not API, may change in any release.
  */
 @NullMarked
 package io.outboxkit.core.internal;
