@@ -3,8 +3,8 @@ package io.outboxkit.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.outboxkit.core.DeadLetterHeaders;
 import io.outboxkit.core.OutboxHeaders;
-import io.outboxkit.inbox.kafka.DeadLetterHeaders;
 import io.outboxkit.inbox.kafka.InboxKafkaRunner;
 import io.outboxkit.relay.RelayState;
 import io.outboxkit.test.OutboxIntegrationTest;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.outboxkit.core.DeadLetterHeaders;
 import io.outboxkit.core.InvalidEventException;
 import io.outboxkit.core.OutboxHeaders;
-import io.outboxkit.inbox.kafka.DeadLetterHeaders;
 import io.outboxkit.relay.RelayState;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
@@ -189,13 +189,14 @@ class BadOutboxRowsIT {
         .pollInterval(Duration.ofMillis(500))
         .until(() -> TopicReader.readAll(pipeline.bootstrapServers(), pipeline.relayDeadLetterTopic(),
                 Pipeline.READ_TIMEOUT).stream()
-            .filter(r -> id.toString().equals(header(r, io.outboxkit.relay.DeadLetterHeaders.EVENT_ID))).findFirst(),
+            .filter(r -> id.toString().equals(header(r, DeadLetterHeaders.EVENT_ID))).findFirst(),
             found -> found.isPresent()).orElseThrow();
-    String reason = header(dead, io.outboxkit.relay.DeadLetterHeaders.REASON);
-    System.out.printf("[bad-outbox-rows] writer with a 4 MiB limit commits it; the relay dead-letters it on %s: %s "
-        + "(value size %s)%n", pipeline.relayDeadLetterTopic(), reason,
-        header(dead, io.outboxkit.relay.DeadLetterHeaders.VALUE_SIZE));
-    assertThat(reason).startsWith("RecordTooLargeException");
+    String error = header(dead, DeadLetterHeaders.ERROR_CLASS);
+    System.out.printf("[bad-outbox-rows] writer with a 4 MiB limit commits it; the relay dead-letters it on %s: %s, "
+        + "%s: %s (value size %s)%n", pipeline.relayDeadLetterTopic(), header(dead, DeadLetterHeaders.REASON), error,
+        header(dead, DeadLetterHeaders.ERROR_MESSAGE), header(dead, DeadLetterHeaders.VALUE_SIZE));
+    assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo(DeadLetterHeaders.REASON_UNPUBLISHABLE);
+    assertThat(error).isEqualTo("org.apache.kafka.common.errors.RecordTooLargeException");
     assertNextEventOnTheSameKeyIsApplied("hand-huge", 1);
   }
 

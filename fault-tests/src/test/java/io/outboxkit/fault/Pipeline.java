@@ -3,10 +3,12 @@ package io.outboxkit.fault;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.outboxkit.core.DeadLetterHeaders;
 import io.outboxkit.core.OutboxEvent;
 import io.outboxkit.core.OutboxHeaders;
 import io.outboxkit.inbox.InboxSchema;
 import io.outboxkit.inbox.kafka.InboxKafkaRunner;
+import io.outboxkit.relay.OutboxRelay;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
 import io.outboxkit.writer.OutboxSchema;
@@ -149,9 +151,9 @@ final class Pipeline implements AutoCloseable {
     return topicPrefix + OrderWriters.AGGREGATE_TYPE;
   }
 
-  /** Where the relay puts events the broker refuses for good. */
+  /** Where the relay puts events the broker refuses for good: its default dead-letter topic. */
   String relayDeadLetterTopic() {
-    return topicPrefix + "dlq";
+    return OutboxRelay.Builder.DEFAULT_DEAD_LETTER_TOPIC;
   }
 
   /** Where the consumers put records they can never process. */
@@ -456,13 +458,13 @@ final class Pipeline implements AutoCloseable {
     }
     Set<String> deadLettered = new HashSet<>();
     for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAll(bootstrapServers(), relayDeadLetterTopic(), READ_TIMEOUT)) {
-      String id = TopicReader.header(record, io.outboxkit.relay.DeadLetterHeaders.EVENT_ID);
+      String id = TopicReader.header(record, DeadLetterHeaders.EVENT_ID);
       if (id != null) {
         deadLettered.add(id);
       }
     }
     for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAll(bootstrapServers(), consumerDeadLetterTopic(), READ_TIMEOUT)) {
-      String id = TopicReader.header(record, OutboxHeaders.ID);
+      String id = TopicReader.header(record, DeadLetterHeaders.EVENT_ID);
       if (id != null) {
         deadLettered.add(id);
       }

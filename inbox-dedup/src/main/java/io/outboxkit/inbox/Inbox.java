@@ -45,7 +45,7 @@ public interface Inbox {
    * @return {@link InboxOutcome#PROCESSED} when the effect ran and committed (or, in a joined transaction,
    *     will commit with it), {@link InboxOutcome#DUPLICATE} when the id was already recorded
    * @throws InvalidMessageException if the message id is empty or too long
-   * @throws InboxUnavailableException if the database could not be reached or the connection broke
+   * @throws io.outboxkit.core.ServerUnavailableException if the database could not be reached or the connection broke
    * @throws InboxEffectException if the effect threw a {@code SQLException}; unchecked exceptions of the
    *     effect propagate as they are. In every failure case nothing of the call committed, except when the
    *     connection broke during the commit itself: calling again is always safe.
@@ -74,7 +74,7 @@ public interface Inbox {
    * @return one outcome per item, in the order of {@code items}
    * @throws InvalidMessageException if an item's message id is null, empty or too long (before any database
    *     work)
-   * @throws InboxUnavailableException if the database could not be reached or the connection broke
+   * @throws io.outboxkit.core.ServerUnavailableException if the database could not be reached or the connection broke
    * @throws InboxEffectException if the effect threw a {@code SQLException}; unchecked exceptions of the
    *     effect propagate as they are
    */
@@ -92,7 +92,7 @@ public interface Inbox {
    *
    * @param maxAge rows older than this are deleted; must be positive
    * @param batchSize rows per statement; must be positive
-   * @throws InboxUnavailableException if the database could not be reached
+   * @throws io.outboxkit.core.ServerUnavailableException if the database could not be reached
    */
   PurgeResult purge(Duration maxAge, int batchSize);
 

@@ -57,7 +57,7 @@ public final class InboxRetention implements AutoCloseable {
   /**
    * Deletes the rows older than the configured age now, on the calling thread.
    *
-   * @throws InboxUnavailableException if the database cannot be reached
+   * @throws io.outboxkit.core.ServerUnavailableException if the database cannot be reached
    */
   public PurgeResult runOnce() {
     PurgeResult result = inbox.purge(maxAge, batchSize);

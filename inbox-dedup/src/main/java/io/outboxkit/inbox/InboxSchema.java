@@ -2,8 +2,10 @@ package io.outboxkit.inbox;
 
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.SqlIdentifier;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.DatabaseFailures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +81,7 @@ public final class InboxSchema {
   /**
    * Creates the table and its index if they do not exist, in one transaction.
    *
-   * @throws InboxUnavailableException if the database cannot be reached
+   * @throws ServerUnavailableException if the database cannot be reached
    * @throws OutboxException if the script fails, for example because the schema does not exist or the user
    *     may not create tables in it; the message names the table
    */
@@ -89,7 +91,7 @@ public final class InboxSchema {
     try {
       connection = dataSource.getConnection();
     } catch (SQLException e) {
-      throw new InboxUnavailableException("could not connect to install the inbox table " + table + ": "
+      throw new ServerUnavailableException("could not connect to install the inbox table " + table + ": "
           + e.getMessage(), e);
     }
     try (connection) {
@@ -115,8 +117,8 @@ public final class InboxSchema {
         connection.setAutoCommit(autoCommit);
       }
     } catch (SQLException e) {
-      if (SqlFailures.isUnavailable(e)) {
-        throw new InboxUnavailableException("the database was unavailable while installing the inbox table "
+      if (DatabaseFailures.isUnavailable(e)) {
+        throw new ServerUnavailableException("the database was unavailable while installing the inbox table "
             + table + ": " + e.getMessage(), e);
       }
       throw new OutboxException("installing the inbox table " + table + " failed: " + e.getMessage()

@@ -2,7 +2,9 @@ package io.outboxkit.inbox;
 
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.DatabaseFailures;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -220,7 +222,7 @@ final class JdbcInbox implements Inbox {
     try {
       connection = dataSource.getConnection();
     } catch (SQLException e) {
-      throw new InboxUnavailableException("could not get a connection for " + what + ": " + e.getMessage(), e);
+      throw new ServerUnavailableException("could not get a connection for " + what + ": " + e.getMessage(), e);
     }
     boolean restoreManualCommit = false;
     try {
@@ -270,7 +272,7 @@ final class JdbcInbox implements Inbox {
     try {
       return joiner.join(dataSource);
     } catch (RuntimeException e) {
-      throw new InboxUnavailableException("could not get the transaction's connection for " + describe(what)
+      throw new ServerUnavailableException("could not get the transaction's connection for " + describe(what)
           + " of consumer '" + consumer + "': " + e.getMessage(), e);
     }
   }
@@ -279,7 +281,7 @@ final class JdbcInbox implements Inbox {
     try {
       return dataSource.getConnection();
     } catch (SQLException e) {
-      throw new InboxUnavailableException("could not get a database connection for " + describe(what)
+      throw new ServerUnavailableException("could not get a database connection for " + describe(what)
           + " of consumer '" + consumer + "': " + e.getMessage(), e);
     }
   }
@@ -329,8 +331,8 @@ final class JdbcInbox implements Inbox {
   }
 
   private OutboxException databaseFailure(String what, SQLException e) {
-    if (SqlFailures.isUnavailable(e)) {
-      return new InboxUnavailableException("the database was unavailable while " + what + ": "
+    if (DatabaseFailures.isUnavailable(e)) {
+      return new ServerUnavailableException("the database was unavailable while " + what + ": "
           + e.getMessage(), e);
     }
     return new OutboxException(what + " failed: " + e.getMessage() + " (SQL state " + e.getSQLState() + ")",
@@ -338,8 +340,8 @@ final class JdbcInbox implements Inbox {
   }
 
   private static OutboxException effectFailure(String what, SQLException e) {
-    if (SqlFailures.isUnavailable(e)) {
-      return new InboxUnavailableException("the database became unavailable during " + what + ": "
+    if (DatabaseFailures.isUnavailable(e)) {
+      return new ServerUnavailableException("the database became unavailable during " + what + ": "
           + e.getMessage(), e);
     }
     return new InboxEffectException(what + " failed: " + e.getMessage() + " (SQL state " + e.getSQLState()
@@ -347,8 +349,8 @@ final class JdbcInbox implements Inbox {
   }
 
   private static RuntimeException unavailableOr(RuntimeException e, String what) {
-    if (!(e instanceof InboxUnavailableException) && SqlFailures.isUnavailable(e)) {
-      return new InboxUnavailableException("the database became unavailable during " + what + ": "
+    if (!(e instanceof ServerUnavailableException) && DatabaseFailures.isUnavailable(e)) {
+      return new ServerUnavailableException("the database became unavailable during " + what + ": "
           + e.getMessage(), e);
     }
     return e;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.ServerUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -57,7 +58,7 @@ class InboxValidationTest {
     closedPort.setConnectTimeout(2);
     Inbox inbox = Inbox.builder(closedPort).build();
     assertThatThrownBy(() -> inbox.process("billing", "id-1", c -> { }))
-        .isInstanceOf(InboxUnavailableException.class)
+        .isInstanceOf(ServerUnavailableException.class)
         .hasMessageContaining("billing");
   }
 

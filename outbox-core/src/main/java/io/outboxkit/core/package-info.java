@@ -1,6 +1,6 @@
 /**
- * The contract shared by OutboxKit's writer, relay and inbox: events, Kafka header names, validated SQL
- * identifiers and the payload serializer SPI.
+ * The contract shared by OutboxKit's writer, relay and inbox: events, Kafka header names (of events and of
+ * dead letters), the exceptions, validated SQL identifiers and the payload serializer SPI.
  */
 @NullMarked
 package io.outboxkit.core;

@@ -124,6 +124,14 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     }
     log.info("relay starting: {} to Kafka {} (topics {}*, dead letters {})", settings.describe(),
         settings.bootstrapServers(), settings.topicPrefix(), settings.deadLetterTopic());
+    String collidingType = settings.aggregateTypeOfDeadLetterTopic();
+    if (collidingType != null) {
+      log.warn("relay for slot {}: the dead-letter topic {} starts with the topic prefix '{}': events of aggregate "
+          + "type '{}' would have it as their topic, so they are dead-lettered there instead of published; choose "
+          + "a dead-letter topic outside the prefix (the default {} is)", settings.slotName(),
+          settings.deadLetterTopic(), settings.topicPrefix(), collidingType,
+          OutboxRelay.Builder.DEFAULT_DEAD_LETTER_TOPIC);
+    }
     try {
       prepare();
     } catch (OutboxException e) {

@@ -1,5 +1,8 @@
 package io.outboxkit.relay;
 
+import io.outboxkit.core.DeadLetterHeaders;
+import io.outboxkit.core.InvalidEventException;
+import io.outboxkit.core.internal.DeadLetterHeaderValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,7 +114,9 @@ final class KafkaPublisher implements AutoCloseable {
       KafkaProducer<byte[], byte[]> current = currentProducer();
       List<Future<RecordMetadata>> futures = new ArrayList<>(pending.size());
       for (int i = 0; i < pending.size(); i++) {
-        Future<RecordMetadata> future = send(current, pending.get(i).record());
+        ProducerRecord<byte[], byte[]> record = pending.get(i).record();
+        Future<RecordMetadata> future = settings.deadLetterTopic().equals(record.topic())
+            ? new FailedFuture(deadLetterTopicConflict(record.topic())) : send(current, record);
         futures.add(future);
         Throwable refused = future.isDone() ? failure(future) : null;
         if (refused != null && !isPermanent(refused)) {
@@ -138,7 +143,7 @@ final class KafkaPublisher implements AutoCloseable {
             metrics.commitToAck(now - event.commitMillis());
           }
         } else if (isPermanent(failure)) {
-          deadLetter(event.record(), event.eventId(), failure);
+          deadLetter(event.record(), event.eventId(), DeadLetterHeaders.REASON_UNPUBLISHABLE, failure);
         } else {
           if (retry == null) {
             retry = new ArrayList<>();
@@ -176,30 +181,46 @@ final class KafkaPublisher implements AutoCloseable {
     for (RecordMapper.Invalid bad : invalid) {
       ProducerRecord<byte[], byte[]> raw = new ProducerRecord<>(settings.deadLetterTopic(), null, bad.key(),
           bad.content(), new RecordHeaders());
-      deadLetter(raw, bad.eventId(), new InvalidEventReason(bad.reason()));
+      deadLetter(raw, bad.eventId(), DeadLetterHeaders.REASON_INVALID_EVENT,
+          new InvalidEventException(bad.reason()));
     }
   }
 
-  /** Sends one record to the dead-letter topic and waits for its acknowledgement (retrying as above). */
-  private void deadLetter(ProducerRecord<byte[], byte[]> original, @Nullable String eventId, Throwable reason)
-      throws InterruptedException {
+  /**
+   * An event whose topic is the dead-letter topic (its aggregate type is the dead-letter topic's name after the
+   * topic prefix) is never published there as an event: it goes there as a dead letter, with this reason.
+   */
+  private InvalidTopicException deadLetterTopicConflict(String topic) {
+    return new InvalidTopicException("topic " + topic + " of aggregate type '"
+        + topic.substring(Math.min(settings.topicPrefix().length(), topic.length())) + "' is the relay's dead-letter"
+        + " topic, so the event is not published there as an event: set another deadLetterTopic(..) or"
+        + " topicPrefix(..), or use another aggregate type, and write the event again");
+  }
+
+  /**
+   * Sends one record to the dead-letter topic with the {@link DeadLetterHeaders}, and waits for its
+   * acknowledgement (retrying as above).
+   */
+  private void deadLetter(ProducerRecord<byte[], byte[]> original, @Nullable String eventId, String reason,
+      Throwable error) throws InterruptedException {
     RecordHeaders headers = new RecordHeaders();
     for (Header header : original.headers()) {
-      headers.add(header);
+      if (!DeadLetterHeaderValues.isDeadLetterHeader(header.key())) {
+        headers.add(header);
+      }
     }
-    headers.add(DeadLetterHeaders.REASON, utf8(describe(reason)));
-    boolean isRaw = reason instanceof InvalidEventReason;
+    DeadLetterHeaderValues values = new DeadLetterHeaderValues(reason, error);
+    boolean isRaw = DeadLetterHeaders.REASON_INVALID_EVENT.equals(reason);
     if (!isRaw) {
-      headers.add(DeadLetterHeaders.TOPIC, utf8(original.topic()));
+      values.originalTopic(original.topic());
     }
-    if (eventId != null) {
-      headers.add(DeadLetterHeaders.EVENT_ID, utf8(eventId));
-    }
+    values.eventId(eventId);
     byte[] value = original.value();
-    if (value != null && (reason instanceof RecordTooLargeException || reason instanceof RecordBatchTooLargeException)) {
-      headers.add(DeadLetterHeaders.VALUE_SIZE, utf8(Integer.toString(value.length)));
+    if (value != null && (error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException)) {
+      values.valueSize(value.length);
       value = null;
     }
+    values.values().forEach((name, text) -> headers.add(name, utf8(text)));
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(settings.deadLetterTopic(), null, original.key(), value, headers);
     int attempt = 0;
@@ -213,7 +234,7 @@ final class KafkaPublisher implements AutoCloseable {
         log.error("event {} could not be published to topic {} and was sent to dead-letter topic {}{}: {}",
             eventId, isRaw ? "(unknown)" : original.topic(), settings.deadLetterTopic(),
             metadata == null ? "" : " (partition " + metadata.partition() + ", offset " + metadata.offset() + ")",
-            describe(reason));
+            describe(error));
         metrics.deadLettered(1);
         return;
       }
@@ -395,7 +416,7 @@ final class KafkaPublisher implements AutoCloseable {
     if (failure == null) {
       return "unknown failure";
     }
-    if (failure instanceof InvalidEventReason invalid) {
+    if (failure instanceof InvalidEventException invalid) {
       return invalid.getMessage();
     }
     return failure.getClass().getSimpleName() + ": " + failure.getMessage();
@@ -419,14 +440,6 @@ final class KafkaPublisher implements AutoCloseable {
   }
 
   /** The reason for a record the relay could not read, carried like a broker failure. */
-  private static final class InvalidEventReason extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    InvalidEventReason(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   /** A record held back because an earlier record of its batch could not be handed to the producer. */
   private static final class NotSentException extends RetriableException {
     private static final long serialVersionUID = 1L;

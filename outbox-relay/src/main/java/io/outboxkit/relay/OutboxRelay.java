@@ -66,7 +66,9 @@ public interface OutboxRelay extends AutoCloseable {
    * @throws OutboxConfigurationException if the database cannot be used as configured (wrong password,
    *     {@code wal_level} not {@code logical}, no {@code REPLICATION} privilege, missing outbox table); the
    *     message says what to change, and the status becomes {@code FAILED} with the same message
-   * @throws io.outboxkit.core.OutboxException if the database cannot be reached
+   * @throws io.outboxkit.core.ServerUnavailableException if the database cannot be reached or cannot serve for
+   *     now (too many connections, shutting down): start the relay again later
+   * @throws io.outboxkit.core.OutboxException if PostgreSQL fails otherwise; the message has its reason
    * @throws IllegalStateException if the relay was started and not closed since, is being closed, or its last
    *     close did not complete (interrupted, or the engine did not stop within 2 minutes): build a new relay then
    */
@@ -132,6 +134,12 @@ public interface OutboxRelay extends AutoCloseable {
 
     /** Default topic prefix: an event of aggregate type {@code order} goes to {@code outbox.event.order}. */
     public static final String DEFAULT_TOPIC_PREFIX = "outbox.event.";
+
+    /**
+     * The default dead-letter topic: outside the default topic prefix, so that no aggregate type's topic can
+     * be it.
+     */
+    public static final String DEFAULT_DEAD_LETTER_TOPIC = "outboxkit.relay.dlq";
 
     /** Default prefix of the logical decoding messages read in WAL-message mode. */
     public static final String DEFAULT_WAL_MESSAGE_PREFIX = "outboxkit";
@@ -295,8 +303,11 @@ public interface OutboxRelay extends AutoCloseable {
     }
 
     /**
-     * Topic for records the broker rejects for good (too large, invalid topic name), default {@code <topic
-     * prefix>dlq}.
+     * Topic for events the relay cannot publish (the broker rejects them for good: too large, invalid topic
+     * name; or they cannot be read as events), default {@value #DEFAULT_DEAD_LETTER_TOPIC}. Dead letters carry
+     * the {@link io.outboxkit.core.DeadLetterHeaders}. Events and dead letters never share a topic: an event
+     * whose topic would be this one (its aggregate type is this name after the topic prefix) is sent here as a
+     * dead letter, not published as an event; the relay warns at start when the names allow that.
      */
     public Builder deadLetterTopic(String topic) {
       if (topic == null || topic.isEmpty() || !TOPIC_CHARS.matcher(topic).matches() || topic.length() > 249) {

@@ -2,7 +2,9 @@ package io.outboxkit.relay;
 
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.DatabaseFailures;
 import io.outboxkit.core.internal.OutboxCatalog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -285,7 +287,9 @@ final class RelayDatabase {
 
   /**
    * Turns an SQL failure into an exception whose message names what was being done (with the database, server
-   * and user), PostgreSQL's reason, and the builder setting or statement that fixes it.
+   * and user), PostgreSQL's reason, and the builder setting or statement that fixes it: an
+   * {@link OutboxConfigurationException} for what a setting or a grant fixes, a {@link ServerUnavailableException}
+   * when the server cannot be reached or cannot serve for now, else an {@link OutboxException}.
    */
   OutboxException translate(SQLException e, String doing) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
@@ -305,9 +309,12 @@ final class RelayDatabase {
           + message + "): check max_replication_slots and max_wal_senders (a slot may be left over: see "
           + "pg_replication_slots), and that wal_level = logical", e);
       default -> state.startsWith("08")
-          ? new OutboxException("cannot reach PostgreSQL while " + doing + " (" + message
+          ? new ServerUnavailableException("cannot reach PostgreSQL while " + doing + " (" + message
               + "): check the host and port given to jdbcUrl(..) or database(host, port, name), the network, and "
               + "that PostgreSQL is running", e)
+          : DatabaseFailures.isUnavailable(e)
+          ? new ServerUnavailableException("PostgreSQL cannot serve the relay for now while " + doing + " ("
+              + message + ", SQLState " + state + "): start the relay again once the server is back", e)
           : new OutboxException("PostgreSQL failed while " + doing + ": " + message + " [SQLState " + state + "]", e);
     };
   }

@@ -67,7 +67,7 @@ record RelaySettings(
         builder.slotName,
         builder.publicationName,
         builder.topicPrefix,
-        builder.deadLetterTopic != null ? builder.deadLetterTopic : builder.topicPrefix + "dlq",
+        builder.deadLetterTopic != null ? builder.deadLetterTopic : OutboxRelay.Builder.DEFAULT_DEAD_LETTER_TOPIC,
         Objects.requireNonNull(builder.bootstrapServers),
         new LinkedHashMap<>(builder.producerProperties),
         new LinkedHashMap<>(builder.debeziumProperties),
@@ -110,6 +110,15 @@ record RelaySettings(
 
   TableName watermarkTable() {
     return new TableName(relaySchema, SqlIdentifier.of("watermark table", WATERMARK_TABLE));
+  }
+
+  /**
+   * The aggregate type whose topic would be the dead-letter topic, when the dead-letter topic starts with the
+   * topic prefix; null when no aggregate type can produce it.
+   */
+  @Nullable String aggregateTypeOfDeadLetterTopic() {
+    return deadLetterTopic.startsWith(topicPrefix) && deadLetterTopic.length() > topicPrefix.length()
+        ? deadLetterTopic.substring(topicPrefix.length()) : null;
   }
 
   boolean heartbeatsEnabled() {

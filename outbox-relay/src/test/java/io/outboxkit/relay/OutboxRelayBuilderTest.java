@@ -23,7 +23,7 @@ class OutboxRelayBuilderTest {
     assertThat(settings.slotName()).isEqualTo("outboxkit");
     assertThat(settings.publicationName()).isEqualTo("outboxkit");
     assertThat(settings.topicPrefix()).isEqualTo("outbox.event.");
-    assertThat(settings.deadLetterTopic()).isEqualTo("outbox.event.dlq");
+    assertThat(settings.deadLetterTopic()).isEqualTo("outboxkit.relay.dlq");
     assertThat(settings.outboxTable().plain()).isEqualTo("public.outbox_event");
     assertThat(settings.relaySchema().name()).isEqualTo("public");
     assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
@@ -48,9 +48,24 @@ class OutboxRelayBuilderTest {
   }
 
   @Test
-  void deadLetterTopicFollowsTheTopicPrefixUnlessSet() {
-    assertThat(RelaySettings.from(valid().topicPrefix("events.")).deadLetterTopic()).isEqualTo("events.dlq");
+  void theDefaultDeadLetterTopicIsNoAggregateTypesTopic() {
+    RelaySettings defaults = RelaySettings.from(valid());
+    assertThat(defaults.deadLetterTopic()).doesNotStartWith(defaults.topicPrefix());
+    assertThat(defaults.aggregateTypeOfDeadLetterTopic()).isNull();
+    RelaySettings otherPrefix = RelaySettings.from(valid().topicPrefix("events."));
+    assertThat(otherPrefix.deadLetterTopic()).isEqualTo(OutboxRelay.Builder.DEFAULT_DEAD_LETTER_TOPIC);
+    assertThat(otherPrefix.aggregateTypeOfDeadLetterTopic()).isNull();
     assertThat(RelaySettings.from(valid().deadLetterTopic("broken")).deadLetterTopic()).isEqualTo("broken");
+  }
+
+  @Test
+  void aDeadLetterTopicInsideThePrefixNamesTheAggregateTypeThatWouldHaveIt() {
+    assertThat(RelaySettings.from(valid().deadLetterTopic("outbox.event.dlq")).aggregateTypeOfDeadLetterTopic())
+        .isEqualTo("dlq");
+    assertThat(RelaySettings.from(valid().topicPrefix("").deadLetterTopic("failed")).aggregateTypeOfDeadLetterTopic())
+        .isEqualTo("failed");
+    assertThat(RelaySettings.from(valid().deadLetterTopic("outbox.event.")).aggregateTypeOfDeadLetterTopic())
+        .isNull(); // the prefix alone: no aggregate type is empty
   }
 
   @Test

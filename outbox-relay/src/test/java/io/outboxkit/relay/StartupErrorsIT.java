@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outboxkit.core.OutboxConfigurationException;
-import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
@@ -101,7 +101,7 @@ class StartupErrorsIT {
     OutboxRelay relay = OutboxRelay.builder().database("127.0.0.1", 1, "orders").username("relay")
         .bootstrapServers(kafka.bootstrapServers()).build();
     try (relay) {
-      assertThatThrownBy(relay::start).isInstanceOf(OutboxException.class)
+      assertThatThrownBy(relay::start).isInstanceOf(ServerUnavailableException.class)
           .satisfies(e -> {
             assertThat(e.getMessage()).contains("cannot reach PostgreSQL", "database orders at 127.0.0.1:1",
                 "as user 'relay'", "jdbcUrl(..) or database(host, port, name)");

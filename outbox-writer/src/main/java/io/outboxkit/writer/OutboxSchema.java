@@ -2,9 +2,11 @@ package io.outboxkit.writer;
 
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.OutboxReplication;
+import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.SqlIdentifier;
 import io.outboxkit.core.TableName;
 import io.outboxkit.core.internal.OutboxCatalog;
+import io.outboxkit.core.internal.DatabaseFailures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -99,13 +101,16 @@ public final class OutboxSchema {
    * Installs the table and the publication in one transaction, then (unless disabled) creates the replication
    * slot outside it. Uses one connection of {@code dataSource} and closes it.
    *
+   * @throws ServerUnavailableException if no connection to the database can be opened
    * @throws OutboxException if PostgreSQL refuses; the message names the step and PostgreSQL's reason
    */
   public void install(DataSource dataSource) {
     try (Connection connection = dataSource.getConnection()) {
       install(connection);
     } catch (SQLException e) {
-      throw new OutboxException("cannot open a connection to install the outbox schema: " + e.getMessage(), e);
+      String message = "cannot open a connection to install the outbox schema: " + e.getMessage();
+      throw DatabaseFailures.isUnavailable(e) ? new ServerUnavailableException(message, e)
+          : new OutboxException(message, e);
     }
   }
 

@@ -44,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  * <h2>Failures</h2>
  * Input that cannot be written (a missing or too long field, a payload that cannot be serialized, is not
  * valid JSON or is over the size limit) throws {@link io.outboxkit.core.InvalidEventException} before
- * anything is sent to the database, naming the field; other failures throw
+ * anything is sent to the database, naming the field; a database that cannot be reached, or a connection
+ * that broke, throws {@link io.outboxkit.core.ServerUnavailableException}; other failures throw
  * {@link io.outboxkit.core.OutboxException}. Either way nothing of the call was written and the caller's
  * transaction must be rolled back (Spring does this for unchecked exceptions); after a failure reported by
  * PostgreSQL the transaction cannot go on anyway.

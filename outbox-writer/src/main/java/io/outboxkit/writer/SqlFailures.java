@@ -3,11 +3,17 @@ package io.outboxkit.writer;
 import io.outboxkit.core.InvalidEventException;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.DatabaseFailures;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 
-/** Turns what PostgreSQL reports into messages that say what to do. */
+/**
+ * Turns what PostgreSQL reports into messages that say what to do, and into the exception type a caller may
+ * handle: {@link InvalidEventException}, {@link OutboxConfigurationException}, {@link ServerUnavailableException}
+ * (the database cannot be reached or the connection broke), else {@link OutboxException}.
+ */
 final class SqlFailures {
 
   private final TableName table;
@@ -26,6 +32,11 @@ final class SqlFailures {
     String state = cause.getSQLState() == null ? "" : cause.getSQLState();
     String reported = cause.getMessage() + " (SQLState " + state + ")";
     String rollBack = "; nothing of this call was written, roll the transaction back";
+    if (DatabaseFailures.isUnavailable(cause) || DatabaseFailures.isUnavailable(failure)) {
+      return new ServerUnavailableException("the database could not be used while writing " + count
+          + (count == 1 ? " event" : " events") + " to the outbox: " + reported + "; nothing of this call was"
+          + " written and the transaction cannot commit: run it again once the database is reachable", failure);
+    }
     return switch (state) {
       // invalid_text_representation, untranslatable_character, character_not_in_repertoire
       case "22P02", "22P05", "22021" -> new InvalidEventException("PostgreSQL rejected the payload or the headers"

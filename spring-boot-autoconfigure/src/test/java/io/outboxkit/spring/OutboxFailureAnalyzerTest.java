@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.outboxkit.core.OutboxConfigurationException;
-import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.ServerUnavailableException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.BeanCreationException;
@@ -41,7 +41,7 @@ class OutboxFailureAnalyzerTest {
   @Test
   void anUnreachableServerAsksToCheckTheConnection() {
     FailureAnalysis analysis = analyzer.analyze(new IllegalStateException("start failed",
-        new OutboxException("cannot reach PostgreSQL connecting to database orders at db:5432")));
+        new ServerUnavailableException("cannot reach PostgreSQL connecting to database orders at db:5432", null)));
     assertThat(analysis.getDescription()).contains("cannot reach PostgreSQL");
     assertThat(analysis.getAction()).startsWith("Check that PostgreSQL and Kafka are reachable")
         .contains("spring.datasource.*");

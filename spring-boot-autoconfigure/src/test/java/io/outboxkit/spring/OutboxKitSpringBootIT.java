@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.outboxkit.core.DeadLetterHeaders;
 import io.outboxkit.relay.OutboxRelay;
 import io.outboxkit.relay.RelayState;
 import io.outboxkit.spring.kafka.IdempotentListener;
@@ -20,6 +21,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -150,6 +152,10 @@ class OutboxKitSpringBootIT {
         List.of("sku-6", BillingListener.UNBILLABLE, "sku-7")); // one transaction: likely one poll, one batch
 
     ConsumerRecord<byte[], byte[]> deadLetter = deadLetterFor(failing);
+    assertThat(header(deadLetter, DeadLetterHeaders.REASON)).isEqualTo(DeadLetterHeaders.REASON_RETRIES_EXHAUSTED);
+    assertThat(header(deadLetter, DeadLetterHeaders.ERROR_CLASS)).isEqualTo(IllegalStateException.class.getName());
+    assertThat(header(deadLetter, DeadLetterHeaders.ERROR_MESSAGE)).isEqualTo("cannot bill " + failing);
+    assertThat(header(deadLetter, DeadLetterHeaders.CONSUMER)).isEqualTo("billing");
     assertThat(header(deadLetter, "kafka_dlt-exception-message")).contains("cannot bill");
     await().atMost(WAIT).until(() -> invoices(before) == 1 && invoices(after) == 1);
     assertThat(invoices(failing)).isZero();
@@ -198,7 +204,26 @@ class OutboxKitSpringBootIT {
 
     ConsumerRecord<byte[], byte[]> deadLetter = deadLetterFor(order);
     assertThat(header(deadLetter, "id")).isEqualTo(eventId.toString());
+    // the documented dead-letter headers, as the relay and the inbox runner write them
+    assertThat(header(deadLetter, DeadLetterHeaders.REASON)).isEqualTo(DeadLetterHeaders.REASON_RETRIES_EXHAUSTED);
+    assertThat(header(deadLetter, DeadLetterHeaders.ERROR_CLASS)).isEqualTo(IllegalStateException.class.getName());
+    assertThat(header(deadLetter, DeadLetterHeaders.ERROR_MESSAGE)).isEqualTo("sku out of stock");
+    assertThat(header(deadLetter, DeadLetterHeaders.ORIGINAL_TOPIC)).isEqualTo(ORDER_TOPIC);
+    assertThat(header(deadLetter, DeadLetterHeaders.ORIGINAL_PARTITION)).isEqualTo("0");
+    ConsumerRecord<byte[], byte[]> original = relayedRecord(eventId);
+    assertThat(header(deadLetter, DeadLetterHeaders.ORIGINAL_OFFSET)).isEqualTo(Long.toString(original.offset()));
+    assertThat(header(deadLetter, DeadLetterHeaders.ORIGINAL_TIMESTAMP))
+        .isEqualTo(Long.toString(original.timestamp()));
+    assertThat(header(deadLetter, DeadLetterHeaders.EVENT_ID)).isEqualTo(eventId.toString());
+    assertThat(header(deadLetter, DeadLetterHeaders.CONSUMER)).isEqualTo("inventory");
+    // the consumers' set without the inbox runner's attempts and dedup key, which the error handler does not know
+    assertThat(deadLetterHeaderNames(deadLetter)).containsExactlyInAnyOrder(DeadLetterHeaders.REASON,
+        DeadLetterHeaders.ERROR_CLASS, DeadLetterHeaders.ERROR_MESSAGE, DeadLetterHeaders.ORIGINAL_TOPIC,
+        DeadLetterHeaders.ORIGINAL_PARTITION, DeadLetterHeaders.ORIGINAL_OFFSET, DeadLetterHeaders.ORIGINAL_TIMESTAMP,
+        DeadLetterHeaders.EVENT_ID, DeadLetterHeaders.CONSUMER);
+    // Spring Kafka's own headers are kept beside them
     assertThat(header(deadLetter, "kafka_dlt-exception-message")).contains("sku out of stock");
+    assertThat(header(deadLetter, "kafka_dlt-original-topic")).isEqualTo(ORDER_TOPIC);
     assertThat(inventory.calls(order)).isEqualTo(3); // error-handler.attempts=3
     assertThat(inboxRows(eventId.toString())).isZero();
     assertThat(reservations(order)).isZero();
@@ -208,10 +233,20 @@ class OutboxKitSpringBootIT {
   void aRecordWithoutMessageIdIsDeadLetteredAtOnce() throws Exception {
     String order = "order-" + UUID.randomUUID();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
-      producer.send(new ProducerRecord<>(ORDER_TOPIC, order.getBytes(StandardCharsets.UTF_8),
-          ("{\"orderId\":\"" + order + "\",\"sku\":\"sku-4\"}").getBytes(StandardCharsets.UTF_8))).get();
+      ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(ORDER_TOPIC, order.getBytes(StandardCharsets.UTF_8),
+          ("{\"orderId\":\"" + order + "\",\"sku\":\"sku-4\"}").getBytes(StandardCharsets.UTF_8));
+      // a dead letter replayed by hand: its old dead-letter headers are replaced, not repeated
+      record.headers().add(DeadLetterHeaders.REASON, "stale".getBytes(StandardCharsets.UTF_8));
+      record.headers().add(DeadLetterHeaders.ATTEMPTS, "5".getBytes(StandardCharsets.UTF_8));
+      producer.send(record).get();
     }
     ConsumerRecord<byte[], byte[]> deadLetter = deadLetterFor(order);
+    assertThat(header(deadLetter, DeadLetterHeaders.REASON)).isEqualTo(DeadLetterHeaders.REASON_INVALID_MESSAGE);
+    assertThat(header(deadLetter, DeadLetterHeaders.ERROR_CLASS))
+        .isEqualTo("io.outboxkit.inbox.InvalidMessageException");
+    assertThat(header(deadLetter, DeadLetterHeaders.ERROR_MESSAGE)).contains("has no message id");
+    assertThat(header(deadLetter, DeadLetterHeaders.EVENT_ID)).isNull(); // the record has no id header
+    assertThat(deadLetterHeaderNames(deadLetter)).doesNotHaveDuplicates().doesNotContain(DeadLetterHeaders.ATTEMPTS);
     assertThat(header(deadLetter, "kafka_dlt-exception-message")).contains("has no message id");
     assertThat(inventory.calls(order)).isZero();
     // each group dead-letters it (the batch listeners' too), and none calls its method with it
@@ -305,6 +340,17 @@ class OutboxKitSpringBootIT {
     properties.put("key.serializer", ByteArraySerializer.class.getName());
     properties.put("value.serializer", ByteArraySerializer.class.getName());
     return new KafkaProducer<>(properties);
+  }
+
+  /** The names of the record's dead-letter headers, in order, repeated ones as often as they occur. */
+  static List<String> deadLetterHeaderNames(ConsumerRecord<byte[], byte[]> record) {
+    List<String> names = new ArrayList<>();
+    record.headers().forEach(h -> {
+      if (h.key().startsWith(DeadLetterHeaders.PREFIX)) {
+        names.add(h.key());
+      }
+    });
+    return names;
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

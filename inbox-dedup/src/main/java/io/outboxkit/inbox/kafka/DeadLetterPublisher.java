@@ -1,6 +1,10 @@
 package io.outboxkit.inbox.kafka;
 
+import io.outboxkit.core.DeadLetterHeaders;
 import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.OutboxHeaders;
+import io.outboxkit.core.ServerUnavailableException;
+import io.outboxkit.core.internal.DeadLetterHeaderValues;
 import io.outboxkit.inbox.InboxEffectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,8 +22,6 @@ import org.jspecify.annotations.Nullable;
 
 /** Sends records that cannot be processed to the dead-letter topic, and waits for the broker's ack. */
 final class DeadLetterPublisher implements AutoCloseable {
-
-  static final int MAX_ERROR_MESSAGE = 1000;
 
   private final Supplier<Producer<byte[], byte[]>> producerFactory;
   private final @Nullable String fixedTopic;
@@ -42,7 +44,8 @@ final class DeadLetterPublisher implements AutoCloseable {
   /**
    * Publishes the record with its original key, value and headers plus the {@link DeadLetterHeaders}.
    *
-   * @throws OutboxException if the broker did not acknowledge it within the timeout
+   * @throws ServerUnavailableException if the broker did not acknowledge it within the timeout
+   * @throws OutboxException if the broker refused it
    */
   void publish(ConsumerRecord<byte[], byte[]> record, Throwable error, int attempts, String reason,
       String consumer, @Nullable String messageId) {
@@ -60,8 +63,8 @@ final class DeadLetterPublisher implements AutoCloseable {
       throw new OutboxException("sending " + where(record) + " to dead-letter topic " + topic + " failed: "
           + cause.getMessage(), cause);
     } catch (TimeoutException e) {
-      throw new OutboxException("the broker did not acknowledge " + where(record) + " on dead-letter topic "
-          + topic + " within " + timeout.toMillis() + " ms", e);
+      throw new ServerUnavailableException("the broker did not acknowledge " + where(record)
+          + " on dead-letter topic " + topic + " within " + timeout.toMillis() + " ms", e);
     } catch (RuntimeException e) {
       throw new OutboxException("sending " + where(record) + " to dead-letter topic " + topic + " failed: "
           + e.getMessage(), e);
@@ -72,32 +75,20 @@ final class DeadLetterPublisher implements AutoCloseable {
       String consumer, @Nullable String messageId) {
     RecordHeaders headers = new RecordHeaders();
     for (Header header : record.headers()) {
-      if (!header.key().startsWith(DeadLetterHeaders.PREFIX)) {
+      if (!DeadLetterHeaderValues.isDeadLetterHeader(header.key())) {
         headers.add(header);
       }
     }
     Throwable reported = error instanceof InboxEffectException && error.getCause() != null ? error.getCause() : error;
-    add(headers, DeadLetterHeaders.REASON, reason);
-    add(headers, DeadLetterHeaders.ERROR_CLASS, reported.getClass().getName());
-    String message = reported.getMessage();
-    if (message != null && !message.isEmpty()) {
-      add(headers, DeadLetterHeaders.ERROR_MESSAGE,
-          message.length() > MAX_ERROR_MESSAGE ? message.substring(0, MAX_ERROR_MESSAGE) : message);
-    }
-    add(headers, DeadLetterHeaders.ORIGINAL_TOPIC, record.topic());
-    add(headers, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(record.partition()));
-    add(headers, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(record.offset()));
-    add(headers, DeadLetterHeaders.ORIGINAL_TIMESTAMP, Long.toString(record.timestamp()));
-    add(headers, DeadLetterHeaders.ATTEMPTS, Integer.toString(attempts));
-    add(headers, DeadLetterHeaders.CONSUMER, consumer);
-    if (messageId != null) {
-      add(headers, DeadLetterHeaders.MESSAGE_ID, messageId);
-    }
+    Header id = record.headers().lastHeader(OutboxHeaders.ID);
+    new DeadLetterHeaderValues(reason, reported)
+        .consumedRecord(record.topic(), record.partition(), record.offset(), record.timestamp())
+        .eventId(id == null || id.value() == null ? null : new String(id.value(), StandardCharsets.UTF_8))
+        .consumer(consumer)
+        .attempts(attempts)
+        .messageId(messageId)
+        .values().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
     return headers;
-  }
-
-  private static void add(Headers headers, String key, String value) {
-    headers.add(key, value.getBytes(StandardCharsets.UTF_8));
   }
 
   private Producer<byte[], byte[]> producer() {

@@ -45,10 +45,11 @@ import org.jspecify.annotations.Nullable;
  * {@link Builder#backoff initialDelay} (default 1 s) by {@link Builder#backoffMultiplier multiplier}
  * (default 2) up to {@code maxDelay} (default 30 s), each delay varied by &plusmn;{@link Builder#jitter jitter}
  * (default 0.2). After {@link Builder#maxAttempts maxAttempts} (default 5) failed attempts the record goes to
- * the dead-letter topic (default {@code <topic>.dlq}) with {@link DeadLetterHeaders} and the partition moves
- * on. A record with no dedup key or an unreadable body is not retried: it is dead-lettered at once (or
- * skipped, see {@link InvalidMessageAction}). A database that cannot be reached is not counted against a
- * record: every partition is paused with the same backoff until the database answers again. Attempts are
+ * the dead-letter topic (default {@code <topic>.dlq}) with the {@link io.outboxkit.core.DeadLetterHeaders} and
+ * the partition moves on. A record with no dedup key or an unreadable body is not retried: it is
+ * dead-lettered at once (or skipped, see {@link InvalidMessageAction}). A database that cannot be reached (a
+ * {@link io.outboxkit.core.ServerUnavailableException}, from the inbox or from the handler) is not counted
+ * against a record: every partition is paused with the same backoff until the database answers again. Attempts are
  * counted in memory by the partition's current owner: after a rebalance or restart a record may get up to
  * {@code maxAttempts} more.
  *

@@ -1,8 +1,9 @@
 package io.outboxkit.inbox.kafka;
 
+import io.outboxkit.core.DeadLetterHeaders;
+import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.inbox.Inbox;
 import io.outboxkit.inbox.InboxOutcome;
-import io.outboxkit.inbox.InboxUnavailableException;
 import io.outboxkit.inbox.InvalidMessageException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -256,8 +257,8 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
 
   private Step failed(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, String messageId,
       RuntimeException error, @Nullable FailedRecord failed) {
-    if (error instanceof InboxUnavailableException) {
-      return outage(partition, record, "the inbox database is unavailable", error);
+    if (error instanceof ServerUnavailableException) {
+      return outage(partition, record, "the database or a broker is unavailable", error);
     }
     int attemptsBefore = failed == null ? 0 : failed.attempts.count();
     failedAttempts.incrementAndGet();
@@ -411,13 +412,13 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
       }
       return;
     }
-    if (batchFailure instanceof InboxUnavailableException) {
+    if (batchFailure instanceof ServerUnavailableException) {
       List<TopicPartition> partitions = new ArrayList<>(records.partitions());
       for (int i = 1; i < partitions.size(); i++) {
         consumer.seek(partitions.get(i), records.records(partitions.get(i)).get(0).offset());
       }
       TopicPartition first = partitions.get(0);
-      outage(first, records.records(first).get(0), "the inbox database is unavailable", batchFailure);
+      outage(first, records.records(first).get(0), "the database or a broker is unavailable", batchFailure);
       return;
     }
     log.warn("Inbox runner '{}': a batch of {} records failed ({}); rolled back, processing them one at a time",

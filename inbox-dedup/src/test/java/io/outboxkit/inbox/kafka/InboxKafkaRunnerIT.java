@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.outboxkit.core.DeadLetterHeaders;
 import io.outboxkit.inbox.EffectTable;
 import io.outboxkit.inbox.InvalidMessageException;
 import io.outboxkit.test.OutboxIntegrationTest;
@@ -147,6 +148,14 @@ class InboxKafkaRunnerIT {
       assertThat(header(letter, DeadLetterHeaders.ATTEMPTS)).isEqualTo("4");
       assertThat(header(letter, DeadLetterHeaders.CONSUMER)).isEqualTo(f.group);
       assertThat(header(letter, DeadLetterHeaders.MESSAGE_ID)).isEqualTo(poison);
+      assertThat(header(letter, DeadLetterHeaders.EVENT_ID)).isEqualTo(poison);
+      assertThat(header(letter, DeadLetterHeaders.ORIGINAL_TIMESTAMP)).matches("[0-9]+");
+      // the documented set for consumers, as Spring listeners' dead letters have it, plus the runner's own three
+      assertThat(deadLetterHeaderNames(letter)).containsExactlyInAnyOrder(DeadLetterHeaders.REASON,
+          DeadLetterHeaders.ERROR_CLASS, DeadLetterHeaders.ERROR_MESSAGE, DeadLetterHeaders.ORIGINAL_TOPIC,
+          DeadLetterHeaders.ORIGINAL_PARTITION, DeadLetterHeaders.ORIGINAL_OFFSET,
+          DeadLetterHeaders.ORIGINAL_TIMESTAMP, DeadLetterHeaders.EVENT_ID, DeadLetterHeaders.CONSUMER,
+          DeadLetterHeaders.ATTEMPTS, DeadLetterHeaders.MESSAGE_ID);
 
       assertThat(poisonCalls).hasValue(4);
       assertThat(runner.stats().deadLettered()).isEqualTo(1);
@@ -382,6 +391,17 @@ class InboxKafkaRunnerIT {
           admin.describeConsumerGroups(List.of(f.group)).all().get(60, TimeUnit.SECONDS).get(f.group);
       return group.members().stream().map(MemberDescription::consumerId).sorted().toList().toString();
     }
+  }
+
+  /** The names of the record's dead-letter headers, in order, repeated ones as often as they occur. */
+  static List<String> deadLetterHeaderNames(ConsumerRecord<byte[], byte[]> record) {
+    List<String> names = new ArrayList<>();
+    record.headers().forEach(h -> {
+      if (h.key().startsWith(DeadLetterHeaders.PREFIX)) {
+        names.add(h.key());
+      }
+    });
+    return names;
   }
 
   static String header(ConsumerRecord<byte[], byte[]> record, String key) {

@@ -1,6 +1,7 @@
 /**
- * Implementation shared by OutboxKit's modules (catalog queries of the start-up checks, the rule for secret
- * settings); not API, may change in any release.
+ * Implementation shared by OutboxKit's modules (catalog queries of the start-up checks and the installers'
+ * lock, the rule for secret settings, the classification of database failures, the assembly of dead-letter
+ * headers); not API, may change in any release.
  */
 @NullMarked
 package io.outboxkit.core.internal;

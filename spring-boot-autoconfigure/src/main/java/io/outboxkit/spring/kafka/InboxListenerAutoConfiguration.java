@@ -7,7 +7,6 @@ import io.outboxkit.inbox.kafka.MessageIdExtractor;
 import io.outboxkit.spring.inbox.InboxAutoConfiguration;
 import io.outboxkit.spring.inbox.InboxProperties;
 import javax.sql.DataSource;
-import org.apache.kafka.common.TopicPartition;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -38,10 +37,12 @@ import org.springframework.util.backoff.ExponentialBackOff;
  *   <li>{@link IdempotentListener @IdempotentListener} methods run through the application's {@link Inbox}
  *       (when there is one and {@code outbox.inbox.listener.enabled} is not {@code false});
  *   <li>a {@link DefaultErrorHandler} with an {@link ExponentialBackOff} and a
- *       {@link DeadLetterPublishingRecoverer} is defined for Spring Boot's listener container factory (unless the
- *       application defines a {@link CommonErrorHandler}, or {@code outbox.inbox.listener.error-handler.enabled}
- *       is {@code false}); it needs one {@link KafkaOperations} bean, such as Spring Boot's
- *       {@code KafkaTemplate}, to publish dead letters.
+ *       {@link DeadLetterPublishingRecoverer} is defined for Spring Boot's listener container factory (unless
+ *       the application defines a {@link CommonErrorHandler}, or
+ *       {@code outbox.inbox.listener.error-handler.enabled} is {@code false}); it needs one
+ *       {@link KafkaOperations} bean, such as Spring Boot's {@code KafkaTemplate}, to publish dead letters. They
+ *       carry the {@link io.outboxkit.core.DeadLetterHeaders}, as the relay's and the inbox runner's do, and
+ *       Spring Kafka's own {@code kafka_dlt-*} headers.
  * </ul>
  *
  * <p>Active when spring-kafka and inbox-dedup are on the class path and {@code outbox.inbox.enabled} is not
@@ -91,12 +92,8 @@ public class InboxListenerAutoConfiguration {
     DefaultErrorHandler outboxListenerErrorHandler(KafkaOperations<?, ?> kafkaOperations,
         InboxProperties properties) {
       InboxProperties.ErrorHandler settings = properties.listener().errorHandler();
-      String suffix = settings.deadLetterTopicSuffix();
-      // partition -1: the producer's partitioner places the dead letter by its key, so the dead-letter topic
-      // may have any number of partitions
-      DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(kafkaOperations,
-          (record, exception) -> new TopicPartition(record.topic() + suffix, -1));
-      DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff(settings));
+      DefaultErrorHandler handler = new DefaultErrorHandler(
+          new ListenerDeadLetterRecoverer(kafkaOperations, settings.deadLetterTopicSuffix()), backOff(settings));
       handler.addNotRetryableExceptions(InvalidMessageException.class, OutboxConfigurationException.class);
       return handler;
     }

@@ -31,8 +31,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     outbox table's schema
  * @param topicPrefix The prefix of every event topic: an event of aggregate type order goes to
  *     the topic prefix followed by order; may be empty
- * @param deadLetterTopic The topic for records the broker rejects for good (too large, invalid topic name);
- *     defaults to the topic prefix followed by dlq
+ * @param deadLetterTopic The topic for events the relay cannot publish (too large, invalid topic name,
+ *     unreadable); defaults to outboxkit.relay.dlq, outside the default topic prefix
  * @param heartbeatInterval How often the relay writes a heartbeat, so that the replication slot advances and
  *     PostgreSQL can recycle WAL while the outbox is quiet, and so that a stream that stops delivering is
  *     seen; 0 turns heartbeats off

@@ -3,9 +3,11 @@ package io.outboxkit.spring.writer;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.OutboxReplication;
+import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.TableName;
-import io.outboxkit.core.internal.OutboxCatalog;
+import io.outboxkit.core.internal.DatabaseFailures;
 import io.outboxkit.core.internal.OutboxCatalog.ReplicationSlot;
+import io.outboxkit.core.internal.OutboxCatalog;
 import io.outboxkit.spring.OutboxProperties;
 import io.outboxkit.writer.OutboxSchema;
 import java.sql.Connection;
@@ -38,7 +40,8 @@ final class OutboxSchemaCheck {
    * Runs the check on one connection of {@code dataSource}.
    *
    * @throws OutboxConfigurationException if the table or slot is missing or unfit; the message says what to do
-   * @throws OutboxException if the database cannot be reached or its catalog cannot be read
+   * @throws ServerUnavailableException if the database cannot be reached
+   * @throws OutboxException if no connection can be had otherwise, or the catalog cannot be read
    */
   void run(DataSource dataSource) {
     boolean table = outbox.mode().readsTable();
@@ -71,9 +74,11 @@ final class OutboxSchemaCheck {
     try {
       return dataSource.getConnection();
     } catch (SQLException | RuntimeException e) { // a pool may wrap the driver's SQLException in its own
-      throw new OutboxException("cannot connect to the application's database to check " + what + " ("
-          + reason(e) + "): check the DataSource's settings (spring.datasource.url, spring.datasource.username, "
-          + "spring.datasource.password) and that PostgreSQL is running, then start again." + TURN_OFF, e);
+      String message = "cannot connect to the application's database to check " + what + " (" + reason(e)
+          + "): check the DataSource's settings (spring.datasource.url, spring.datasource.username, "
+          + "spring.datasource.password) and that PostgreSQL is running, then start again." + TURN_OFF;
+      throw DatabaseFailures.isUnavailable(e) ? new ServerUnavailableException(message, e)
+          : new OutboxException(message, e);
     }
   }
 

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.outboxkit.core.OutboxEvent;
 import io.outboxkit.core.PayloadSerializer;
+import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.spring.OutboxProperties;
 import io.outboxkit.spring.StartupFailures;
 import io.outboxkit.writer.OutboxWriter;
 import java.sql.Connection;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -63,6 +66,8 @@ class OutboxWriterAutoConfigurationTest {
   void theStartupCheckIsOnByDefaultAndReportsAnUnreachableDatabaseAsSuch() {
     withStartupCheck.run(context -> {
       assertThat(context).hasFailed();
+      assertThat(Stream.iterate(context.getStartupFailure(), Objects::nonNull, Throwable::getCause))
+          .anyMatch(ServerUnavailableException.class::isInstance);
       assertThat(StartupFailures.messages(context.getStartupFailure()))
           .contains("cannot connect to the application's database to check that the outbox table "
               + "public.outbox_event exists")

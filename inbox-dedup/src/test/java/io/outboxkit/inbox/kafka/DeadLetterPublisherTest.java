@@ -2,6 +2,7 @@ package io.outboxkit.inbox.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.outboxkit.core.DeadLetterHeaders;
 import io.outboxkit.inbox.InboxEffectException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -12,7 +13,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.junit.jupiter.api.Test;
 
-class DeadLetterHeadersTest {
+class DeadLetterPublisherTest {
 
   @Test
   void describeTheFailureAndKeepTheOriginalHeaders() {
@@ -32,6 +33,7 @@ class DeadLetterHeadersTest {
     assertThat(value(headers, DeadLetterHeaders.ORIGINAL_TIMESTAMP)).isEqualTo("1700000000000");
     assertThat(value(headers, DeadLetterHeaders.CONSUMER)).isEqualTo("billing");
     assertThat(value(headers, DeadLetterHeaders.MESSAGE_ID)).isEqualTo("e-1");
+    assertThat(value(headers, DeadLetterHeaders.EVENT_ID)).isEqualTo("e-1");
     // an earlier dead letter's header is replaced, not repeated
     assertThat(all(headers, DeadLetterHeaders.ATTEMPTS)).containsExactly("5");
   }
@@ -45,13 +47,14 @@ class DeadLetterHeadersTest {
     assertThat(value(headers, DeadLetterHeaders.ERROR_CLASS)).isEqualTo("java.sql.SQLException");
     assertThat(value(headers, DeadLetterHeaders.ERROR_MESSAGE)).startsWith("duplicate key");
     assertThat(headers.lastHeader(DeadLetterHeaders.MESSAGE_ID)).isNull();
+    assertThat(headers.lastHeader(DeadLetterHeaders.EVENT_ID)).isNull(); // the record has no id header
   }
 
   @Test
   void longMessagesAreCutAndMissingOnesLeftOut() {
     Headers longOne = DeadLetterPublisher.headers(MessageIdExtractorTest.record("{}"),
         new RuntimeException("x".repeat(5000)), 1, DeadLetterHeaders.REASON_RETRIES_EXHAUSTED, "c", null);
-    assertThat(value(longOne, DeadLetterHeaders.ERROR_MESSAGE)).hasSize(DeadLetterPublisher.MAX_ERROR_MESSAGE);
+    assertThat(value(longOne, DeadLetterHeaders.ERROR_MESSAGE)).hasSize(DeadLetterHeaders.MAX_ERROR_MESSAGE_LENGTH);
     Headers none = DeadLetterPublisher.headers(MessageIdExtractorTest.record("{}"), new NullPointerException(), 1,
         DeadLetterHeaders.REASON_RETRIES_EXHAUSTED, "c", null);
     assertThat(none.lastHeader(DeadLetterHeaders.ERROR_MESSAGE)).isNull();
