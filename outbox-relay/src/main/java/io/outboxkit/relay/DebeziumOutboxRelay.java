@@ -37,6 +37,8 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   static final long LEADER_CHECK_MILLIS = 2_000;
   static final long LAG_SAMPLE_MILLIS = 2_000;
   static final long TICK_MILLIS = 500;
+  /** Engine failures in a row after which the relay reports STALLED rather than STARTING. */
+  static final int FAILURES_BEFORE_STALLED = 3;
   static final long PUBLICATION_CHECK_MILLIS = 2_000;
   static final long CLOSE_GRACE_MILLIS = 5_000;
   static final long WAITING_REPORT_MILLIS = 5_000;
@@ -82,6 +84,8 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   private @Nullable BrokerCheck brokerCheck;
   private long lastLagNanos;
   private long lastPublicationNanos;
+  /** The last check of the stream failed (database unreachable): logged once until it works again. */
+  private boolean checkFailing;
 
   DebeziumOutboxRelay(RelaySettings settings) {
     this(settings, EngineFactory.DEBEZIUM);
@@ -389,8 +393,9 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     }
     long delay = Math.min(1_000L << Math.min(failures - 1, 6), 60_000L);
     restartNotBefore = System.nanoTime() + delay * 1_000_000;
-    setState(RelayState.STARTING, "the engine stopped (" + reason + "); starting again in " + delay / 1000
-        + " s (attempt " + failures + ")");
+    // the third failure in a row is no longer a start: the relay delivers nothing and says so (not healthy)
+    setState(failures >= FAILURES_BEFORE_STALLED ? RelayState.STALLED : RelayState.STARTING,
+        "the engine stopped (" + reason + "); starting again in " + delay / 1000 + " s (attempt " + failures + ")");
     log.error("relay for slot {}: the engine stopped: {}; starting again in {} ms (attempt {}); events not "
         + "acknowledged are sent again", settings.slotName(), reason, delay, failures);
     failed.publisher.close();
@@ -437,7 +442,9 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     if (broker != null) {
       broker.tick();
     }
-    judgeLiveness(broker == null ? null : broker.problem());
+    if (running.started) {
+      judgeLiveness(broker == null ? null : broker.problem());
+    }
   }
 
   private void sampleLag() {
@@ -493,9 +500,16 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       if (settings.heartbeatsEnabled()) {
         watch.writeIfDue(connection);
       }
+      if (checkFailing) {
+        checkFailing = false;
+        log.info("relay for slot {}: checking the stream works again", settings.slotName());
+      }
     } catch (SQLException | RuntimeException e) {
-      log.warn("relay for slot {}: checking the stream in {} failed: {}", settings.slotName(), database.where(),
-          e.getMessage());
+      if (!checkFailing) { // once per outage, not every tick
+        checkFailing = true;
+        log.warn("relay for slot {}: checking the stream in {} failed (tried again every tick, logged once): {}",
+            settings.slotName(), database.where(), e.getMessage());
+      }
     }
     return true;
   }
@@ -671,6 +685,8 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     /** The run this engine belongs to: the number of closes when it was launched. */
     final long run = closes;
     volatile boolean stopping;
+    /** Debezium reported its task started: from then on the stream's liveness is judged. */
+    volatile boolean started;
     volatile @Nullable DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium;
 
     RunningEngine(KafkaPublisher publisher, RelayChangeConsumer consumer) {
@@ -682,6 +698,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       return new DebeziumEngine.ConnectorCallback() {
         @Override
         public void taskStarted() {
+          started = true;
           if (!stopping && run == closes) {
             setState(RelayState.ACTIVE, null);
             log.info("relay for slot {} is ACTIVE: streaming {}", settings.slotName(), settings.describe());

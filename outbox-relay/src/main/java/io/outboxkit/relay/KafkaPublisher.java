@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -116,14 +117,14 @@ final class KafkaPublisher implements AutoCloseable {
       for (int i = 0; i < pending.size(); i++) {
         ProducerRecord<byte[], byte[]> record = pending.get(i).record();
         Future<RecordMetadata> future = settings.deadLetterTopic().equals(record.topic())
-            ? new FailedFuture(deadLetterTopicConflict(record.topic())) : send(current, record);
+            ? CompletableFuture.failedFuture(deadLetterTopicConflict(record.topic())) : send(current, record);
         futures.add(future);
         Throwable refused = future.isDone() ? failure(future) : null;
         if (refused != null && !isPermanent(refused)) {
           // not even buffered (no metadata within max.block.ms, ...): sending the rest now could put a later
           // event of the same aggregate before this one, so the rest of the batch waits for the next attempt
           for (int j = i + 1; j < pending.size(); j++) {
-            futures.add(new FailedFuture(new NotSentException(refused)));
+            futures.add(CompletableFuture.failedFuture(new NotSentException(refused)));
           }
           break;
         }
@@ -306,7 +307,7 @@ final class KafkaPublisher implements AutoCloseable {
       } catch (InvalidTopicException e) {
         // refused here: handed to the producer, the name would stay in its metadata and be logged as an error
         // at every metadata refresh from then on
-        return new FailedFuture(e);
+        return CompletableFuture.failedFuture(e);
       }
     }
     try {
@@ -317,7 +318,7 @@ final class KafkaPublisher implements AutoCloseable {
       if (stopping) {
         throw stoppedOrInterrupted();
       }
-      return new FailedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
   }
 
@@ -439,41 +440,12 @@ final class KafkaPublisher implements AutoCloseable {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The reason for a record the relay could not read, carried like a broker failure. */
   /** A record held back because an earlier record of its batch could not be handed to the producer. */
   private static final class NotSentException extends RetriableException {
     private static final long serialVersionUID = 1L;
 
     NotSentException(Throwable earlier) {
       super("not sent: an earlier record of the batch was refused (" + describe(earlier) + ")");
-    }
-  }
-
-  /** A send that failed before it reached the producer's buffer. */
-  private record FailedFuture(Throwable failure) implements Future<RecordMetadata> {
-    @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      return false;
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return false;
-    }
-
-    @Override
-    public boolean isDone() {
-      return true;
-    }
-
-    @Override
-    public RecordMetadata get() throws ExecutionException {
-      throw new ExecutionException(failure);
-    }
-
-    @Override
-    public RecordMetadata get(long timeout, TimeUnit unit) throws ExecutionException {
-      throw new ExecutionException(failure);
     }
   }
 }

@@ -15,8 +15,9 @@ public enum RelayState {
   /**
    * Leader with a running engine, but events do not flow: a heartbeat written to the database has not come
    * back through the stream within the stall timeout while no batch was acknowledged, or the brokers do not
-   * answer. {@link RelayStatus#reason()} says what was seen and the cause when known; the relay goes back to
-   * {@code ACTIVE} by itself once heartbeats come back and the brokers answer.
+   * answer; or its engine failed three times in a row and waits to be started again. {@link
+   * RelayStatus#reason()} says what was seen and the cause when known; the relay goes back to {@code ACTIVE}
+   * by itself once heartbeats come back and the brokers answer, or an engine runs.
    */
   STALLED,
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An engine that ends with an error on its own is started again after a backoff (1 s, then 2 s, ...), with
- * the reason in the status meanwhile, and the leader lock released so that a standby may take over. The
+ * the reason in the status meanwhile (STARTING, and STALLED from the third failure in a row), and the leader
+ * lock released so that a standby may take over. The
  * engine is a stand-in that fails its first runs (Debezium itself is hard to make fail on cue); the database
  * (start-up checks, leader lock, publication) is real.
  */
@@ -29,7 +30,7 @@ class EngineRestartIT {
   @Test
   void anEngineThatFailsIsStartedAgainAfterABackoffThatGrows(TestDatabase db) throws Exception {
     RelayFixture.installSchema(db);
-    FailingEngines engines = new FailingEngines(2);
+    FailingEngines engines = new FailingEngines(3);
     OutboxRelay.Builder builder = OutboxRelay.builder().database(db.host(), db.port(), db.name())
         .username(db.username()).password(db.password()).slotName(db.name()).bootstrapServers("127.0.0.1:9");
     List<String> reasons = Collections.synchronizedList(new ArrayList<>());
@@ -38,19 +39,25 @@ class EngineRestartIT {
       await("the third engine runs").atMost(RelayFixture.TIMEOUT).pollInterval(Duration.ofMillis(20))
           .until(() -> {
             RelayStatus status = relay.status();
-            if (status.reason() != null && !reasons.contains(status.reason())) {
-              reasons.add(status.reason());
+            String seen = status.state() + " " + status.healthy() + " " + status.reason();
+            if (status.reason() != null && !reasons.contains(seen)) {
+              reasons.add(seen);
             }
-            return status.state() == RelayState.ACTIVE && engines.launched.get() == 3;
+            return status.state() == RelayState.ACTIVE && engines.launched.get() == 4;
           });
       long firstToSecond = engines.launchedAt.get(1) - engines.launchedAt.get(0);
       long secondToThird = engines.launchedAt.get(2) - engines.launchedAt.get(1);
-      System.out.printf("engine restart: 2 failed runs, relaunched after %d ms and %d ms; status said %s%n",
-          TimeUnit.NANOSECONDS.toMillis(firstToSecond), TimeUnit.NANOSECONDS.toMillis(secondToThird), reasons);
-      assertThat(reasons).anySatisfy(r -> assertThat(r)
+      long thirdToFourth = engines.launchedAt.get(3) - engines.launchedAt.get(2);
+      System.out.printf("engine restart: 3 failed runs, relaunched after %d, %d and %d ms; status said %s%n",
+          TimeUnit.NANOSECONDS.toMillis(firstToSecond), TimeUnit.NANOSECONDS.toMillis(secondToThird),
+          TimeUnit.NANOSECONDS.toMillis(thirdToFourth), reasons);
+      assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("STARTING true")
           .contains("the engine stopped (fake failure 1").contains("starting again in 1 s (attempt 1)"));
-      assertThat(reasons).anySatisfy(r -> assertThat(r)
+      assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("STARTING true")
           .contains("the engine stopped (fake failure 2").contains("starting again in 2 s (attempt 2)"));
+      assertThat(reasons).as("the third failure in a row is no longer a start").anySatisfy(r -> assertThat(r)
+          .startsWith("STALLED false").contains("fake failure 3").contains("starting again in 4 s (attempt 3)"));
+      assertThat(thirdToFourth).isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(4));
       assertThat(firstToSecond).isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1));
       assertThat(secondToThird).isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(2));
       assertThat(db.queryColumn("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
