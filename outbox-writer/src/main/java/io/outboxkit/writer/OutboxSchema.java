@@ -1,5 +1,6 @@
 package io.outboxkit.writer;
 
+import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.ServerUnavailableException;
@@ -166,26 +167,33 @@ public final class OutboxSchema {
   }
 
   private void installReplicationSlot(Connection connection) {
+    String left = "; the outbox table " + table.qualified() + " and publication " + publication.quoted()
+        + " are installed, only the slot is missing: install again once this is fixed";
     try {
       connection.setAutoCommit(true);
       try (Statement statement = connection.createStatement()) {
-        try {
-          statement.execute(replicationSlotScript);
-        } catch (SQLException e) {
-          // another installer created it between our check and our create: check it once more
-          if (!"42710".equals(e.getSQLState()) || !e.getMessage().contains("already exists")
-              || e.getMessage().contains("choose another slot name")) {
-            throw e;
-          }
-          statement.execute(replicationSlotScript);
+        statement.execute(replicationSlotScript);
+      } catch (SQLException e) {
+        if (!"42710".equals(e.getSQLState())) { // duplicate_object: look at the slot that is there
+          throw e;
         }
+        OutboxCatalog.ReplicationSlot slot = OutboxCatalog.replicationSlot(connection, replicationSlot.name());
+        if (slot == null || !slot.servesDatabase(connection.getCatalog())) {
+          throw new OutboxConfigurationException("replication slot '" + replicationSlot + "' already exists"
+              + (slot == null ? "" : " as a " + slot.type() + " slot" + (slot.plugin() == null ? ""
+                  : " for plugin " + slot.plugin() + " in database " + slot.database()))
+              + ", and a slot serves one database and one relay: give this database's outbox a slot of its own "
+              + "(OutboxSchema.builder().replicationSlot(..), outbox.replication-slot in Spring Boot) and the "
+              + "relay the same name" + left, e);
+        }
+        // another installer created it between the script's check and its create: it is there, as wanted
       }
     } catch (SQLException e) {
       String hint = "55000".equals(e.getSQLState())
           ? ": logical decoding needs wal_level=logical on the server"
           : "42501".equals(e.getSQLState()) ? ": the user needs the REPLICATION attribute" : "";
       throw new OutboxException("cannot create the replication slot '" + replicationSlot + "'" + hint + " ["
-          + e.getMessage() + "]", e);
+          + e.getMessage() + "]" + left, e);
     }
     log.info("replication slot {} (pgoutput) installed (or already there)", replicationSlot);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.WalMessageEnvelope;
@@ -242,10 +243,12 @@ class OutboxSchemaIT {
     }
 
     assertThatThrownBy(() -> OutboxSchema.builder().replicationSlot(slotName).build().install(db.dataSource()))
-        .isInstanceOf(OutboxException.class)
-        .hasMessageContaining("cannot create the replication slot '" + slotName + "'")
-        .hasMessageContaining("plugin test_decoding")
-        .hasMessageContaining("choose another slot name");
+        .isInstanceOf(OutboxConfigurationException.class)
+        .hasMessageContaining("replication slot '" + slotName + "' already exists")
+        .hasMessageContaining("for plugin test_decoding")
+        .hasMessageContaining("give this database's outbox a slot of its own")
+        .hasMessageContaining("outbox.replication-slot")
+        .hasMessageContaining("are installed, only the slot is missing");
   }
 
   @Test

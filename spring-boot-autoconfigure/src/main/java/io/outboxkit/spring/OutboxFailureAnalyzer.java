@@ -2,6 +2,7 @@ package io.outboxkit.spring;
 
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.ServerUnavailableException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
@@ -25,9 +26,13 @@ final class OutboxFailureAnalyzer extends AbstractFailureAnalyzer<OutboxExceptio
             + "outbox.table.name for the outbox table, outbox.writer.initialize-schema to install it, "
             + "outbox.relay.* for the relay) in application.yml, as environment variables such as "
             + "OUTBOX_RELAY_JDBCURL, or as arguments such as --outbox.relay.jdbc-url=...; then start again."
-        : "Check that PostgreSQL and Kafka are reachable with the configured settings (spring.datasource.* for "
-            + "the writer and the inbox; for the relay outbox.relay.jdbc-url, outbox.relay.username and "
-            + "outbox.relay.bootstrap-servers, which default to the application's), then start again.";
+        : cause instanceof ServerUnavailableException
+            ? "Check that PostgreSQL and Kafka are reachable with the configured settings (spring.datasource.* for "
+                + "the writer and the inbox; for the relay outbox.relay.jdbc-url, outbox.relay.username and "
+                + "outbox.relay.bootstrap-servers, which default to the application's), then start again."
+            : "PostgreSQL or Kafka refused what OutboxKit asked for, for the reason given above: change what it "
+                + "names (a setting among the outbox.* properties, a grant, or an object in the database), then "
+                + "start again.";
     return new FailureAnalysis("OutboxKit could not start: " + cause.getMessage(), action, cause);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.ServerUnavailableException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,15 @@ class OutboxFailureAnalyzerTest {
     assertThat(analysis.getDescription()).contains("cannot reach PostgreSQL");
     assertThat(analysis.getAction()).startsWith("Check that PostgreSQL and Kafka are reachable")
         .contains("spring.datasource.*");
+  }
+
+  @Test
+  void aRefusalThatIsNeitherSettingNorOutageAsksToChangeWhatItNames() {
+    FailureAnalysis analysis = analyzer.analyze(new IllegalStateException("start failed",
+        new OutboxException("cannot create the replication slot 'outboxkit': the user needs the REPLICATION "
+            + "attribute")));
+    assertThat(analysis.getAction()).startsWith("PostgreSQL or Kafka refused what OutboxKit asked for")
+        .doesNotContain("reachable");
   }
 
   @Test
