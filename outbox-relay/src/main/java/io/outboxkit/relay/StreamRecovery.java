@@ -42,6 +42,8 @@ final class StreamRecovery {
   /** Frozen rows carry no transaction id any more: those written this long before the watermark are read too. */
   static final String FROZEN_MARGIN = "1 hour";
   static final int FETCH_SIZE = 500;
+  /** A 64-bit transaction id parameter as the 32-bit xid whose age compares with a row's. */
+  private static final String XID = "pg_catalog.age((?::bigint % 4294967296)::text::xid)";
 
   private final RelaySettings settings;
   private final RecordMapper mapper;
@@ -57,14 +59,21 @@ final class StreamRecovery {
 
   /** The stored watermark of this slot. */
   record Watermark(@Nullable String identity, @Nullable Long deliveredBelowXid, @Nullable String position,
-      boolean backfillPending, @Nullable Timestamp updatedAt) {
+      boolean backfillPending, @Nullable Long backfillBelowXid, @Nullable Timestamp updatedAt) {
   }
 
-  /** Records that the slot was created now: rows already in the outbox table are read on the next start. */
+  /**
+   * Records that the slot was created just now: the rows of transactions that ended before then are read on
+   * the next start. Those that end later are in the slot's stream; the bound is the xmin of a snapshot taken
+   * now (every transaction below it has ended), so a transaction that ended just after the slot's creation is
+   * read twice at most, never missed.
+   */
   void slotCreated(Connection connection) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table
-        + " (slot_name, backfill_pending) VALUES (?, true)"
-        + " ON CONFLICT (slot_name) DO UPDATE SET backfill_pending = true, updated_at = now()")) {
+        + " (slot_name, backfill_pending, backfill_below_xid)"
+        + " VALUES (?, true, pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint)"
+        + " ON CONFLICT (slot_name) DO UPDATE SET backfill_pending = true,"
+        + " backfill_below_xid = excluded.backfill_below_xid, updated_at = now()")) {
       statement.setString(1, settings.slotName());
       statement.executeUpdate();
     }
@@ -72,15 +81,19 @@ final class StreamRecovery {
 
   @Nullable Watermark read(Connection connection) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement("SELECT publication, delivered_below_xid,"
-        + " delivered_position, backfill_pending, updated_at FROM " + table + " WHERE slot_name = ?")) {
+        + " delivered_position, backfill_pending, backfill_below_xid, updated_at FROM " + table
+        + " WHERE slot_name = ?")) {
       statement.setString(1, settings.slotName());
       try (ResultSet row = statement.executeQuery()) {
         if (!row.next()) {
           return null;
         }
         long xid = row.getLong(2);
-        return new Watermark(row.getString(1), row.wasNull() ? null : xid, row.getString(3), row.getBoolean(4),
-            row.getTimestamp(5));
+        Long delivered = row.wasNull() ? null : xid;
+        long below = row.getLong(5);
+        Long backfillBelow = row.wasNull() ? null : below;
+        return new Watermark(row.getString(1), delivered, row.getString(3), row.getBoolean(4), backfillBelow,
+            row.getTimestamp(6));
       }
     }
   }
@@ -145,7 +158,9 @@ final class StreamRecovery {
         log.error("relay for slot {}: {}", settings.slotName(), lost);
       }
     } else {
-      Backfill result = backfill(connection, stored, cause, from, publisher);
+      // a slot created now has in its stream every transaction that ends after its creation
+      Long until = stored.backfillPending() && !membershipChanged ? stored.backfillBelowXid() : null;
+      Backfill result = backfill(connection, stored, until, cause, from, publisher);
       newXid = result.xmin();
       newPosition = result.position();
     }
@@ -159,7 +174,7 @@ final class StreamRecovery {
         + " (slot_name, publication, delivered_below_xid, delivered_position, backfill_pending)"
         + " VALUES (?, ?, ?, ?, false) ON CONFLICT (slot_name) DO UPDATE SET publication = excluded.publication,"
         + " delivered_below_xid = excluded.delivered_below_xid, delivered_position = excluded.delivered_position,"
-        + " backfill_pending = false, updated_at = now()")) {
+        + " backfill_pending = false, backfill_below_xid = NULL, updated_at = now()")) {
       statement.setString(1, settings.slotName());
       statement.setString(2, identity);
       if (xid == null) {
@@ -214,8 +229,8 @@ final class StreamRecovery {
    * Publishes every outbox row of a transaction from the watermark on (all rows when there is none), in
    * transaction order, in one snapshot; returns that snapshot's xmin, the new watermark.
    */
-  private Backfill backfill(Connection connection, Watermark stored, String cause, String from,
-      KafkaPublisher publisher) throws SQLException, InterruptedException {
+  private Backfill backfill(Connection connection, Watermark stored, @Nullable Long until, String cause,
+      String from, KafkaPublisher publisher) throws SQLException, InterruptedException {
     TableName outbox = Objects.requireNonNull(settings.outboxTable());
     List<String> columns = OutboxCatalog.columns(connection, outbox);
     boolean autoCommit = connection.getAutoCommit();
@@ -238,16 +253,23 @@ final class StreamRecovery {
       if (since != null && nextXid - since > (1L << 30)) {
         since = null; // too old to compare with 32-bit transaction ids: read everything
       }
+      String which = since == null && until == null ? "every row"
+          : "the rows of transactions" + (since == null ? "" : " from " + since)
+              + (until == null ? " on" : " before " + until);
       log.warn("relay for slot {}: the stream may have missed events ({}), from position {} to {}: reading {} of "
           + "outbox table {} again; events the stream had delivered already are sent twice", settings.slotName(),
-          cause, from, position, since == null ? "every row" : "the rows of transactions from " + since + " on",
-          outbox);
+          cause, from, position, which, outbox);
       int recovered = 0;
-      try (PreparedStatement select = connection.prepareStatement(backfillQuery(columns, since != null))) {
+      try (PreparedStatement select = connection.prepareStatement(backfillQuery(columns, since != null,
+          until != null))) {
         select.setFetchSize(FETCH_SIZE);
+        int parameter = 1;
         if (since != null) {
-          select.setTimestamp(1, stored.updatedAt());
-          select.setLong(2, since);
+          select.setTimestamp(parameter++, stored.updatedAt());
+          select.setLong(parameter++, since);
+        }
+        if (until != null) {
+          select.setLong(parameter, until);
         }
         try (ResultSet rows = select.executeQuery()) {
           List<RecordMapper.Event> events = new ArrayList<>();
@@ -303,18 +325,22 @@ final class StreamRecovery {
    * no transaction id any more and is read when it was written within {@link #FROZEN_MARGIN} of the
    * watermark (by its created_at; without that column it is not read).
    */
-  private String backfillQuery(List<String> columns, boolean sinceWatermark) {
+  private String backfillQuery(List<String> columns, boolean sinceWatermark, boolean untilSlot) {
     TableName outbox = Objects.requireNonNull(settings.outboxTable());
     String select = "SELECT id::text, aggregatetype, aggregateid, type, "
         + (columns.contains("payload") ? "payload::text" : "NULL") + ", "
         + (columns.contains("tracingspancontext") ? "tracingspancontext::text" : "NULL") + ", "
         + (columns.contains("headers") ? "headers::text" : "NULL") + " FROM " + outbox.qualified();
-    if (sinceWatermark) {
-      String frozen = columns.contains("created_at")
+    if (sinceWatermark || untilSlot) {
+      // frozen rows are old: all of them before a new slot, those near the watermark after it
+      String frozen = !sinceWatermark ? "true" : columns.contains("created_at")
           ? "created_at >= ?::timestamptz - interval '" + FROZEN_MARGIN + "'" : "(?::timestamptz IS NULL AND false)";
+      String since = sinceWatermark ? "pg_catalog.age(xmin) <= " + XID : "true";
+      String until = untilSlot ? "pg_catalog.age(xmin) > " + XID : "true";
       select += " WHERE CASE WHEN pg_catalog.age(xmin) = 2147483647 THEN " + frozen
-          + " ELSE pg_catalog.age(xmin) <= pg_catalog.age((?::bigint % 4294967296)::text::xid) END";
+          + " ELSE " + since + " AND " + until + " END";
     }
     return select + " ORDER BY pg_catalog.age(xmin) DESC, ctid";
   }
+
 }

@@ -35,5 +35,7 @@ CREATE TABLE IF NOT EXISTS ${schema}.outboxkit_relay_watermark (
     delivered_position  text,
     -- the slot was created after rows may have been written: read them on the next start
     backfill_pending    boolean     NOT NULL DEFAULT false,
+    -- ... those of transactions below this id (64-bit): later ones are in the new slot's stream
+    backfill_below_xid  bigint,
     updated_at          timestamptz NOT NULL DEFAULT now()
 );
