@@ -256,9 +256,9 @@ final class StreamRecovery {
       String which = since == null && until == null ? "every row"
           : "the rows of transactions" + (since == null ? "" : " from " + since)
               + (until == null ? " on" : " before " + until);
-      log.warn("relay for slot {}: the stream may have missed events ({}), from position {} to {}: reading {} of "
-          + "outbox table {} again; events the stream had delivered already are sent twice", settings.slotName(),
-          cause, from, position, which, outbox);
+      log.info("relay for slot {}: the stream may lack events ({}), from position {} to {}: reading {} of "
+          + "outbox table {}; events the stream delivers too are sent twice", settings.slotName(), cause, from,
+          position, which, outbox);
       int recovered = 0;
       try (PreparedStatement select = connection.prepareStatement(backfillQuery(columns, since != null,
           until != null))) {
@@ -290,9 +290,11 @@ final class StreamRecovery {
         }
       }
       connection.commit();
-      if (recovered > 0 || since == null) {
-        log.warn("relay for slot {}: {} event(s) read again from outbox table {} and published ({})",
-            settings.slotName(), recovered, outbox, cause);
+      if (recovered > 0) {
+        log.warn("relay for slot {}: {} event(s) the stream lacked were read from outbox table {} and published "
+            + "({})", settings.slotName(), recovered, outbox, cause);
+      } else {
+        log.info("relay for slot {}: no event was missing from the stream ({})", settings.slotName(), cause);
       }
       return new Backfill(snapshotXmin, position);
     } finally {
