@@ -1,5 +1,6 @@
 package io.outboxkit.inbox;
 
+import io.outboxkit.core.internal.SpringDataSources;
 import java.sql.Connection;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -11,10 +12,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 final class SpringTransactionJoiner implements TransactionJoiner {
 
   @Override
-  public @Nullable JoinedTransaction join(DataSource dataSource) {
+  public @Nullable JoinedTransaction join(DataSource given) {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
       return null;
     }
+    DataSource dataSource = SpringDataSources.transactionTarget(given);
     // Only a connection the transaction manager bound for this DataSource: DataSourceUtils alone would
     // open a fresh auto-commit connection when the active transaction belongs to another resource.
     if (!(TransactionSynchronizationManager.getResource(dataSource) instanceof ConnectionHolder holder)) {

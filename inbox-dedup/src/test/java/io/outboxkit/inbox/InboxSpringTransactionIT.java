@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.UnexpectedRollbackException;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -43,6 +44,29 @@ class InboxSpringTransactionIT {
     assertThat(effectConnection.get()).isSameAs(springConnection.get());
     assertThat(count(ds)).isEqualTo(1);
     assertThat(inboxRows(ds)).isEqualTo(1);
+  }
+
+  @Test
+  void anInboxBuiltOnATransactionAwareProxyJoinsTheTransactionOfItsTarget(TestDatabase db) throws Exception {
+    DataSource ds = db.dataSource();
+    EffectTable.install(ds);
+    // the application's beans see the proxy; the transaction manager binds the target, as Spring does
+    Inbox inbox = Inbox.builder(new TransactionAwareDataSourceProxy(ds)).build();
+    TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
+    AtomicReference<Connection> springConnection = new AtomicReference<>();
+    AtomicReference<Connection> effectConnection = new AtomicReference<>();
+
+    assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
+      springConnection.set(DataSourceUtils.getConnection(ds));
+      inbox.process("billing", "evt-1", c -> {
+        effectConnection.set(c);
+        EffectTable.apply(c, "evt-1", "x");
+      });
+      throw new IllegalStateException("later step of the caller failed");
+    })).isInstanceOf(IllegalStateException.class);
+    assertThat(inboxRows(ds)).as("the message id rolled back with the caller's transaction").isZero();
+    assertThat(count(ds)).isZero();
+    assertThat(effectConnection.get()).isSameAs(springConnection.get());
   }
 
   @Test

@@ -1,12 +1,12 @@
 package io.outboxkit.writer;
 
 import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.internal.SpringDataSources;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.datasource.DataSourceUtils;
-import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -19,9 +19,7 @@ final class SpringManagedTransactions implements CallerTransactions {
   private final DataSource dataSource;
 
   SpringManagedTransactions(DataSource dataSource) {
-    this.dataSource = dataSource instanceof TransactionAwareDataSourceProxy proxy && proxy.getTargetDataSource() != null
-        ? proxy.getTargetDataSource()
-        : dataSource;
+    this.dataSource = SpringDataSources.transactionTarget(dataSource);
   }
 
   @Override
