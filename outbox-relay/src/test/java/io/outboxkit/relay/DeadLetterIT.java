@@ -9,7 +9,6 @@ import io.outboxkit.core.OutboxHeaders;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -115,12 +114,6 @@ class DeadLetterIT {
 
   /** The names of the record's dead-letter headers, in order, repeated ones as often as they occur. */
   static List<String> deadLetterHeaderNames(ConsumerRecord<byte[], byte[]> record) {
-    List<String> names = new ArrayList<>();
-    record.headers().forEach(h -> {
-      if (h.key().startsWith(DeadLetterHeaders.PREFIX)) {
-        names.add(h.key());
-      }
-    });
-    return names;
+    return TestKafka.headerNames(record, DeadLetterHeaders.PREFIX);
   }
 }

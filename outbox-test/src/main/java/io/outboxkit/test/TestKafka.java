@@ -214,6 +214,20 @@ public final class TestKafka {
     return records;
   }
 
+  /**
+   * The names of the record's headers that start with {@code prefix}, in order, repeated ones as often as they
+   * occur: for example a dead letter's {@code outboxkit.dlq.} headers.
+   */
+  public static List<String> headerNames(ConsumerRecord<?, ?> record, String prefix) {
+    List<String> names = new ArrayList<>();
+    record.headers().forEach(h -> {
+      if (h.key().startsWith(prefix)) {
+        names.add(h.key());
+      }
+    });
+    return names;
+  }
+
   private static void sleepBriefly() {
     try {
       Thread.sleep(100);

@@ -21,7 +21,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -344,13 +343,7 @@ class OutboxKitSpringBootIT {
 
   /** The names of the record's dead-letter headers, in order, repeated ones as often as they occur. */
   static List<String> deadLetterHeaderNames(ConsumerRecord<byte[], byte[]> record) {
-    List<String> names = new ArrayList<>();
-    record.headers().forEach(h -> {
-      if (h.key().startsWith(DeadLetterHeaders.PREFIX)) {
-        names.add(h.key());
-      }
-    });
-    return names;
+    return TestKafka.headerNames(record, DeadLetterHeaders.PREFIX);
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -395,13 +395,7 @@ class InboxKafkaRunnerIT {
 
   /** The names of the record's dead-letter headers, in order, repeated ones as often as they occur. */
   static List<String> deadLetterHeaderNames(ConsumerRecord<byte[], byte[]> record) {
-    List<String> names = new ArrayList<>();
-    record.headers().forEach(h -> {
-      if (h.key().startsWith(DeadLetterHeaders.PREFIX)) {
-        names.add(h.key());
-      }
-    });
-    return names;
+    return TestKafka.headerNames(record, DeadLetterHeaders.PREFIX);
   }
 
   static String header(ConsumerRecord<byte[], byte[]> record, String key) {
