@@ -1,0 +1,127 @@
+package io.outboxkit.saga;
+
+import static org.awaitility.Awaitility.await;
+
+import io.outboxkit.inbox.Inbox;
+import io.outboxkit.inbox.InboxSchema;
+import io.outboxkit.inbox.kafka.InboxHandler;
+import io.outboxkit.inbox.kafka.InboxKafkaRunner;
+import io.outboxkit.relay.OutboxRelay;
+import io.outboxkit.relay.RelayState;
+import io.outboxkit.test.TestDatabase;
+import io.outboxkit.test.TestKafka;
+import io.outboxkit.writer.OutboxSchema;
+import io.outboxkit.writer.OutboxWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One test's saga setting on real PostgreSQL and Kafka: the outbox, inbox, saga and barrier tables in the
+ * test's database, a relay streaming them to the test's topics, and inbox runners for the orchestrator's
+ * replies and for each participant. A table {@code effect} records every participant effect (no unique key,
+ * so an effect applied twice shows as two rows).
+ */
+final class SagaFixture implements AutoCloseable {
+
+  static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+  final TestDatabase db;
+  final TestKafka kafka;
+  final String prefix;
+  final OutboxWriter writer;
+  final Inbox inbox;
+  private final OutboxRelay relay;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  SagaFixture(TestDatabase db, TestKafka kafka) throws SQLException {
+    this.db = db;
+    this.kafka = kafka;
+    this.prefix = kafka.newTopic("saga") + ".";
+    OutboxSchema.builder().replicationSlot(db.name()).build().install(db.dataSource());
+    InboxSchema.defaults().install(db.dataSource());
+    SagaSchema.orchestrator("public").install(db.dataSource());
+    SagaSchema.participant("public").install(db.dataSource());
+    db.execute("CREATE TABLE effect (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, saga_id text NOT NULL,"
+        + " name text NOT NULL)");
+    writer = OutboxWriter.builder(db.dataSource()).build();
+    inbox = Inbox.builder(db.dataSource()).build();
+    relay = OutboxRelay.builder().database(db.host(), db.port(), db.name()).username(db.username())
+        .password(db.password()).slotName(db.name()).topicPrefix(prefix).bootstrapServers(kafka.bootstrapServers())
+        .heartbeatInterval(Duration.ofSeconds(1)).build();
+    relay.start();
+    await("relay ACTIVE").atMost(TIMEOUT).until(() -> relay.status().state() == RelayState.ACTIVE);
+  }
+
+  String topic(String channel) {
+    return prefix + channel;
+  }
+
+  /** Creates the channel's topic and starts an inbox runner on it with the given consumer name. */
+  InboxKafkaRunner consume(String channel, String consumerName, InboxHandler handler) {
+    String topic = topic(channel);
+    kafka.createTopic(topic, 2);
+    InboxKafkaRunner runner = InboxKafkaRunner.builder(inbox)
+        .consumerProperties(kafka.consumerProperties(consumerName + "-" + kafka.newGroupId()))
+        .topics(topic)
+        .consumerName(consumerName)
+        .handler(handler)
+        .maxAttempts(3)
+        .backoff(Duration.ofMillis(200), Duration.ofSeconds(1))
+        .build();
+    runner.start();
+    closeables.add(runner);
+    return runner;
+  }
+
+  /** Records an effect of a participant in its transaction. */
+  static void effect(Connection connection, String sagaId, String name) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("INSERT INTO effect (saga_id, name) VALUES (?, ?)")) {
+      statement.setString(1, sagaId);
+      statement.setString(2, name);
+      statement.executeUpdate();
+    }
+  }
+
+  /** The effects of a saga, in the order they were applied. */
+  List<String> effects(String sagaId) throws SQLException {
+    try (Connection connection = db.openConnection();
+        PreparedStatement statement = connection.prepareStatement("SELECT name FROM effect WHERE saga_id = ? ORDER BY id")) {
+      statement.setString(1, sagaId);
+      List<String> names = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          names.add(rows.getString(1));
+        }
+      }
+      return names;
+    }
+  }
+
+  void closeLater(AutoCloseable closeable) {
+    closeables.add(closeable);
+  }
+
+  static SagaInstance awaitState(SagaOrchestrator orchestrator, String type, String id, SagaState state) {
+    return await(type + "/" + id + " " + state).atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+        .until(() -> orchestrator.find(type, id).orElse(null), found -> {
+          if (found != null && found.state().isFinal() && found.state() != state) {
+            throw new AssertionError(type + "/" + id + " ended " + found.state() + " (" + found.lastError()
+                + "), expected " + state + "; history: " + orchestrator.history(type, id));
+          }
+          return found != null && found.state() == state;
+        });
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+    relay.close();
+  }
+}
