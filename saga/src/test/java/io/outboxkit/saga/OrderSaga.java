@@ -36,11 +36,16 @@ final class OrderSaga {
   }
 
   static SagaDefinition.Builder<Data> builder(Duration stepTimeout) {
+    return builder(stepTimeout, stepTimeout);
+  }
+
+  /** The saga with one timeout for reserve-stock and another for charge-payment. */
+  static SagaDefinition.Builder<Data> builder(Duration reserveTimeout, Duration stepTimeout) {
     SagaDefinition.Builder<Data> saga = SagaDefinition.builder(TYPE, Data.class);
     saga.step("reserve-stock")
         .invoke("inventory", "ReserveStock", d -> new Command(d.orderId, d.amount, d.failAt.equals("reserve-stock")))
         .compensate("ReleaseStock", d -> new Command(d.orderId, d.amount, false))
-        .timeout(stepTimeout)
+        .timeout(reserveTimeout)
         .compensationRetry(RetryPolicy.fixed(60, Duration.ofMillis(300)))
         .step("charge-payment")
         .invoke("payment", "ChargePayment", d -> new Command(d.orderId, d.amount, d.failAt.equals("charge-payment")))

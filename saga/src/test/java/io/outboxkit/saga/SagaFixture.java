@@ -63,10 +63,15 @@ final class SagaFixture implements AutoCloseable {
 
   /** Creates the channel's topic and starts an inbox runner on it with the given consumer name. */
   InboxKafkaRunner consume(String channel, String consumerName, InboxHandler handler) {
+    return consume(channel, consumerName, consumerName + "-" + kafka.newGroupId(), handler);
+  }
+
+  /** Like {@link #consume(String, String, InboxHandler)}, in the given consumer group. */
+  InboxKafkaRunner consume(String channel, String consumerName, String groupId, InboxHandler handler) {
     String topic = topic(channel);
     kafka.createTopic(topic, 2);
     InboxKafkaRunner runner = InboxKafkaRunner.builder(inbox)
-        .consumerProperties(kafka.consumerProperties(consumerName + "-" + kafka.newGroupId()))
+        .consumerProperties(kafka.consumerProperties(groupId))
         .topics(topic)
         .consumerName(consumerName)
         .handler(handler)

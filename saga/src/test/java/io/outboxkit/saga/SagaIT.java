@@ -87,7 +87,8 @@ class SagaIT {
   void aParticipantDownLongerThanTheTimeoutIsRetriedThenCompensatedAndItsLateWorkChangesNothing(TestDatabase db,
       TestKafka kafka) throws Exception {
     try (SagaFixture fixture = new SagaFixture(db, kafka)) {
-      SagaOrchestrator orchestrator = orchestrator(fixture, Duration.ofSeconds(2));
+      SagaOrchestrator orchestrator = orchestrator(fixture,
+          OrderSaga.builder(Duration.ofSeconds(60), Duration.ofSeconds(2)).build());
       fixture.consume("inventory", "inventory", OrderSaga.inventory(fixture).commandHandler());
       kafka.createTopic(fixture.topic("payment"), 2);
 
@@ -179,8 +180,12 @@ class SagaIT {
   }
 
   static SagaOrchestrator orchestrator(SagaFixture fixture, Duration stepTimeout) {
+    return orchestrator(fixture, OrderSaga.definition(stepTimeout));
+  }
+
+  static SagaOrchestrator orchestrator(SagaFixture fixture, SagaDefinition<OrderSaga.Data> definition) {
     SagaOrchestrator orchestrator = SagaOrchestrator.builder(fixture.db.dataSource(), fixture.writer)
-        .definition(OrderSaga.definition(stepTimeout))
+        .definition(definition)
         .scanInterval(Duration.ofMillis(200))
         .build();
     orchestrator.startScanner();
