@@ -120,6 +120,14 @@ public final class SagaOrchestrator implements AutoCloseable {
    * @throws ServerUnavailableException when the database cannot be reached
    */
   public boolean start(Connection connection, String sagaType, String sagaId, Object data) {
+    boolean started = startOn(connection, sagaType, sagaId, data);
+    if (started) {
+      counters.started();
+    }
+    return started;
+  }
+
+  private boolean startOn(Connection connection, String sagaType, String sagaId, Object data) {
     SagaDefinition<?> definition = definition(sagaType);
     if (sagaId == null || sagaId.isBlank() || sagaId.length() > 255) {
       throw new SagaException("saga id '" + sagaId + "' is not accepted: give 1 to 255 characters, not blank");
@@ -148,10 +156,18 @@ public final class SagaOrchestrator implements AutoCloseable {
   public boolean start(String sagaType, String sagaId, Object data) {
     Connection bound = springPresent ? SpringConnections.bound(dataSource) : null;
     if (bound != null) {
-      return start(bound, sagaType, sagaId, data);
+      boolean started = startOn(bound, sagaType, sagaId, data);
+      if (started) {
+        SpringConnections.afterCommit(counters::started);
+      }
+      return started;
     }
-    return inTransaction("starting saga " + sagaType + "/" + sagaId,
-        connection -> start(connection, sagaType, sagaId, data));
+    boolean started = inTransaction("starting saga " + sagaType + "/" + sagaId,
+        connection -> startOn(connection, sagaType, sagaId, data));
+    if (started) {
+      counters.started();
+    }
+    return started;
   }
 
   private <D> boolean startIn(Connection connection, SagaDefinition<D> definition, String sagaId, Object data)
@@ -172,7 +188,6 @@ public final class SagaOrchestrator implements AutoCloseable {
         deadline, null);
     engine.start(run, definition, typed, connection);
     commit(connection, run);
-    counters.started();
     return true;
   }
 
@@ -369,6 +384,32 @@ public final class SagaOrchestrator implements AutoCloseable {
     return total;
   }
 
+  /**
+   * How many sagas are in progress and FAILED now, across all instances, and how many in progress are overdue:
+   * their next check passed more than {@code grace} ago, so no scanner has looked at them (none runs, or the
+   * database is too slow for the load).
+   */
+  public Summary summary(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    return inTransaction("summarising the sagas", connection -> store.summary(connection, clock.instant().minus(grace)));
+  }
+
+  /**
+   * Sagas by state now.
+   *
+   * @param running sagas RUNNING
+   * @param compensating sagas COMPENSATING
+   * @param failed sagas FAILED, waiting for an operator
+   * @param overdue sagas in progress whose next check is overdue
+   */
+  public record Summary(long running, long compensating, long failed, long overdue) {
+  }
+
+  /** The scan interval. */
+  public Duration scanInterval() {
+    return scanInterval;
+  }
+
   /** Counters since this orchestrator was built. */
   public Stats stats() {
     return counters.snapshot();
@@ -382,7 +423,9 @@ public final class SagaOrchestrator implements AutoCloseable {
   /**
    * Counters of an orchestrator.
    *
-   * @param started sagas started by this instance
+   * @param started sagas started by this instance: counted when the caller's transaction commits (Spring's, or
+   *     the orchestrator's own); with {@code start(Connection, ..)} when the saga row was written, since the
+   *     orchestrator cannot see that connection's commit
    * @param completed sagas completed
    * @param compensating sagas that began compensating
    * @param compensated sagas compensated

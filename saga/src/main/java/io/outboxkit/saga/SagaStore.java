@@ -34,6 +34,7 @@ final class SagaStore {
   private final String retry;
   private final String purgeHistory;
   private final String purge;
+  private final String summary;
 
   SagaStore(SqlIdentifier schema) {
     String instance = schema.quoted() + ".saga_instance";
@@ -61,6 +62,33 @@ final class SagaStore {
     purge = "DELETE FROM " + instance + " WHERE (saga_type, saga_id) IN (SELECT saga_type, saga_id FROM " + instance
         + " WHERE state IN ('COMPLETED', 'COMPENSATED') AND updated_at < now() - ? * interval '1 millisecond'"
         + " ORDER BY updated_at LIMIT ?)";
+    summary = "SELECT state, count(*), count(*) FILTER (WHERE next_check_at < ?) FROM " + instance
+        + " WHERE state IN ('RUNNING', 'COMPENSATING', 'FAILED') GROUP BY state";
+  }
+
+  /** Sagas in progress and FAILED, and those in progress whose next check is older than {@code overdueBefore}. */
+  SagaOrchestrator.Summary summary(Connection connection, Instant overdueBefore) throws SQLException {
+    long running = 0;
+    long compensating = 0;
+    long failed = 0;
+    long overdue = 0;
+    try (PreparedStatement statement = connection.prepareStatement(summary)) {
+      statement.setObject(1, OffsetDateTime.ofInstant(overdueBefore, ZoneOffset.UTC));
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          long count = rows.getLong(2);
+          switch (rows.getString(1)) {
+            case "RUNNING" -> running = count;
+            case "COMPENSATING" -> compensating = count;
+            default -> failed = count;
+          }
+          if (!"FAILED".equals(rows.getString(1))) {
+            overdue += rows.getLong(3);
+          }
+        }
+      }
+    }
+    return new SagaOrchestrator.Summary(running, compensating, failed, overdue);
   }
 
   /** Inserts a new saga; false when one with this type and id exists. */

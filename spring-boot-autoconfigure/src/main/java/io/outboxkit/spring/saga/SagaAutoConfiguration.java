@@ -1,0 +1,160 @@
+package io.outboxkit.spring.saga;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.inbox.Inbox;
+import io.outboxkit.inbox.kafka.InboxHandler;
+import io.outboxkit.inbox.kafka.InboxKafkaRunner;
+import io.outboxkit.saga.SagaDefinition;
+import io.outboxkit.saga.SagaOrchestrator;
+import io.outboxkit.saga.SagaParticipant;
+import io.outboxkit.saga.SagaSchema;
+import io.outboxkit.writer.OutboxWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Sagas in a Spring Boot application. With {@link SagaDefinition} beans: a {@link SagaOrchestrator} on the
+ * application's DataSource and OutboxWriter, its reply consumer (an inbox runner on
+ * {@code outbox.saga.topic-prefix + reply-channel}, group {@code outbox.saga.consumer-group}) and its scanner,
+ * started and stopped with the context, a health indicator {@code saga} and meters. With a
+ * {@link SagaParticipant} bean: its command consumer on {@code outbox.saga.topic-prefix +
+ * participant.channel}. Kafka connection settings come from {@code spring.kafka.*}.
+ *
+ * <p>Active when the saga module is on the class path and {@code outbox.saga.enabled} is not {@code false};
+ * every bean backs off when the application defines its own.
+ */
+@AutoConfiguration(afterName = {
+    "io.outboxkit.spring.writer.OutboxWriterAutoConfiguration",
+    "io.outboxkit.spring.inbox.InboxAutoConfiguration",
+    "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+@ConditionalOnClass({SagaOrchestrator.class, InboxKafkaRunner.class})
+@ConditionalOnBooleanProperty(name = "outbox.saga.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SagaProperties.class)
+public class SagaAutoConfiguration {
+
+  /** The orchestrator of the application's saga definitions. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBean({SagaDefinition.class, OutboxWriter.class, Inbox.class})
+  @ConditionalOnSingleCandidate(DataSource.class)
+  static class OrchestratorConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    SagaOrchestrator sagaOrchestrator(DataSource dataSource, OutboxWriter writer, List<SagaDefinition<?>> definitions,
+        SagaProperties properties) {
+      if (properties.initializeSchema()) {
+        SagaSchema.orchestrator(properties.schema()).install(dataSource);
+      }
+      return SagaOrchestrator.builder(dataSource, writer)
+          .definitions(definitions)
+          .schema(properties.schema())
+          .replyChannel(properties.replyChannel())
+          .scanInterval(properties.scanInterval())
+          .scanBatchSize(properties.scanBatchSize())
+          .build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "sagaOrchestratorLifecycle")
+    SagaConsumerLifecycle sagaOrchestratorLifecycle(SagaOrchestrator orchestrator, Inbox inbox,
+        SagaProperties properties, ObjectProvider<KafkaProperties> kafka,
+        ObjectProvider<KafkaConnectionDetails> connection) {
+      return new SagaConsumerLifecycle(() -> runner(inbox, properties.replyTopic(), properties.consumerGroup(),
+          orchestrator.replyHandler(), kafka, connection), orchestrator);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    @ConditionalOnEnabledHealthIndicator("saga")
+    static class HealthConfiguration {
+
+      @Bean
+      @ConditionalOnMissingBean(name = "sagaHealthIndicator")
+      HealthIndicator sagaHealthIndicator(SagaOrchestrator orchestrator, SagaProperties properties) {
+        return new SagaHealthIndicator(orchestrator, properties.overdueAfter());
+      }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    static class MetricsConfiguration {
+
+      @Bean
+      @ConditionalOnMissingBean(name = "sagaMeters")
+      SagaMeters sagaMeters(SagaOrchestrator orchestrator, SagaProperties properties) {
+        return new SagaMeters(orchestrator, properties.overdueAfter());
+      }
+    }
+  }
+
+  /** The command consumer of the application's participant. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBean({SagaParticipant.class, Inbox.class})
+  @ConditionalOnSingleCandidate(DataSource.class)
+  static class ParticipantConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "sagaParticipantLifecycle")
+    SagaConsumerLifecycle sagaParticipantLifecycle(SagaParticipant participant, Inbox inbox, DataSource dataSource,
+        SagaProperties properties, ObjectProvider<KafkaProperties> kafka,
+        ObjectProvider<KafkaConnectionDetails> connection) {
+      String channel = properties.participant().channel();
+      if (channel == null || channel.isBlank()) {
+        throw new OutboxConfigurationException("outbox.saga.participant.channel is not set, but the application has a"
+            + " SagaParticipant bean: set it to the channel its commands are sent to (the participant name the"
+            + " saga definitions give to invoke(..), for example 'payment')");
+      }
+      if (properties.initializeSchema()) {
+        SagaSchema.participant(properties.schema()).install(dataSource);
+      }
+      return new SagaConsumerLifecycle(() -> runner(inbox, properties.topicPrefix() + channel,
+          properties.participant().consumerGroupOrDefault(), participant.commandHandler(), kafka, connection), null);
+    }
+  }
+
+  static InboxKafkaRunner runner(Inbox inbox, String topic, String group, InboxHandler handler,
+      ObjectProvider<KafkaProperties> kafka, ObjectProvider<KafkaConnectionDetails> connection) {
+    Map<String, Object> consumer = new LinkedHashMap<>();
+    KafkaProperties properties = kafka.getIfUnique();
+    if (properties != null) {
+      properties.buildConsumerProperties().forEach((name, value) -> {
+        if (value != null && !name.equals(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG)
+            && !name.equals(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG)
+            && !name.equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG)) {
+          consumer.put(name, value);
+        }
+      });
+    }
+    KafkaConnectionDetails details = connection.getIfUnique();
+    if (details != null) {
+      consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",",
+          details.getConsumer().getBootstrapServers()));
+    }
+    consumer.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    return InboxKafkaRunner.builder(inbox)
+        .consumerProperties(consumer)
+        .topics(topic)
+        .consumerName(group)
+        .handler(handler)
+        .build();
+  }
+}
