@@ -10,17 +10,6 @@ class Metrics {
 
   static final Metrics NONE = new Metrics();
 
-  /** True when Micrometer is on the class path and {@code candidate} is one of its registries. */
-  static boolean isMeterRegistry(Object candidate) {
-    try {
-      Class<?> type = Class.forName("io.micrometer.core.instrument.MeterRegistry", false,
-          Metrics.class.getClassLoader());
-      return type.isInstance(candidate);
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
-  }
-
   static Metrics create(@Nullable Object registry, String slotName) {
     return registry == null ? NONE : new MicrometerMetrics(registry, slotName);
   }

@@ -4,6 +4,7 @@ import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.SqlIdentifier;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.MeterRegistries;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -440,12 +441,7 @@ public interface OutboxRelay extends AutoCloseable {
      * path). Typed {@code Object} so that the relay does not require Micrometer.
      */
     public Builder meterRegistry(Object meterRegistry) {
-      Objects.requireNonNull(meterRegistry, "meterRegistry");
-      if (!Metrics.isMeterRegistry(meterRegistry)) {
-        throw new OutboxConfigurationException("meterRegistry must be an io.micrometer.core.instrument.MeterRegistry,"
-            + " was " + meterRegistry.getClass().getName());
-      }
-      this.meterRegistry = meterRegistry;
+      this.meterRegistry = MeterRegistries.require("meterRegistry", meterRegistry);
       return this;
     }
 

@@ -28,6 +28,7 @@ final class JdbcOutboxWriter implements OutboxWriter {
   private final boolean allowWritesOutsideTransaction;
   private final TraceContextSource traceContext;
   private final SqlFailures failures;
+  private final Metrics metrics;
 
   JdbcOutboxWriter(Builder settings) {
     this.dataSource = settings.dataSource;
@@ -42,11 +43,13 @@ final class JdbcOutboxWriter implements OutboxWriter {
     this.allowWritesOutsideTransaction = settings.allowWritesOutsideTransaction;
     this.traceContext = TraceContextSource.detect(settings.traceContextPropagation);
     this.failures = new SqlFailures(table, settings.mode);
+    this.metrics = Metrics.create(settings.meterRegistry);
     log.info("OutboxWriter ready: mode {}, {}, Spring transactions {}, writes outside a transaction {},"
-            + " trace context {}, max payload {} bytes", settings.mode, statements.target(),
+            + " trace context {}, max payload {} bytes, meters {}", settings.mode, statements.target(),
         callerTransactions == null ? "not available" : "joined",
         allowWritesOutsideTransaction ? "allowed" : "rejected",
-        traceContext == TraceContextSource.NONE ? "off" : "from OpenTelemetry", settings.maxPayloadBytes);
+        traceContext == TraceContextSource.NONE ? "off" : "from OpenTelemetry", settings.maxPayloadBytes,
+        metrics == Metrics.NONE ? "off" : MicrometerMetrics.EVENTS);
   }
 
   @Override
@@ -109,6 +112,7 @@ final class JdbcOutboxWriter implements OutboxWriter {
     } catch (SQLException e) {
       throw failures.translate(e, events.size());
     }
+    metrics.written(events);
     List<UUID> ids = new ArrayList<>(events.size());
     for (EncodedEvent event : events) {
       ids.add(event.id());

@@ -5,6 +5,7 @@ import io.outboxkit.core.OutboxEvent;
 import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.PayloadSerializer;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.MeterRegistries;
 import java.sql.Connection;
 import java.util.Collection;
 import java.util.List;
@@ -40,6 +41,7 @@ import org.jspecify.annotations.Nullable;
  * into JSON by the configured {@link PayloadSerializer} (a {@code String} is taken as JSON text and must be
  * valid JSON); a null payload is stored as SQL NULL. With OpenTelemetry on the class path and a valid current
  * span, the span's W3C trace context is stored with the event. See {@link WriteMode} for where the event goes.
+ * With a {@link Builder#meterRegistry meter registry}, written events are counted.
  *
  * <h2>Failures</h2>
  * Input that cannot be written (a missing or too long field, a payload that cannot be serialized, is not
@@ -118,6 +120,7 @@ public interface OutboxWriter {
     int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     boolean allowWritesOutsideTransaction;
     boolean traceContextPropagation = true;
+    @Nullable Object meterRegistry;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -197,6 +200,20 @@ public interface OutboxWriter {
      */
     public Builder traceContextPropagation(boolean enabled) {
       this.traceContextPropagation = enabled;
+      return this;
+    }
+
+    /**
+     * A Micrometer {@code MeterRegistry} for the writer's counter {@code outboxkit.writer.events}, tagged
+     * {@code aggregate.type} (optional; Micrometer must be on the class path). Typed {@code Object} so that the
+     * writer does not require Micrometer. Events are counted when the call that writes them succeeds, that is
+     * before the caller's transaction commits: events of a transaction rolled back afterwards are counted too
+     * (the relay's {@code outboxkit.relay.events} counts what committed). Default none: nothing is counted.
+     *
+     * @throws OutboxConfigurationException if it is not a {@code MeterRegistry}
+     */
+    public Builder meterRegistry(Object meterRegistry) {
+      this.meterRegistry = MeterRegistries.require("OutboxWriter meterRegistry", meterRegistry);
       return this;
     }
 

@@ -77,6 +77,9 @@ class BuilderValidationTest {
         .isInstanceOf(OutboxConfigurationException.class).hasMessageContaining("maxPayloadBytes");
     assertThatThrownBy(() -> OutboxWriter.builder(unused).mode(null))
         .isInstanceOf(OutboxConfigurationException.class).hasMessageContaining("mode");
+    assertThatThrownBy(() -> OutboxWriter.builder(unused).meterRegistry("registry"))
+        .isInstanceOf(OutboxConfigurationException.class)
+        .hasMessageContaining("OutboxWriter meterRegistry must be an io.micrometer.core.instrument.MeterRegistry");
   }
 
   @Test

@@ -20,15 +20,16 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * spring-jdbc and opentelemetry-api are optional: without them on the class path the writer still loads and
- * works (the Connection form always, the DataSource form with writes outside a transaction allowed).
+ * spring-jdbc, opentelemetry-api and micrometer-core are optional: without them on the class path the writer
+ * still loads and works (the Connection form always, the DataSource form with writes outside a transaction
+ * allowed), and a meter registry given anyway is refused with a clear message.
  */
 @OutboxIntegrationTest
 class WithoutOptionalLibrariesIT {
 
   @Test
   @SuppressWarnings("unchecked")
-  void theWriterWorksWithoutSpringAndOpenTelemetry(TestDatabase db) throws Exception {
+  void theWriterWorksWithoutSpringOpenTelemetryAndMicrometer(TestDatabase db) throws Exception {
     OutboxRows.installTable(db.dataSource());
     URL[] classPath = Stream.of(OutboxWriter.class, OutboxEvent.class, ObjectMapper.class, JsonFactory.class,
             JsonAutoDetect.class, LoggerFactory.class, NullMarked.class, WithoutOptionalLibrariesIT.class)
@@ -58,5 +59,8 @@ class WithoutOptionalLibrariesIT {
     List<OutboxRows.Row> rows = OutboxRows.read(db.dataSource());
     assertThat(rows).extracting(OutboxRows.Row::id).containsExactly(lenient, connection);
     assertThat(rows).extracting(OutboxRows.Row::tracingSpanContext).containsOnlyNulls();
+    assertThat(report.get(5)).isEqualTo("micrometer visible: false");
+    assertThat(report.get(6)).isEqualTo("meterRegistry: OutboxConfigurationException: OutboxWriter meterRegistry "
+        + "must be an io.micrometer.core.instrument.MeterRegistry (io.micrometer:micrometer-core), was java.lang.Object");
   }
 }

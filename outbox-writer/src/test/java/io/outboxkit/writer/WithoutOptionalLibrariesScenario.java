@@ -34,6 +34,13 @@ public final class WithoutOptionalLibrariesScenario implements Function<DataSour
     } catch (Exception e) {
       report.add("Connection form: " + e);
     }
+    report.add("micrometer visible: " + ClassPath.has("io.micrometer.core.instrument.MeterRegistry"));
+    try {
+      OutboxWriter.builder(dataSource).meterRegistry(new Object());
+      report.add("meterRegistry: accepted");
+    } catch (OutboxException e) {
+      report.add("meterRegistry: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
     return report;
   }
 }

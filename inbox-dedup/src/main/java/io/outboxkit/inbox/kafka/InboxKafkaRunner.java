@@ -2,6 +2,8 @@ package io.outboxkit.inbox.kafka;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.internal.InboxMeters;
+import io.outboxkit.core.internal.MeterRegistries;
 import io.outboxkit.inbox.Inbox;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,7 +102,10 @@ public final class InboxKafkaRunner implements AutoCloseable {
     return thread.isAlive();
   }
 
-  /** Counters since the start; a consistent snapshot of each counter, not across counters. */
+  /**
+   * Counters since the start; a consistent snapshot of each counter, not across counters. With a
+   * {@link Builder#meterRegistry meter registry} the same counts go to meters.
+   */
   public Stats stats() {
     return loop.stats();
   }
@@ -182,6 +187,7 @@ public final class InboxKafkaRunner implements AutoCloseable {
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private boolean tracing = true;
     private @Nullable Object openTelemetry;
+    private @Nullable Object meterRegistry;
     private @Nullable String threadName;
 
     private Builder(Inbox inbox) {
@@ -423,6 +429,20 @@ public final class InboxKafkaRunner implements AutoCloseable {
       return this;
     }
 
+    /**
+     * A Micrometer {@code MeterRegistry} for the runner's counters, tagged with the consumer name: those of
+     * {@link #stats()} as {@code outboxkit.inbox.processed}, {@code .duplicates}, {@code .failures} (failed
+     * attempts), {@code .dead.letters}, {@code .skipped} and {@code .outages}. Optional; Micrometer must be on the
+     * class path. Typed {@code Object} so that the runner does not require Micrometer. Runners of the same
+     * consumer name on one registry count together.
+     *
+     * @throws OutboxConfigurationException if it is not a {@code MeterRegistry}
+     */
+    public Builder meterRegistry(Object meterRegistry) {
+      this.meterRegistry = MeterRegistries.require("inbox runner meterRegistry", meterRegistry);
+      return this;
+    }
+
     /** The polling thread's name. Default {@code outboxkit-inbox-<consumerName>}. */
     public Builder threadName(String threadName) {
       if (threadName == null || threadName.isBlank()) {
@@ -498,7 +518,8 @@ public final class InboxKafkaRunner implements AutoCloseable {
           ? RecordTracing.create(openTelemetry, consumerName, group.toString())
           : RecordTracing.NONE;
       PollLoop loop = new PollLoop(consumer, inbox, consumerName, handler, batchHandler, messageIdExtractor,
-          invalidMessageAction, schedule, deadLetters, recordTracing, topics, topicPattern, pollTimeout);
+          invalidMessageAction, schedule, deadLetters, recordTracing, topics, topicPattern, pollTimeout,
+          InboxMeters.create(meterRegistry).runner(consumerName));
       String name = threadName != null ? threadName : "outboxkit-inbox-" + consumerName;
       return new InboxKafkaRunner(loop, name, shutdownTimeout);
     }

@@ -2,6 +2,7 @@ package io.outboxkit.inbox.kafka;
 
 import io.outboxkit.core.DeadLetterHeaders;
 import io.outboxkit.core.ServerUnavailableException;
+import io.outboxkit.core.internal.InboxMeters;
 import io.outboxkit.inbox.Inbox;
 import io.outboxkit.inbox.InboxOutcome;
 import io.outboxkit.inbox.InvalidMessageException;
@@ -75,6 +76,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
   private final @Nullable List<String> topics;
   private final @Nullable Pattern topicPattern;
   private final long pollTimeoutNanos;
+  private final InboxMeters.ConsumerMeters meters;
 
   private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
   private final Map<TopicPartition, FailedRecord> failures = new HashMap<>();
@@ -94,7 +96,8 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
   PollLoop(Consumer<byte[], byte[]> consumer, Inbox inbox, String consumerName, @Nullable InboxHandler handler,
       @Nullable InboxBatchHandler batchHandler, MessageIdExtractor extractor, InvalidMessageAction invalidAction,
       RetrySchedule schedule, DeadLetterPublisher deadLetters, RecordTracing tracing,
-      @Nullable List<String> topics, @Nullable Pattern topicPattern, Duration pollTimeout) {
+      @Nullable List<String> topics, @Nullable Pattern topicPattern, Duration pollTimeout,
+      InboxMeters.ConsumerMeters meters) {
     this.consumer = consumer;
     this.inbox = inbox;
     this.consumerName = consumerName;
@@ -108,6 +111,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     this.topics = topics;
     this.topicPattern = topicPattern;
     this.pollTimeoutNanos = pollTimeout.toNanos();
+    this.meters = meters;
   }
 
   InboxKafkaRunner.Stats stats() {
@@ -262,6 +266,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     }
     int attemptsBefore = failed == null ? 0 : failed.attempts.count();
     failedAttempts.incrementAndGet();
+    meters.failures(1);
     if (error instanceof InvalidMessageException invalid) {
       return invalid(partition, record, invalid, attemptsBefore + 1, messageId);
     }
@@ -287,6 +292,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     if (invalidAction == InvalidMessageAction.SKIP) {
       log.warn("Skipping record {}: {}", where(record), error.getMessage());
       skipped.incrementAndGet();
+      meters.skipped();
       failures.remove(partition);
       return Step.DONE;
     }
@@ -308,6 +314,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
           + " is unavailable", publishFailure);
     }
     deadLettered.incrementAndGet();
+    meters.deadLetter();
     failures.remove(partition);
     outage = null;
     log.error("Record {} (message id {}) sent to dead-letter topic {}: {} after {} attempts, last error {}",
@@ -322,6 +329,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
       current = schedule.newOutageAttempts();
       outage = current;
       outages.incrementAndGet();
+      meters.outage();
     }
     current.failed(error);
     Duration delay = current.delay();
@@ -348,8 +356,10 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
   private void count(InboxOutcome outcome) {
     if (outcome == InboxOutcome.PROCESSED) {
       processed.incrementAndGet();
+      meters.processed(1);
     } else {
       duplicates.incrementAndGet();
+      meters.duplicates(1);
     }
   }
 

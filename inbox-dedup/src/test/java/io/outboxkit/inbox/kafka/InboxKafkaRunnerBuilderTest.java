@@ -3,6 +3,7 @@ package io.outboxkit.inbox.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.inbox.Inbox;
 import java.time.Duration;
@@ -28,6 +29,21 @@ class InboxKafkaRunnerBuilderTest {
     assertThat(runner.isRunning()).isFalse();
     runner.close();
     assertThat(runner.stats()).isEqualTo(new InboxKafkaRunner.Stats(0, 0, 0, 0, 0, 0));
+  }
+
+  @Test
+  void aMeterRegistryGetsTheConsumersCountersWhenTheRunnerIsBuilt() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    InboxKafkaRunner runner = valid().meterRegistry(registry).build();
+    runner.close();
+    assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName()).containsExactlyInAnyOrder(
+        "outboxkit.inbox.processed", "outboxkit.inbox.duplicates", "outboxkit.inbox.failures",
+        "outboxkit.inbox.dead.letters", "outboxkit.inbox.skipped", "outboxkit.inbox.outages");
+    assertThat(registry.getMeters()).allSatisfy(meter ->
+        assertThat(meter.getId().getTag("consumer")).isEqualTo("billing"));
+    assertThatThrownBy(() -> valid().meterRegistry("registry"))
+        .isInstanceOf(OutboxConfigurationException.class)
+        .hasMessageContaining("inbox runner meterRegistry must be an io.micrometer.core.instrument.MeterRegistry");
   }
 
   @Test

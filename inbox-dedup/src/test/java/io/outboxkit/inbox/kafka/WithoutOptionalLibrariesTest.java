@@ -12,18 +12,19 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
- * Loads the inbox and the runner in a class loader that cannot see spring-* and opentelemetry-* jars, as in
- * an application that has neither: building and closing must work, and no optional class may be touched.
+ * Loads the inbox and the runner in a class loader that cannot see spring-*, opentelemetry-* and micrometer-*
+ * jars, as in an application that has none of them: building and closing must work, no optional class may be
+ * touched, and a meter registry given anyway is refused with a clear message.
  */
 class WithoutOptionalLibrariesTest {
 
   @Test
-  void inboxAndRunnerWorkWithoutSpringAndOpenTelemetry() throws Exception {
+  void inboxAndRunnerWorkWithoutSpringOpenTelemetryAndMicrometer() throws Exception {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<URL> urls = new ArrayList<>();
     for (String entry : classPath.split(File.pathSeparator)) {
       String name = new File(entry).getName();
-      if (name.startsWith("spring-") || name.startsWith("opentelemetry-")) {
+      if (name.startsWith("spring-") || name.startsWith("opentelemetry-") || name.startsWith("micrometer-")) {
         continue;
       }
       urls.add(new File(entry).toURI().toURL());
@@ -33,6 +34,8 @@ class WithoutOptionalLibrariesTest {
           .isInstanceOf(ClassNotFoundException.class);
       assertThatThrownBy(() -> hidden.loadClass("org.springframework.jdbc.datasource.DataSourceUtils"))
           .isInstanceOf(ClassNotFoundException.class);
+      assertThatThrownBy(() -> hidden.loadClass("io.micrometer.core.instrument.MeterRegistry"))
+          .isInstanceOf(ClassNotFoundException.class);
       @SuppressWarnings("unchecked")
       Callable<String> probe = (Callable<String>) hidden.loadClass(Probe.class.getName())
           .getDeclaredConstructor().newInstance();
@@ -41,7 +44,9 @@ class WithoutOptionalLibrariesTest {
       ClassLoader previous = thread.getContextClassLoader();
       thread.setContextClassLoader(hidden);
       try {
-        assertThat(probe.call()).isEqualTo("joiner=null tracing=none");
+        assertThat(probe.call()).isEqualTo("joiner=null tracing=none meterRegistry=refused: inbox runner "
+            + "meterRegistry must be an io.micrometer.core.instrument.MeterRegistry (io.micrometer:micrometer-core), "
+            + "was java.lang.Object");
       } finally {
         thread.setContextClassLoader(previous);
       }
@@ -69,7 +74,15 @@ class WithoutOptionalLibrariesTest {
       java.lang.reflect.Field tracing = loop.getClass().getDeclaredField("tracing");
       tracing.setAccessible(true);
       runner.close();
-      return "joiner=" + joiner.get(inbox) + " tracing=" + (tracing.get(loop) == RecordTracing.NONE ? "none" : "otel");
+      String meters;
+      try {
+        InboxKafkaRunner.builder(inbox).meterRegistry(new Object());
+        meters = "accepted";
+      } catch (io.outboxkit.core.OutboxConfigurationException e) {
+        meters = "refused: " + e.getMessage();
+      }
+      return "joiner=" + joiner.get(inbox) + " tracing=" + (tracing.get(loop) == RecordTracing.NONE ? "none" : "otel")
+          + " meterRegistry=" + meters;
     }
   }
 }

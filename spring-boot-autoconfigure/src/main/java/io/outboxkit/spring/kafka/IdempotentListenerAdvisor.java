@@ -74,6 +74,7 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, Smart
   private final Advice advice = new InboxInterceptor();
   private final Set<String> warnedJoined = ConcurrentHashMap.newKeySet();
   private volatile @Nullable TransactionTemplate transactions;
+  private volatile @Nullable ListenerMeters meters;
 
   IdempotentListenerAdvisor(ConfigurableListableBeanFactory beanFactory, ObjectProvider<Inbox> inbox,
       ObjectProvider<MessageIdExtractor> defaultExtractor, ObjectProvider<DataSource> dataSource) {
@@ -243,6 +244,16 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, Smart
         + candidates.keySet() + ": mark the one of the inbox's DataSource @Primary");
   }
 
+  /** The inbox's meters, looked up on first use like the inbox; none without Micrometer or a registry. */
+  private ListenerMeters meters() {
+    ListenerMeters current = meters;
+    if (current == null) {
+      current = beanFactory.getBeanProvider(ListenerMeters.class).getIfAvailable(() -> ListenerMeters.NONE);
+      meters = current;
+    }
+    return current;
+  }
+
   /** Matches annotated methods and checks each one as it is found. */
   private final class AnnotatedListenerPointcut extends StaticMethodMatcherPointcut {
 
@@ -314,9 +325,11 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, Smart
             throw new CheckedFailure(e);
           }
         }));
-      } catch (CheckedFailure failure) {
-        throw failure.getCause();
+      } catch (RuntimeException | Error failure) {
+        meters().failures(consumer, 1);
+        throw CheckedFailure.unwrap(failure);
       }
+      meters().outcome(consumer, outcome);
       if (outcome == InboxOutcome.DUPLICATE) {
         log.info("skipped duplicate message id {} for consumer {} ({})", messageId, consumer,
             KafkaRecords.where(record));
@@ -388,6 +401,7 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, Smart
           return records.isEmpty() ? List.<InboxOutcome>of() : inbox.getObject().processBatch(consumer, records,
               ids::get, (newRecords, connection) -> result[0] = call(invocation, listener, newRecords));
         });
+        meters().outcomes(consumer, outcomes);
         long duplicates = outcomes.stream().filter(outcome -> outcome == InboxOutcome.DUPLICATE).count();
         if (duplicates > 0) {
           log.info("skipped {} duplicate message id(s) of {} record(s) for consumer {} ({} ...)", duplicates,
@@ -398,6 +412,7 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, Smart
         if (joined[0]) {
           // the caller's transaction rolls back when the failure is reported: records applied one by one inside
           // it would not stay applied while the error handler commits their offsets, so the whole batch fails
+          meters().failures(consumer, records.size());
           throw CheckedFailure.unwrap(batchFailure);
         }
         log.debug("batch of {} record(s) for consumer {} failed; applying them one by one", records.size(),
@@ -407,11 +422,13 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, Smart
         try {
           InboxOutcome outcome = transactions().execute(status -> inbox.getObject().process(consumer,
               ids.get(record), connection -> result[0] = call(invocation, listener, List.of(record))));
+          meters().outcome(consumer, outcome);
           if (outcome == InboxOutcome.DUPLICATE) {
             log.info("skipped duplicate message id {} for consumer {} ({})", ids.get(record), consumer,
                 KafkaRecords.where(record));
           }
         } catch (RuntimeException | Error e) {
+          meters().failures(consumer, 1);
           Throwable cause = CheckedFailure.unwrap(e);
           if (cause instanceof BatchListenerFailedException own && own.getCause() != null) {
             cause = own.getCause();

@@ -1,6 +1,8 @@
 package io.outboxkit.spring.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.internal.InboxMeters;
 import io.outboxkit.inbox.Inbox;
 import io.outboxkit.inbox.InvalidMessageException;
 import io.outboxkit.inbox.kafka.MessageIdExtractor;
@@ -42,7 +44,10 @@ import org.springframework.util.backoff.ExponentialBackOff;
  *       {@code outbox.inbox.listener.error-handler.enabled} is {@code false}); it needs one
  *       {@link KafkaOperations} bean, such as Spring Boot's {@code KafkaTemplate}, to publish dead letters. They
  *       carry the {@link io.outboxkit.core.DeadLetterHeaders}, as the relay's and the inbox runner's do, and
- *       Spring Kafka's own {@code kafka_dlt-*} headers.
+ *       Spring Kafka's own {@code kafka_dlt-*} headers;
+ *   <li>with Micrometer and a {@code MeterRegistry}, both record the inbox's counters, tagged with the consumer
+ *       name: {@code outboxkit.inbox.processed}, {@code .duplicates}, {@code .failures} (attempts rolled back)
+ *       and {@code .dead.letters}, the same meters as the inbox runner's.
  * </ul>
  *
  * <p>Active when spring-kafka and inbox-dedup are on the class path and {@code outbox.inbox.enabled} is not
@@ -81,6 +86,20 @@ public class InboxListenerAutoConfiguration {
     }
   }
 
+  /**
+   * The inbox's meters in the application's MeterRegistry, when there is one: what the idempotent listeners
+   * and the dead-letter publisher above record.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(MeterRegistry.class)
+  static class MetricsConfiguration {
+
+    @Bean
+    ListenerMeters inboxListenerMeters(ObjectProvider<MeterRegistry> meterRegistry) {
+      return new ListenerMeters(InboxMeters.create(meterRegistry.getIfUnique()));
+    }
+  }
+
   /** Retries with backoff, then dead letters, for the listeners of Spring Boot's container factory. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnBooleanProperty(name = "outbox.inbox.listener.error-handler.enabled", matchIfMissing = true)
@@ -90,10 +109,10 @@ public class InboxListenerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(CommonErrorHandler.class)
     DefaultErrorHandler outboxListenerErrorHandler(KafkaOperations<?, ?> kafkaOperations,
-        InboxProperties properties) {
+        InboxProperties properties, ObjectProvider<ListenerMeters> meters) {
       InboxProperties.ErrorHandler settings = properties.listener().errorHandler();
-      DefaultErrorHandler handler = new DefaultErrorHandler(
-          new ListenerDeadLetterRecoverer(kafkaOperations, settings.deadLetterTopicSuffix()), backOff(settings));
+      DefaultErrorHandler handler = new DefaultErrorHandler(new ListenerDeadLetterRecoverer(kafkaOperations,
+          settings.deadLetterTopicSuffix(), meters.getIfAvailable(() -> ListenerMeters.NONE)), backOff(settings));
       handler.addNotRetryableExceptions(InvalidMessageException.class, OutboxConfigurationException.class);
       return handler;
     }

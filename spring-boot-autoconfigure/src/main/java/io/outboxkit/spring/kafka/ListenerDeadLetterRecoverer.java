@@ -28,18 +28,24 @@ import org.springframework.messaging.handler.invocation.MethodArgumentResolution
  * the inbox runner's, in addition to Spring Kafka's own {@code kafka_dlt-*} headers. Dead letters go to the
  * record's topic plus a suffix; their partition is left to the producer's partitioner (by key), so the
  * dead-letter topic may have any number of partitions. Earlier {@code outboxkit.dlq.*} headers of the record
- * are replaced.
+ * are replaced. Each dead letter is counted for the listener's group id.
  */
 final class ListenerDeadLetterRecoverer extends DeadLetterPublishingRecoverer {
 
-  ListenerDeadLetterRecoverer(KafkaOperations<?, ?> kafkaOperations, String deadLetterTopicSuffix) {
+  private final ListenerMeters meters;
+
+  ListenerDeadLetterRecoverer(KafkaOperations<?, ?> kafkaOperations, String deadLetterTopicSuffix,
+      ListenerMeters meters) {
     super(kafkaOperations, (record, exception) -> new TopicPartition(record.topic() + deadLetterTopicSuffix, -1));
     setHeadersFunction(ListenerDeadLetterRecoverer::deadLetterHeaders);
+    this.meters = meters;
   }
 
+  /** Publishes the dead letter and, once the broker took it, counts it in {@code outboxkit.inbox.dead.letters}. */
   @Override
   public void accept(ConsumerRecord<?, ?> record, @Nullable Consumer<?, ?> consumer, Exception exception) {
     super.accept(withoutDeadLetterHeaders(record), consumer, exception);
+    meters.deadLetter(KafkaUtils.getConsumerGroupId());
   }
 
   /** The {@link DeadLetterHeaders} for a record the listener failed on. */

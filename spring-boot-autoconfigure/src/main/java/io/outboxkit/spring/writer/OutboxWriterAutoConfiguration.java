@@ -1,6 +1,7 @@
 package io.outboxkit.spring.writer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.PayloadSerializer;
 import io.outboxkit.spring.OutboxProperties;
@@ -17,6 +18,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /**
@@ -24,8 +27,10 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  * {@code @Transactional} method writes the event in that method's transaction.
  *
  * <p>Active when outbox-writer and spring-jdbc are on the class path, the application has one DataSource (or
- * a primary one) and {@code outbox.writer.enabled} is not {@code false}. Every bean backs off when the
- * application defines its own (an application's own writer is not checked at start-up).
+ * a primary one) and {@code outbox.writer.enabled} is not {@code false}. {@link OutboxWriterBuilderCustomizer}
+ * beans adjust the builder. With Micrometer on the class path the writer's counter
+ * ({@code outboxkit.writer.events}) is registered in the application's {@code MeterRegistry}. Every bean backs
+ * off when the application defines its own (an application's own writer is not checked at start-up).
  */
 @AutoConfiguration(afterName = {
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -71,7 +76,8 @@ public class OutboxWriterAutoConfiguration {
   @ConditionalOnMissingBean
   @DependsOnDatabaseInitialization
   OutboxWriter outboxWriter(DataSource dataSource, OutboxProperties outbox, OutboxWriterProperties properties,
-      PayloadSerializer payloadSerializer, ObjectProvider<OutboxSchemaInitializer> schemaInitializer) {
+      PayloadSerializer payloadSerializer, ObjectProvider<OutboxSchemaInitializer> schemaInitializer,
+      ObjectProvider<OutboxWriterBuilderCustomizer> customizers) {
     schemaInitializer.ifAvailable(initializer -> { }); // the schema is installed before the first write
     OutboxWriter.Builder builder = OutboxWriter.builder(dataSource);
     setting("outbox.table.schema", () -> builder.schema(outbox.table().schema()));
@@ -87,11 +93,25 @@ public class OutboxWriterAutoConfiguration {
     builder.serializer(payloadSerializer);
     builder.allowWritesOutsideTransaction(properties.allowWritesOutsideTransaction());
     builder.traceContextPropagation(properties.traceContextPropagation());
+    customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
     OutboxWriter writer = builder.build();
     if (properties.verifySchema()) {
       new OutboxSchemaCheck(outbox).run(dataSource);
     }
     return writer;
+  }
+
+  /** Counts the written events in the application's MeterRegistry, when there is one. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(MeterRegistry.class)
+  static class MetricsConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "outboxWriterMeterRegistryCustomizer")
+    @Order(0)
+    OutboxWriterBuilderCustomizer outboxWriterMeterRegistryCustomizer(ObjectProvider<MeterRegistry> meterRegistry) {
+      return builder -> meterRegistry.ifUnique(builder::meterRegistry);
+    }
   }
 
   /** Applies one setting; an invalid value fails with the property's name in front of the reason. */

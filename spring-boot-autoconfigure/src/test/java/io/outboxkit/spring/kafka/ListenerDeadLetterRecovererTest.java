@@ -1,12 +1,15 @@
 package io.outboxkit.spring.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outboxkit.core.DeadLetterHeaders;
+import io.outboxkit.core.internal.InboxMeters;
 import io.outboxkit.inbox.InboxEffectException;
 import io.outboxkit.inbox.InvalidMessageException;
 import java.nio.charset.StandardCharsets;
@@ -17,15 +20,18 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
+import org.springframework.kafka.support.KafkaUtils;
 import org.springframework.kafka.support.SendResult;
 
 class ListenerDeadLetterRecovererTest {
@@ -65,7 +71,7 @@ class ListenerDeadLetterRecovererTest {
     KafkaOperations<Object, Object> kafka = mock(KafkaOperations.class);
     when(kafka.send(any(ProducerRecord.class)))
         .thenReturn(CompletableFuture.completedFuture(mock(SendResult.class)));
-    new ListenerDeadLetterRecoverer(kafka, ".dlq").accept(
+    new ListenerDeadLetterRecoverer(kafka, ".dlq", ListenerMeters.NONE).accept(
         record("id", "e-1", DeadLetterHeaders.REASON, "stale", DeadLetterHeaders.ATTEMPTS, "5"), null,
         new ListenerExecutionFailedException("Listener failed", new IllegalStateException("no stock")));
 
@@ -80,6 +86,31 @@ class ListenerDeadLetterRecovererTest {
     assertThat(sent.getValue().headers().lastHeader(DeadLetterHeaders.ATTEMPTS)).isNull();
     assertThat(value(sent.getValue().headers(), "id")).isEqualTo("e-1");
     assertThat(value(sent.getValue().headers(), "kafka_dlt-original-topic")).isEqualTo("orders");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aDeadLetterIsCountedForTheGroupOnceTheBrokerTookIt() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ListenerMeters meters = new ListenerMeters(InboxMeters.create(registry));
+    KafkaOperations<Object, Object> kafka = mock(KafkaOperations.class);
+    when(kafka.send(any(ProducerRecord.class)))
+        .thenReturn(CompletableFuture.completedFuture(mock(SendResult.class)))
+        .thenReturn(CompletableFuture.failedFuture(new TimeoutException("broker gone")));
+    ListenerDeadLetterRecoverer recoverer = new ListenerDeadLetterRecoverer(kafka, ".dlq", meters);
+    KafkaUtils.setConsumerGroupId("billing");
+    try {
+      recoverer.accept(record("id", "e-1"), null, new IllegalStateException("no stock"));
+      assertThat(registry.get("outboxkit.inbox.dead.letters").tag("consumer", "billing").counter().count())
+          .isEqualTo(1);
+
+      assertThatThrownBy(() -> recoverer.accept(record("id", "e-2"), null, new IllegalStateException("no stock")))
+          .isInstanceOf(KafkaException.class).hasMessageContaining("Dead-letter publication");
+      assertThat(registry.get("outboxkit.inbox.dead.letters").tag("consumer", "billing").counter().count())
+          .as("not published, not counted").isEqualTo(1);
+    } finally {
+      KafkaUtils.clearConsumerGroupId();
+    }
   }
 
   private static ConsumerRecord<byte[], byte[]> record(String... headers) {

@@ -1,7 +1,12 @@
 package io.outboxkit.spring.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outboxkit.core.OutboxEvent;
 import io.outboxkit.core.PayloadSerializer;
 import io.outboxkit.core.ServerUnavailableException;
@@ -9,10 +14,12 @@ import io.outboxkit.spring.OutboxProperties;
 import io.outboxkit.spring.StartupFailures;
 import io.outboxkit.writer.OutboxWriter;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -93,6 +100,33 @@ class OutboxWriterAutoConfigurationTest {
   void anApplicationsOwnWriterIsNotChecked() {
     withStartupCheck.withUserConfiguration(UserWriter.class)
         .run(context -> assertThat(context).hasNotFailed().getBean(OutboxWriter.class).isSameAs(UserWriter.WRITER));
+  }
+
+  @Test
+  void customizersAdjustTheBuilder() {
+    AtomicBoolean customized = new AtomicBoolean();
+    runner.withBean(OutboxWriterBuilderCustomizer.class, () -> builder -> customized.set(true))
+        .run(context -> {
+          assertThat(context).hasSingleBean(OutboxWriter.class);
+          assertThat(customized).isTrue();
+        });
+  }
+
+  @Test
+  void writtenEventsAreCountedInTheApplicationsRegistry() throws Exception {
+    Connection connection = mock(Connection.class);
+    PreparedStatement statement = mock(PreparedStatement.class);
+    when(connection.prepareStatement(anyString())).thenReturn(statement);
+    when(statement.executeUpdate()).thenReturn(1);
+    runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+      assertThat(context).hasBean("outboxWriterMeterRegistryCustomizer");
+      context.getBean(OutboxWriter.class).publish(connection, "order", "o-1", "OrderCreated", "{}");
+      assertThat(context.getBean(MeterRegistry.class).get("outboxkit.writer.events").tag("aggregate.type", "order")
+          .counter().count()).isEqualTo(1);
+    });
+    runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(OutboxWriter.class)
+            .doesNotHaveBean("outboxWriterMeterRegistryCustomizer"));
   }
 
   @Test

@@ -38,7 +38,7 @@ class SagaListener {
       case "OrderCreated" -> inventory.reserve(json.readValue(record.value(), OrderCreated.class));
       case "PaymentFailed" -> inventory.release(json.readValue(record.value(), PaymentFailed.class).orderId());
       default -> {
-        // filtered out before the listener (see Deliveries.EventFilter); nothing to do
+        // filtered out before the listener (see EventFilter); nothing to do
       }
     }
   }

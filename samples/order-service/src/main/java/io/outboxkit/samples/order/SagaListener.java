@@ -46,7 +46,7 @@ class SagaListener {
         orders.cancel(failed.orderId(), "PAYMENT_DECLINED: " + failed.reason());
       }
       default -> {
-        // filtered out before the listener (see Deliveries.EventFilter); nothing to do
+        // filtered out before the listener (see EventFilter); nothing to do
       }
     }
   }

@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Checks, once the system is quiet, that the three services agree with each other and with Kafka. It reads
  * each service's database directly (as an auditor would; the services never read each other's), the topics,
- * and each service's {@code GET /stats}.
+ * and each service's inbox meters through its actuator ({@code GET /actuator/metrics/outboxkit.inbox.*}).
  */
 final class Audit {
 
@@ -48,6 +48,17 @@ final class Audit {
 
   /** One topic's records: how many, the distinct event ids, and the distinct ids of each event type. */
   private record TopicContent(long records, Set<String> ids, Map<String, Set<String>> idsByType) {
+  }
+
+  /**
+   * A service's inbox meters since it started: records whose effect was applied, duplicates absorbed and failed
+   * attempts; every delivery of a handled event is exactly one of them.
+   */
+  private record InboxCounts(long processed, long duplicates, long failures) {
+
+    long deliveries() {
+      return processed + duplicates + failures;
+    }
   }
 
   private final Shop shop;
@@ -194,6 +205,7 @@ final class Audit {
     // inbox: exactly once, duplicates absorbed
     lines.add("inbox       service            deliveries  failed  effects  expected  duplicates absorbed  copies injected");
     List<String> onceErrors = new ArrayList<>();
+    List<String> countErrors = new ArrayList<>();
     List<String> absorbErrors = new ArrayList<>();
     long absorbedTotal = 0;
     long handledCopies = 0;
@@ -209,10 +221,10 @@ final class Audit {
         }
       }
       long effects = inboxRows(shop.database(service).dataSource(), service.serviceName());
-      JsonNode stats = http.get(shop.uri(service).resolve("/stats"));
-      long deliveries = stats.get("deliveriesReceived").asLong();
-      long failedAttempts = stats.get("failedAttempts").asLong();
-      long absorbed = deliveries - failedAttempts - effects;
+      InboxCounts counts = inboxCounts(service);
+      long deliveries = counts.deliveries();
+      long failedAttempts = counts.failures();
+      long absorbed = counts.duplicates();
       absorbedTotal += absorbed;
       int copies = facts.redelivery().copiesOf(service.consumedTopics(), service.handledEventTypes());
       handledCopies += copies;
@@ -221,13 +233,20 @@ final class Audit {
       if (effects != expected.size()) {
         onceErrors.add(service.serviceName() + " applied " + effects + " of " + expected.size() + " events");
       }
+      if (counts.processed() != effects) {
+        // each inbox row is one processed delivery (the inboxes start empty): the meters account for every row
+        countErrors.add(service.serviceName() + " counted " + counts.processed() + " processed for " + effects
+            + " inbox rows");
+      }
       if (absorbed < copies) {
         absorbErrors.add(service.serviceName() + " absorbed " + absorbed + " duplicates, fewer than the " + copies
             + " copies injected");
       }
     }
+    onceErrors.addAll(countErrors);
     check("each consumer applied each event exactly once (effects = distinct events)", onceErrors.isEmpty(),
-        onceErrors.isEmpty() ? "inbox rows = distinct handled event ids, per service" : String.join("; ", onceErrors));
+        onceErrors.isEmpty() ? "inbox rows = distinct handled event ids = processed, per service"
+            : String.join("; ", onceErrors));
     check("every redelivered copy was absorbed by the inbox", absorbErrors.isEmpty(),
         absorbErrors.isEmpty() ? handledCopies + " copies of handled event types delivered, " + absorbedTotal
             + " duplicates absorbed; copies of other types are filtered out before the inbox"
@@ -356,6 +375,26 @@ final class Audit {
       }
     }
     return ids;
+  }
+
+  /** The service's {@code outboxkit.inbox.*} counters for its consumer name (0 for a meter not there yet). */
+  private InboxCounts inboxCounts(ShopService service) throws IOException, InterruptedException {
+    return new InboxCounts(counter(service, "outboxkit.inbox.processed"),
+        counter(service, "outboxkit.inbox.duplicates"), counter(service, "outboxkit.inbox.failures"));
+  }
+
+  private long counter(ShopService service, String meter) throws IOException, InterruptedException {
+    JsonNode metric = http.find(shop.uri(service).resolve("/actuator/metrics/" + meter + "?tag=consumer:"
+        + service.serviceName()));
+    if (metric == null) {
+      return 0; // a consumer's meters appear with its first record
+    }
+    for (JsonNode measurement : metric.get("measurements")) {
+      if ("COUNT".equals(measurement.get("statistic").asString())) {
+        return Math.round(measurement.get("value").asDouble());
+      }
+    }
+    throw new IOException(meter + " of " + service.serviceName() + " has no COUNT: " + metric);
   }
 
   private static long inboxRows(DataSource dataSource, String consumer) throws SQLException {

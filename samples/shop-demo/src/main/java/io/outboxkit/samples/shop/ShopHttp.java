@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,6 +36,18 @@ final class ShopHttp {
   /** GET, expecting 200 with a JSON body. */
   JsonNode get(URI uri) throws IOException, InterruptedException {
     Response response = send(HttpRequest.newBuilder(uri).GET());
+    if (response.status() != 200) {
+      throw new IOException("GET " + uri + " answered " + response.status() + ": " + response.body());
+    }
+    return json.readTree(response.body());
+  }
+
+  /** GET, expecting 200 with a JSON body, or 404: then null. */
+  @Nullable JsonNode find(URI uri) throws IOException, InterruptedException {
+    Response response = send(HttpRequest.newBuilder(uri).GET());
+    if (response.status() == 404) {
+      return null;
+    }
     if (response.status() != 200) {
       throw new IOException("GET " + uri + " answered " + response.status() + ": " + response.body());
     }

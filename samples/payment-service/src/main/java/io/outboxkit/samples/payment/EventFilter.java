@@ -1,0 +1,18 @@
+package io.outboxkit.samples.payment;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.listener.adapter.RecordFilterStrategy;
+import org.springframework.stereotype.Component;
+
+/**
+ * Discards the events of the subscribed topics that this service does not react to, before the listener and
+ * its inbox: Spring Boot applies it to the listener container factory.
+ */
+@Component
+class EventFilter implements RecordFilterStrategy<Object, Object> {
+
+  @Override
+  public boolean filter(ConsumerRecord<Object, Object> record) {
+    return !SagaListener.handles(record);
+  }
+}
