@@ -192,6 +192,7 @@ class PollLoopTest {
 
     loop.finish();
     this.loop = null;
+    assertThat(consumer.committedOffset(P0)).isEqualTo(2);
     assertThat(consumer.closed()).isTrue();
     assertThat(producer.closed()).isFalse(); // never used, never created
   }
