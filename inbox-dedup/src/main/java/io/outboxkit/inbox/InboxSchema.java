@@ -1,14 +1,12 @@
 package io.outboxkit.inbox;
 
-import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.SqlIdentifier;
 import io.outboxkit.core.TableName;
 import io.outboxkit.core.internal.DatabaseFailures;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.outboxkit.core.internal.JdbcTransactions;
+import io.outboxkit.core.internal.SqlResources;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -95,27 +93,15 @@ public final class InboxSchema {
           + e.getMessage(), e);
     }
     try (connection) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+      JdbcTransactions.run(connection, transaction -> {
+        try (PreparedStatement lock = transaction.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
           lock.setString(1, "outboxkit.inbox.schema:" + table.plain());
           lock.execute();
         }
-        try (Statement statement = connection.createStatement()) {
+        try (Statement statement = transaction.createStatement()) {
           statement.execute(sql);
         }
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        try {
-          connection.rollback();
-        } catch (SQLException rollbackFailure) {
-          e.addSuppressed(rollbackFailure);
-        }
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
-      }
+      });
     } catch (SQLException e) {
       if (DatabaseFailures.isUnavailable(e)) {
         throw new ServerUnavailableException("the database was unavailable while installing the inbox table "
@@ -129,14 +115,6 @@ public final class InboxSchema {
 
   /** The shipped script with its default names. */
   static String template() {
-    try (InputStream in = InboxSchema.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new OutboxConfigurationException("the inbox schema script " + RESOURCE
-            + " is missing from the class path: the inbox-dedup jar is incomplete");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new OutboxConfigurationException("the inbox schema script " + RESOURCE + " cannot be read", e);
-    }
+    return SqlResources.read(InboxSchema.class, RESOURCE);
   }
 }

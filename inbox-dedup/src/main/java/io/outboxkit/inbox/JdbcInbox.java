@@ -5,6 +5,7 @@ import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.TableName;
 import io.outboxkit.core.internal.DatabaseFailures;
+import io.outboxkit.core.internal.JdbcTransactions;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,24 +70,8 @@ final class JdbcInbox implements Inbox {
         joined.release();
       }
     }
-    Connection connection = open(consumer, messageId);
-    try {
-      boolean autoCommit = beginTransaction(connection, consumer, messageId);
-      try {
-        InboxOutcome outcome = insertAndApply(connection, consumer, messageId, effect);
-        commit(connection, consumer, messageId);
-        return outcome;
-      } catch (RuntimeException | Error e) {
-        rollback(connection, e);
-        throw e;
-      } finally {
-        if (autoCommit) {
-          restoreAutoCommit(connection);
-        }
-      }
-    } finally {
-      close(connection);
-    }
+    return inOwnTransaction(consumer, messageId,
+        connection -> insertAndApply(connection, consumer, messageId, effect));
   }
 
   private InboxOutcome insertAndApply(Connection connection, String consumer, String messageId,
@@ -147,25 +132,8 @@ final class JdbcInbox implements Inbox {
         joined.release();
       }
     }
-    Connection connection = open(consumer, what);
-    try {
-      boolean autoCommit = beginTransaction(connection, consumer, what);
-      try {
-        List<InboxOutcome> outcomes = insertAndApplyBatch(connection, consumer, items, ids, distinct, effect,
-            what);
-        commit(connection, consumer, what);
-        return outcomes;
-      } catch (RuntimeException | Error e) {
-        rollback(connection, e);
-        throw e;
-      } finally {
-        if (autoCommit) {
-          restoreAutoCommit(connection);
-        }
-      }
-    } finally {
-      close(connection);
-    }
+    return inOwnTransaction(consumer, what,
+        connection -> insertAndApplyBatch(connection, consumer, items, ids, distinct, effect, what));
   }
 
   private <T> List<InboxOutcome> insertAndApplyBatch(Connection connection, String consumer, List<T> items,
@@ -286,39 +254,24 @@ final class JdbcInbox implements Inbox {
     }
   }
 
-  private boolean beginTransaction(Connection connection, String consumer, Object what) {
+  /**
+   * Runs {@code work} in a transaction of its own on a connection of the DataSource, and closes it. The work
+   * reports its failures unchecked; a failure to start or to commit the transaction is the database's.
+   */
+  private <T> T inOwnTransaction(String consumer, Object what, JdbcTransactions.Work<T> work) {
+    Connection connection = open(consumer, what);
+    boolean[] worked = new boolean[1];
     try {
-      boolean autoCommit = connection.getAutoCommit();
-      if (autoCommit) {
-        connection.setAutoCommit(false);
-      }
-      return autoCommit;
+      return JdbcTransactions.call(connection, transaction -> {
+        T result = work.call(transaction);
+        worked[0] = true;
+        return result;
+      });
     } catch (SQLException e) {
-      throw databaseFailure("starting the transaction for " + describe(what) + " of consumer '" + consumer + "'", e);
-    }
-  }
-
-  private void commit(Connection connection, String consumer, Object what) {
-    try {
-      connection.commit();
-    } catch (SQLException e) {
-      throw databaseFailure("committing " + describe(what) + " of consumer '" + consumer + "'", e);
-    }
-  }
-
-  private static void rollback(Connection connection, Throwable failure) {
-    try {
-      connection.rollback();
-    } catch (SQLException | RuntimeException e) {
-      failure.addSuppressed(e);
-    }
-  }
-
-  private static void restoreAutoCommit(Connection connection) {
-    try {
-      connection.setAutoCommit(true);
-    } catch (SQLException ignored) {
-      // the connection is broken; closing it below discards it
+      throw databaseFailure((worked[0] ? "committing " : "starting the transaction for ") + describe(what)
+          + " of consumer '" + consumer + "'", e);
+    } finally {
+      close(connection);
     }
   }
 

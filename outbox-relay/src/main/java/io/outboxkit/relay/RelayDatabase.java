@@ -6,9 +6,7 @@ import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.TableName;
 import io.outboxkit.core.internal.DatabaseFailures;
 import io.outboxkit.core.internal.OutboxCatalog;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.outboxkit.core.internal.SqlResources;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -327,13 +325,6 @@ final class RelayDatabase {
   }
 
   static String resource(String name) {
-    try (InputStream in = RelayDatabase.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + name + " is missing from the relay jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException("resource " + name + " cannot be read", e);
-    }
+    return SqlResources.read(RelayDatabase.class, name);
   }
 }

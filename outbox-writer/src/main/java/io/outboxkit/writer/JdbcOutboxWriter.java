@@ -4,6 +4,7 @@ import io.outboxkit.core.InvalidEventException;
 import io.outboxkit.core.OutboxEvent;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.JdbcTransactions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -133,7 +134,7 @@ final class JdbcOutboxWriter implements OutboxWriter {
     if (!connection.getAutoCommit()) {
       statements.write(connection, events);
     } else if (allowWritesOutsideTransaction) {
-      inOwnTransaction(connection, events);
+      JdbcTransactions.run(connection, transaction -> statements.write(transaction, events));
     } else {
       throw new NoTransactionException("OutboxWriter was given a Connection in auto-commit mode, so there is no"
           + " transaction to write the event in: an event written outside the business transaction could be"
@@ -159,7 +160,7 @@ final class JdbcOutboxWriter implements OutboxWriter {
       throw new NoTransactionException(noTransactionMessage());
     }
     try (Connection connection = dataSource.getConnection()) {
-      inOwnTransaction(connection, events);
+      JdbcTransactions.run(connection, transaction -> statements.write(transaction, events));
     }
   }
 
@@ -172,29 +173,6 @@ final class JdbcOutboxWriter implements OutboxWriter {
         + " Spring-managed transaction on the writer's DataSource (@Transactional or TransactionTemplate),"
         + " pass your transaction's Connection to publish(Connection, ...), or allow writes outside a"
         + " transaction with OutboxWriter.builder(..).allowWritesOutsideTransaction(true)";
-  }
-
-  /** A short transaction of the writer's own on an auto-commit connection, restored afterwards. */
-  private void inOwnTransaction(Connection connection, List<EncodedEvent> events) throws SQLException {
-    boolean autoCommit = connection.getAutoCommit();
-    if (autoCommit) {
-      connection.setAutoCommit(false);
-    }
-    try {
-      statements.write(connection, events);
-      connection.commit();
-    } catch (SQLException | RuntimeException | Error e) {
-      try {
-        connection.rollback();
-      } catch (SQLException rollbackFailure) {
-        e.addSuppressed(rollbackFailure);
-      }
-      throw e;
-    } finally {
-      if (autoCommit) {
-        connection.setAutoCommit(true);
-      }
-    }
   }
 
   private static void requireConnection(@Nullable Connection connection) {

@@ -6,12 +6,10 @@ import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.SqlIdentifier;
 import io.outboxkit.core.TableName;
-import io.outboxkit.core.internal.OutboxCatalog;
 import io.outboxkit.core.internal.DatabaseFailures;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.outboxkit.core.internal.JdbcTransactions;
+import io.outboxkit.core.internal.OutboxCatalog;
+import io.outboxkit.core.internal.SqlResources;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -70,12 +68,12 @@ public final class OutboxSchema {
     this.publication = SqlIdentifier.of("OutboxSchema publication", builder.publication);
     this.replicationSlot = builder.replicationSlot;
     this.createReplicationSlot = builder.createReplicationSlot;
-    this.tableScript = substitute(resource(POSTGRESQL_V1), TABLE_SCRIPT_NAMES, Map.of(
+    this.tableScript = substitute(SqlResources.read(OutboxSchema.class, POSTGRESQL_V1), TABLE_SCRIPT_NAMES, Map.of(
         TableName.DEFAULT_SCHEMA, table.schema().name(),
         TableName.DEFAULT_OUTBOX_TABLE, table.table().name(),
         OutboxReplication.DEFAULT_PUBLICATION, publication.name()));
-    this.replicationSlotScript = substitute(resource(POSTGRESQL_V1_REPLICATION_SLOT), SLOT_SCRIPT_NAMES,
-        Map.of(OutboxReplication.DEFAULT_SLOT, replicationSlot.name()));
+    this.replicationSlotScript = substitute(SqlResources.read(OutboxSchema.class, POSTGRESQL_V1_REPLICATION_SLOT),
+        SLOT_SCRIPT_NAMES, Map.of(OutboxReplication.DEFAULT_SLOT, replicationSlot.name()));
   }
 
   /** A builder with the default names: {@code public.outbox_event}, publication and slot {@code outboxkit}. */
@@ -143,16 +141,13 @@ public final class OutboxSchema {
 
   private void installTable(Connection connection) {
     try {
-      connection.setAutoCommit(false);
-      try (Statement statement = connection.createStatement()) {
-        // installers (and relays preparing the same publication) wait for each other
-        OutboxCatalog.takeInstallLock(connection, publication.name(), true);
-        statement.execute(tableScript);
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
+      JdbcTransactions.run(connection, transaction -> {
+        try (Statement statement = transaction.createStatement()) {
+          // installers (and relays preparing the same publication) wait for each other
+          OutboxCatalog.takeInstallLock(transaction, publication.name(), true);
+          statement.execute(tableScript);
+        }
+      });
     } catch (SQLException e) {
       String hint = "3F000".equals(e.getSQLState())
           ? ": the schema " + table.schema().quoted() + " does not exist, create it first"
@@ -207,17 +202,6 @@ public final class OutboxSchema {
     }
     matcher.appendTail(out);
     return out.toString();
-  }
-
-  private static String resource(String path) {
-    try (InputStream in = OutboxSchema.class.getClassLoader().getResourceAsStream(path)) {
-      if (in == null) {
-        throw new OutboxException("the SQL resource " + path + " is missing from the class path");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** Configures an {@link OutboxSchema}. Every setter checks its value at once. Not thread-safe. */

@@ -13,17 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -496,11 +493,7 @@ public final class InboxKafkaRunner implements AutoCloseable {
             + " is also one of its topics: dead letters would be consumed again");
       }
 
-      Map<String, Object> consumerConfig = new HashMap<>(consumerProperties);
-      consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      consumerConfig.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      Map<String, Object> consumerConfig = RunnerClientConfig.consumer(consumerProperties);
       KafkaConsumer<byte[], byte[]> consumer;
       try {
         consumer = new KafkaConsumer<>(consumerConfig);
@@ -509,38 +502,20 @@ public final class InboxKafkaRunner implements AutoCloseable {
             + e.getMessage() + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""), e);
       }
 
-      Map<String, Object> producerConfig = producerConfig(consumerConfig);
+      Map<String, Object> producerConfig = RunnerClientConfig.deadLetterProducer(consumerConfig, producerProperties);
       Supplier<Producer<byte[], byte[]>> producerFactory = () -> new KafkaProducer<>(producerConfig);
       DeadLetterPublisher deadLetters =
           new DeadLetterPublisher(producerFactory, deadLetterTopic, deadLetterSuffix, deadLetterTimeout);
-      RetrySchedule schedule = new RetrySchedule(maxAttempts, initialDelay, maxDelay, multiplier, jitter);
       RecordTracing recordTracing = tracing
           ? RecordTracing.create(openTelemetry, consumerName, group.toString())
           : RecordTracing.NONE;
-      PollLoop loop = new PollLoop(consumer, inbox, consumerName, handler, batchHandler, messageIdExtractor,
-          invalidMessageAction, schedule, deadLetters, recordTracing, topics, topicPattern, pollTimeout,
+      RunnerSettings settings = new RunnerSettings(inbox, consumerName, handler, batchHandler, messageIdExtractor,
+          invalidMessageAction, new RetrySchedule(maxAttempts, initialDelay, maxDelay, multiplier, jitter),
+          recordTracing, topics, topicPattern, pollTimeout);
+      PollLoop loop = new PollLoop(settings, consumer, deadLetters, System::nanoTime,
           InboxMeters.create(meterRegistry).runner(consumerName));
       String name = threadName != null ? threadName : "outboxkit-inbox-" + consumerName;
       return new InboxKafkaRunner(loop, name, shutdownTimeout);
-    }
-
-    private Map<String, Object> producerConfig(Map<String, Object> consumerConfig) {
-      Map<String, Object> config = new HashMap<>();
-      if (producerProperties != null) {
-        config.putAll(producerProperties);
-      } else {
-        consumerConfig.forEach((key, value) -> {
-          if (ProducerConfig.configNames().contains(key) && !key.equals(ProducerConfig.CLIENT_ID_CONFIG)) {
-            config.put(key, value);
-          }
-        });
-      }
-      config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-      config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-      config.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-      config.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-      config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(30));
-      return config;
     }
 
     private static Duration positive(String setting, @Nullable Duration value) {

@@ -12,18 +12,14 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -73,50 +69,50 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
   private final RetrySchedule schedule;
   private final DeadLetterPublisher deadLetters;
   private final RecordTracing tracing;
-  private final @Nullable List<String> topics;
-  private final @Nullable Pattern topicPattern;
+  private final RunnerSettings settings;
   private final long pollTimeoutNanos;
-  private final InboxMeters.ConsumerMeters meters;
 
-  private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+  private final PendingOffsets offsets;
+  private final PartitionBackoff backoff;
+  private final RunnerStatistics statistics;
   private final Map<TopicPartition, FailedRecord> failures = new HashMap<>();
-  private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
   private RetrySchedule.@Nullable Attempts outage;
-
-  private final AtomicLong processed = new AtomicLong();
-  private final AtomicLong duplicates = new AtomicLong();
-  private final AtomicLong failedAttempts = new AtomicLong();
-  private final AtomicLong deadLettered = new AtomicLong();
-  private final AtomicLong skipped = new AtomicLong();
-  private final AtomicLong outages = new AtomicLong();
 
   private volatile boolean stopRequested;
   private volatile @Nullable Throwable failure;
 
-  PollLoop(Consumer<byte[], byte[]> consumer, Inbox inbox, String consumerName, @Nullable InboxHandler handler,
-      @Nullable InboxBatchHandler batchHandler, MessageIdExtractor extractor, InvalidMessageAction invalidAction,
-      RetrySchedule schedule, DeadLetterPublisher deadLetters, RecordTracing tracing,
-      @Nullable List<String> topics, @Nullable Pattern topicPattern, Duration pollTimeout,
-      InboxMeters.ConsumerMeters meters) {
+  /**
+   * @param consumer the runner's consumer, not subscribed yet; closed by the loop
+   * @param deadLetters closed by the loop
+   * @param nanoClock {@link System#nanoTime()}, or a test's clock for the retry delays
+   */
+  PollLoop(RunnerSettings settings, Consumer<byte[], byte[]> consumer, DeadLetterPublisher deadLetters,
+      LongSupplier nanoClock) {
+    this(settings, consumer, deadLetters, nanoClock, InboxMeters.NONE.runner(settings.consumerName()));
+  }
+
+  /** As above, recording the outcomes in {@code meters} too. */
+  PollLoop(RunnerSettings settings, Consumer<byte[], byte[]> consumer, DeadLetterPublisher deadLetters,
+      LongSupplier nanoClock, InboxMeters.ConsumerMeters meters) {
+    this.settings = settings;
+    this.statistics = new RunnerStatistics(meters);
     this.consumer = consumer;
-    this.inbox = inbox;
-    this.consumerName = consumerName;
-    this.handler = handler;
-    this.batchHandler = batchHandler;
-    this.extractor = extractor;
-    this.invalidAction = invalidAction;
-    this.schedule = schedule;
+    this.inbox = settings.inbox();
+    this.consumerName = settings.consumerName();
+    this.handler = settings.handler();
+    this.batchHandler = settings.batchHandler();
+    this.extractor = settings.extractor();
+    this.invalidAction = settings.invalidAction();
+    this.schedule = settings.schedule();
     this.deadLetters = deadLetters;
-    this.tracing = tracing;
-    this.topics = topics;
-    this.topicPattern = topicPattern;
-    this.pollTimeoutNanos = pollTimeout.toNanos();
-    this.meters = meters;
+    this.tracing = settings.tracing();
+    this.pollTimeoutNanos = settings.pollTimeout().toNanos();
+    this.offsets = new PendingOffsets(consumer, consumerName);
+    this.backoff = new PartitionBackoff(consumer, nanoClock);
   }
 
   InboxKafkaRunner.Stats stats() {
-    return new InboxKafkaRunner.Stats(processed.get(), duplicates.get(), failedAttempts.get(), deadLettered.get(),
-        skipped.get(), outages.get());
+    return statistics.snapshot();
   }
 
   @Nullable Throwable failure() {
@@ -136,30 +132,11 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
 
   @Override
   public void run() {
-    String subscription = topics != null ? topics.toString() : String.valueOf(topicPattern);
-    log.info("Inbox runner '{}' starting on {}", consumerName, subscription);
+    log.info("Inbox runner '{}' starting on {}", consumerName, settings.subscription());
     try {
-      if (topics != null) {
-        consumer.subscribe(topics, this);
-      } else if (topicPattern != null) {
-        consumer.subscribe(topicPattern, this);
-      }
+      subscribe();
       while (!stopRequested) {
-        resumeDuePartitions();
-        ConsumerRecords<byte[], byte[]> records;
-        try {
-          records = consumer.poll(Duration.ofNanos(nextPollTimeoutNanos()));
-        } catch (WakeupException e) {
-          continue;
-        }
-        if (!records.isEmpty()) {
-          if (batchHandler != null) {
-            processBatch(records);
-          } else {
-            processEach(records);
-          }
-        }
-        commitPending();
+        pollOnce();
       }
     } catch (Throwable t) {
       failure = t;
@@ -169,20 +146,55 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         throw error;
       }
     } finally {
-      try {
-        commitPending();
-      } catch (RuntimeException e) {
-        log.warn("Inbox runner '{}' could not commit its last offsets ({}); those records will be redelivered "
-            + "and recognized as duplicates", consumerName, e.toString());
-      }
-      try {
-        consumer.close();
-      } catch (RuntimeException e) {
-        log.warn("Inbox runner '{}': closing the Kafka consumer failed: {}", consumerName, e.toString());
-      }
-      deadLetters.close();
-      log.info("Inbox runner '{}' stopped: {}", consumerName, stats());
+      finish();
     }
+  }
+
+  /** Subscribes to the settings' topics or pattern, with this loop as the rebalance listener. */
+  void subscribe() {
+    List<String> topics = settings.topics();
+    Pattern topicPattern = settings.topicPattern();
+    if (topics != null) {
+      consumer.subscribe(topics, this);
+    } else if (topicPattern != null) {
+      consumer.subscribe(topicPattern, this);
+    }
+  }
+
+  /** One round of the loop: resumes the partitions that are due, polls, handles the records, commits. */
+  void pollOnce() {
+    backoff.resumeDue();
+    ConsumerRecords<byte[], byte[]> records;
+    try {
+      records = consumer.poll(Duration.ofNanos(backoff.pollTimeoutNanos(pollTimeoutNanos)));
+    } catch (WakeupException e) {
+      return;
+    }
+    if (!records.isEmpty()) {
+      if (batchHandler != null) {
+        processBatch(records);
+      } else {
+        processEach(records);
+      }
+    }
+    offsets.commit();
+  }
+
+  /** Commits what is done and closes the clients. */
+  void finish() {
+    try {
+      offsets.commit();
+    } catch (RuntimeException e) {
+      log.warn("Inbox runner '{}' could not commit its last offsets ({}); those records will be redelivered "
+          + "and recognized as duplicates", consumerName, e.toString());
+    }
+    try {
+      consumer.close();
+    } catch (RuntimeException e) {
+      log.warn("Inbox runner '{}': closing the Kafka consumer failed: {}", consumerName, e.toString());
+    }
+    deadLetters.close();
+    log.info("Inbox runner '{}' stopped: {}", consumerName, stats());
   }
 
   // ---- per record ----------------------------------------------------------------------------------------
@@ -265,8 +277,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
       return outage(partition, record, "the database or a broker is unavailable", error);
     }
     int attemptsBefore = failed == null ? 0 : failed.attempts.count();
-    failedAttempts.incrementAndGet();
-    meters.failures(1);
+    statistics.failedAttempt();
     if (error instanceof InvalidMessageException invalid) {
       return invalid(partition, record, invalid, attemptsBefore + 1, messageId);
     }
@@ -283,7 +294,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     log.warn("Record {} (message id {}) failed on attempt {} of {}, retrying in {} ms: {}", where(record),
         messageId, attempts, schedule.maxAttempts(), delay.toMillis(), error.toString());
     consumer.seek(partition, record.offset());
-    pause(List.of(partition), delay);
+    backoff.pause(List.of(partition), delay);
     return Step.RETRY;
   }
 
@@ -291,8 +302,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
       InvalidMessageException error, int attempts, @Nullable String messageId) {
     if (invalidAction == InvalidMessageAction.SKIP) {
       log.warn("Skipping record {}: {}", where(record), error.getMessage());
-      skipped.incrementAndGet();
-      meters.skipped();
+      statistics.skipped();
       failures.remove(partition);
       return Step.DONE;
     }
@@ -313,8 +323,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
       return outage(partition, record, "the dead-letter topic " + deadLetters.topicFor(record.topic())
           + " is unavailable", publishFailure);
     }
-    deadLettered.incrementAndGet();
-    meters.deadLetter();
+    statistics.deadLettered();
     failures.remove(partition);
     outage = null;
     log.error("Record {} (message id {}) sent to dead-letter topic {}: {} after {} attempts, last error {}",
@@ -328,15 +337,14 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     if (current == null) {
       current = schedule.newOutageAttempts();
       outage = current;
-      outages.incrementAndGet();
-      meters.outage();
+      statistics.outage();
     }
     current.failed(error);
     Duration delay = current.delay();
     log.warn("Inbox runner '{}': {} while processing record {}; pausing all partitions for {} ms: {}",
         consumerName, what, where(record), delay.toMillis(), error.getMessage());
     consumer.seek(partition, record.offset());
-    pause(consumer.assignment(), delay);
+    backoff.pause(consumer.assignment(), delay);
     return Step.OUTAGE;
   }
 
@@ -354,17 +362,11 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
   }
 
   private void count(InboxOutcome outcome) {
-    if (outcome == InboxOutcome.PROCESSED) {
-      processed.incrementAndGet();
-      meters.processed(1);
-    } else {
-      duplicates.incrementAndGet();
-      meters.duplicates(1);
-    }
+    statistics.outcome(outcome);
   }
 
   private void done(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
-    pending.put(partition, new OffsetAndMetadata(record.offset() + 1, record.leaderEpoch(), ""));
+    offsets.done(partition, record);
   }
 
   // ---- per poll --------------------------------------------------------------------------------------------
@@ -436,99 +438,19 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     processEach(records);
   }
 
-  // ---- offsets, pauses, rebalances -------------------------------------------------------------------------
-
-  private void commitPending() {
-    if (pending.isEmpty()) {
-      return;
-    }
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(pending);
-    try {
-      commit(offsets);
-      pending.clear();
-    } catch (CommitFailedException e) {
-      log.warn("Inbox runner '{}': offset commit of {} failed after a rebalance; the new owner will see those "
-          + "records again and skip them as duplicates", consumerName, offsets.keySet());
-      pending.clear();
-    } catch (RetriableException | RebalanceInProgressException e) {
-      log.warn("Inbox runner '{}': offset commit failed ({}), trying again after the next poll", consumerName,
-          e.toString());
-    }
-  }
-
-  /** commitSync, once more if a wake-up meant for the poll interrupted it (close() wakes the consumer up). */
-  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    try {
-      consumer.commitSync(offsets);
-    } catch (WakeupException e) {
-      consumer.commitSync(offsets);
-    }
-  }
-
-  private long nextPollTimeoutNanos() {
-    long timeout = pollTimeoutNanos;
-    long now = System.nanoTime();
-    for (long until : pausedUntil.values()) {
-      timeout = Math.min(timeout, Math.max(0, until - now));
-    }
-    return timeout;
-  }
-
-  private void pause(Collection<TopicPartition> partitions, Duration delay) {
-    if (partitions.isEmpty()) {
-      return;
-    }
-    long until = System.nanoTime() + delay.toNanos();
-    consumer.pause(partitions);
-    for (TopicPartition partition : partitions) {
-      pausedUntil.put(partition, until);
-    }
-  }
-
-  private void resumeDuePartitions() {
-    if (pausedUntil.isEmpty()) {
-      return;
-    }
-    long now = System.nanoTime();
-    List<TopicPartition> due = new ArrayList<>();
-    pausedUntil.entrySet().removeIf(entry -> {
-      if (now - entry.getValue() >= 0) {
-        due.add(entry.getKey());
-        return true;
-      }
-      return false;
-    });
-    due.retainAll(consumer.assignment());
-    if (!due.isEmpty()) {
-      consumer.resume(due);
-    }
-  }
+  // ---- rebalances ------------------------------------------------------------------------------------------
 
   @Override
   public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
     if (partitions.isEmpty()) {
       return;
     }
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition partition : partitions) {
-      OffsetAndMetadata offset = pending.get(partition);
-      if (offset != null) {
-        offsets.put(partition, offset);
-      }
-    }
-    if (!offsets.isEmpty()) {
-      try {
-        commit(offsets);
-      } catch (KafkaException e) {
-        log.warn("Inbox runner '{}': committing offsets of revoked partitions {} failed ({}); the new owner will"
-            + " skip those records as duplicates", consumerName, offsets.keySet(), e.toString());
-      }
-    }
+    Map<TopicPartition, OffsetAndMetadata> committed = offsets.commitRevoked(partitions);
     forget(partitions);
-    if (offsets.isEmpty()) {
+    if (committed.isEmpty()) {
       log.info("Inbox runner '{}': partitions revoked {}", consumerName, partitions);
     } else {
-      log.info("Inbox runner '{}': partitions revoked {}, committed {}", consumerName, partitions, offsets);
+      log.info("Inbox runner '{}': partitions revoked {}, committed {}", consumerName, partitions, committed);
     }
   }
 
@@ -547,10 +469,10 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
   }
 
   private void forget(Collection<TopicPartition> partitions) {
+    offsets.forget(partitions);
+    backoff.forget(partitions);
     for (TopicPartition partition : partitions) {
-      pending.remove(partition);
       failures.remove(partition);
-      pausedUntil.remove(partition);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.outboxkit.relay.internal;
 
+import io.outboxkit.core.internal.JdbcTransactions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -210,8 +211,10 @@ public final class PostgresOffsetBackingStore implements OffsetBackingStore {
   }
 
   private void write(Map<ByteBuffer, ByteBuffer> values) throws SQLException {
-    Connection c = connection();
-    c.setAutoCommit(false);
+    JdbcTransactions.run(connection(), c -> writeRows(c, values));
+  }
+
+  private void writeRows(Connection c, Map<ByteBuffer, ByteBuffer> values) throws SQLException {
     try (PreparedStatement upsert = c.prepareStatement(
             "INSERT INTO " + table + " (store_name, offset_key, offset_value, updated_at) VALUES (?, ?, ?, now())"
                 + " ON CONFLICT (store_name, offset_key) DO UPDATE"
@@ -231,16 +234,6 @@ public final class PostgresOffsetBackingStore implements OffsetBackingStore {
           upsert.executeUpdate();
         }
       }
-      c.commit();
-    } catch (SQLException e) {
-      try {
-        c.rollback();
-      } catch (SQLException ignored) {
-        // the connection is closed by the caller
-      }
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
     }
   }
 

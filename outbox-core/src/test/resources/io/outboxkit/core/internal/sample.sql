@@ -1,0 +1,2 @@
+-- a script for SqlResourcesTest
+SELECT 1;
