@@ -7,6 +7,7 @@ import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.SqlIdentifier;
 import io.outboxkit.core.TableName;
 import io.outboxkit.core.internal.DatabaseFailures;
+import io.outboxkit.core.internal.JdbcTransactions;
 import io.outboxkit.inbox.InvalidMessageException;
 import io.outboxkit.inbox.kafka.InboxHandler;
 import io.outboxkit.inbox.kafka.InboxMessage;
@@ -200,11 +201,11 @@ public final class SagaOrchestrator implements AutoCloseable {
   }
 
   private void onReply(InboxMessage message, Connection connection) throws SQLException {
-    String sagaType = required(message, SagaHeaders.SAGA_TYPE);
-    String sagaId = required(message, SagaHeaders.SAGA_ID);
-    int step = number(message, SagaHeaders.STEP);
-    SagaPhase phase = phase(message);
-    String outcome = required(message, SagaHeaders.OUTCOME);
+    String sagaType = SagaMessages.required(message, "reply", SagaHeaders.SAGA_TYPE);
+    String sagaId = SagaMessages.required(message, "reply", SagaHeaders.SAGA_ID);
+    int step = SagaMessages.number(message, "reply", SagaHeaders.STEP);
+    SagaPhase phase = SagaMessages.phase(message);
+    String outcome = SagaMessages.required(message, "reply", SagaHeaders.OUTCOME);
     if (!outcome.equals("SUCCESS") && !outcome.equals("FAILURE") && !outcome.equals("ERROR")) {
       throw new InvalidMessageException("reply " + message + " has " + SagaHeaders.OUTCOME + " '" + outcome
           + "': expected SUCCESS, FAILURE or ERROR");
@@ -459,53 +460,9 @@ public final class SagaOrchestrator implements AutoCloseable {
         ? definition.step(index).name : "#" + index;
   }
 
-  private static String required(InboxMessage message, String header) {
-    String value = message.header(header);
-    if (value == null || value.isBlank()) {
-      throw new InvalidMessageException("reply " + message + " has no " + header + " header: it is not a saga reply");
-    }
-    return value;
-  }
-
-  private static int number(InboxMessage message, String header) {
-    String value = required(message, header);
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new InvalidMessageException("reply " + message + " has " + header + " '" + value + "': not a number");
-    }
-  }
-
-  static SagaPhase phase(InboxMessage message) {
-    String value = required(message, SagaHeaders.PHASE);
-    try {
-      return SagaPhase.valueOf(value);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidMessageException("message " + message + " has " + SagaHeaders.PHASE + " '" + value
-          + "': expected ACTION or COMPENSATION");
-    }
-  }
-
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  private <T> T inTransaction(String what, Work<T> work) {
+  private <T> T inTransaction(String what, JdbcTransactions.Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          connection.rollback();
-        } catch (SQLException rollbackFailure) {
-          e.addSuppressed(rollbackFailure);
-        }
-        throw e;
-      }
+      return JdbcTransactions.call(connection, work);
     } catch (SQLException e) {
       throw failure(what, e);
     }

@@ -107,13 +107,14 @@ public final class SagaParticipant {
    * mode): barrier, handler, reply.
    */
   public void handle(InboxMessage message, Connection connection) throws SQLException {
-    String sagaType = required(message, SagaHeaders.SAGA_TYPE);
-    String sagaId = required(message, SagaHeaders.SAGA_ID);
-    int step = number(message, SagaHeaders.STEP);
+    String sagaType = SagaMessages.required(message, "command", SagaHeaders.SAGA_TYPE);
+    String sagaId = SagaMessages.required(message, "command", SagaHeaders.SAGA_ID);
+    int step = SagaMessages.number(message, "command", SagaHeaders.STEP);
     String stepName = Objects.requireNonNullElse(message.header(SagaHeaders.STEP_NAME), "#" + step);
-    SagaPhase phase = SagaOrchestrator.phase(message);
-    String replyTo = required(message, SagaHeaders.REPLY_TO);
-    int attempt = message.header(SagaHeaders.ATTEMPT) == null ? 1 : number(message, SagaHeaders.ATTEMPT);
+    SagaPhase phase = SagaMessages.phase(message);
+    String replyTo = SagaMessages.required(message, "command", SagaHeaders.REPLY_TO);
+    int attempt = message.header(SagaHeaders.ATTEMPT) == null ? 1
+        : SagaMessages.number(message, "command", SagaHeaders.ATTEMPT);
     String commandType = message.eventType();
     if (commandType == null) {
       throw new InvalidMessageException("command " + message + " has no eventType header: it names the command type");
@@ -153,11 +154,6 @@ public final class SagaParticipant {
     if (reply == null) {
       return;
     }
-    if (!reply.isSuccess()) {
-      connection.rollback(savepoint);
-      replier.send("FAILURE", reply.reason(), "NONE", null);
-      return;
-    }
     String body = json(reply.data());
     if (body != null) {
       try (PreparedStatement statement = connection.prepareStatement(saveReply)) {
@@ -192,16 +188,14 @@ public final class SagaParticipant {
     if (reply == null) {
       return;
     }
-    if (!reply.isSuccess()) {
-      connection.rollback(savepoint);
-      replier.send("FAILURE", reply.reason(), "NONE", null);
-      return;
-    }
     connection.releaseSavepoint(savepoint);
     replier.send("SUCCESS", null, "APPLIED", null);
   }
 
-  /** Runs the handler; on an exception rolls back to the savepoint, replies ERROR and returns null. */
+  /**
+   * Runs the handler and returns its success; on a failure or an exception rolls back to the savepoint, replies
+   * FAILURE or ERROR and returns null.
+   */
   @SuppressWarnings("unchecked")
   private <C> @Nullable Reply run(Registration<C> registration, Object command, ParticipantContext context,
       Savepoint savepoint, Replier replier) throws SQLException {
@@ -210,6 +204,11 @@ public final class SagaParticipant {
       if (reply == null) {
         throw new SagaException("the handler of " + context.commandType() + " returned null: return Reply.success()"
             + " or Reply.failure(reason)");
+      }
+      if (!reply.isSuccess()) {
+        context.connection().rollback(savepoint);
+        replier.send("FAILURE", reply.reason(), "NONE", null);
+        return null;
       }
       return reply;
     } catch (SQLException e) {
@@ -303,24 +302,6 @@ public final class SagaParticipant {
       total += deleted;
     } while (deleted >= batchSize);
     return total;
-  }
-
-  private static String required(InboxMessage message, String header) {
-    String value = message.header(header);
-    if (value == null || value.isBlank()) {
-      throw new InvalidMessageException("command " + message + " has no " + header + " header: it is not a saga"
-          + " command");
-    }
-    return value;
-  }
-
-  private static int number(InboxMessage message, String header) {
-    String value = required(message, header);
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new InvalidMessageException("command " + message + " has " + header + " '" + value + "': not a number");
-    }
   }
 
   /** Writes the reply to one command through the outbox. */

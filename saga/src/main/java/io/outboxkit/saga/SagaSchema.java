@@ -1,13 +1,11 @@
 package io.outboxkit.saga;
 
-import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.SqlIdentifier;
 import io.outboxkit.core.internal.DatabaseFailures;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.outboxkit.core.internal.JdbcTransactions;
+import io.outboxkit.core.internal.SqlResources;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -43,7 +41,7 @@ public final class SagaSchema {
   private SagaSchema(String what, String resource, String schema) {
     this.what = what;
     this.schema = SqlIdentifier.of("saga schema", schema);
-    this.sql = read(resource).replace("${schema}", this.schema.quoted());
+    this.sql = SqlResources.read(SagaSchema.class, resource).replace("${schema}", this.schema.quoted());
   }
 
   /** The orchestrator's tables in {@code schema} (for example {@code public}). */
@@ -70,20 +68,15 @@ public final class SagaSchema {
   public void install(DataSource dataSource) {
     Objects.requireNonNull(dataSource, "dataSource");
     try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+      JdbcTransactions.run(connection, transaction -> {
+        try (PreparedStatement lock = transaction.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
           lock.setString(1, "outboxkit.saga.schema:" + schema.name());
           lock.execute();
         }
-        try (Statement statement = connection.createStatement()) {
+        try (Statement statement = transaction.createStatement()) {
           statement.execute(sql);
         }
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
+      });
     } catch (SQLException e) {
       if (DatabaseFailures.isUnavailable(e)) {
         throw new ServerUnavailableException("the database was unavailable while installing " + what + " in schema "
@@ -94,15 +87,4 @@ public final class SagaSchema {
     }
   }
 
-  private static String read(String resource) {
-    try (InputStream in = SagaSchema.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new OutboxConfigurationException("the saga schema script " + resource
-            + " is missing from the class path: the saga jar is incomplete");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new OutboxConfigurationException("the saga schema script " + resource + " cannot be read", e);
-    }
-  }
 }
