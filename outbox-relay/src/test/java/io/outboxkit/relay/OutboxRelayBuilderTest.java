@@ -166,14 +166,6 @@ class OutboxRelayBuilderTest {
   }
 
   @Test
-  void backoffDoublesUpToTenSeconds() {
-    assertThat(KafkaPublisher.backoffMillis(1)).isEqualTo(100);
-    assertThat(KafkaPublisher.backoffMillis(2)).isEqualTo(200);
-    assertThat(KafkaPublisher.backoffMillis(5)).isEqualTo(1600);
-    assertThat(KafkaPublisher.backoffMillis(50)).isEqualTo(10_000);
-  }
-
-  @Test
   void statusBeforeStartIsNew() {
     OutboxRelay relay = valid().build();
     assertThat(relay.status().state()).isEqualTo(RelayState.NEW);
