@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outboxkit.core.OutboxConfigurationException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -144,6 +145,23 @@ class OutboxRelayBuilderTest {
     assertThatThrownBy(() -> valid().jdbcUrl("jdbc:mysql://x/y")).hasMessageContaining("jdbcUrl");
     assertThatThrownBy(() -> valid().jdbcUrl("jdbc:postgresql://a,b/db")).hasMessageContaining("several hosts");
     assertThatThrownBy(() -> valid().meterRegistry("not a registry")).hasMessageContaining("meterRegistry");
+  }
+
+  @Test
+  void theDebeziumSettingsThatDefineWhatIsReadAndWhereThePositionIsKeptAreTheRelaysOwn() {
+    for (String owned : List.of("name", "connector.class", "offset.storage", "offset.storage.file.filename",
+        "plugin.name", "slot.name", "publication.name", "database.hostname", "database.port", "database.dbname",
+        "database.user", "database.password", "table.include.list", "topic.prefix", "message.prefix.include.list",
+        "message.prefix.exclude.list", "outboxkit.offset.table")) {
+      assertThatThrownBy(() -> valid().debeziumProperty(owned, "x")).as(owned)
+          .isInstanceOf(OutboxConfigurationException.class)
+          .hasMessage("Debezium property '" + owned + "' is set by the relay from its own settings; use the builder's "
+              + "setter for it");
+    }
+    RelaySettings settings = RelaySettings.from(valid().debeziumProperty("database.sslmode", "require")
+        .debeziumProperty("snapshot.mode", "initial").debeziumProperty("status.update.interval.ms", "500"));
+    assertThat(EngineProperties.of(settings)).containsEntry("database.sslmode", "require")
+        .containsEntry("snapshot.mode", "initial").containsEntry("status.update.interval.ms", "500");
   }
 
   @Test
