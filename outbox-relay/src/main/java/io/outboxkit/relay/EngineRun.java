@@ -116,8 +116,11 @@ final class EngineRun implements DebeziumEngine.CompletionCallback {
   public void handle(boolean success, String message, @Nullable Throwable error) {
     try {
       if (!stopping) {
-        listener.ended(this, EngineFailures.explain(settings, message, error));
-        publisher.close();
+        try {
+          listener.ended(this, EngineFailures.explain(settings, message, error));
+        } finally {
+          publisher.close();
+        }
       }
     } finally {
       ended.countDown();

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes a batch of events and returns only when the broker acknowledged every one of them, or took it on
  * the dead-letter topic. Events are handed to the producer in their order; those that fail are sent again in
- * their order, after a backoff (100 ms doubling to 10 s), for as long as it takes; nothing is committed
- * meanwhile. What a failure calls for is decided by {@link SendFailures}, the sending by {@link RecordSender},
- * the dead letters by {@link DeadLetters}.
+ * their order, after a backoff ({@link Backoff#PUBLISHING}: 100 ms doubling to 10 s), for as long as it
+ * takes; nothing is committed meanwhile. What a failure calls for is decided by {@link SendFailures}, the
+ * sending by {@link RecordSender}, the dead letters by {@link DeadLetters}.
  *
  * <p>Used by the engine's consumer thread (or a recovery's); {@link #stop()}, {@link #abort()} and {@link
  * #waiting(long)} may be called from any thread.

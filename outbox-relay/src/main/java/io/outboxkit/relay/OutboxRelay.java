@@ -338,8 +338,8 @@ public interface OutboxRelay extends AutoCloseable {
         throw new OutboxConfigurationException("producer property name must not be blank");
       }
       if (OWNED_PRODUCER_PROPERTIES.contains(name)) {
-        throw new OutboxConfigurationException("producer property '" + name
-            + "' is set by the relay" + (ProducerConfig.BOOTSTRAP_SERVERS_CONFIG.equals(name) ? ": use bootstrapServers(..)" : ""));
+        throw new OutboxConfigurationException("producer property '" + name + "' is set by the relay"
+            + (ProducerConfig.BOOTSTRAP_SERVERS_CONFIG.equals(name) ? ": use bootstrapServers(..)" : ""));
       }
       String text = String.valueOf(value).trim();
       if (ProducerConfig.ACKS_CONFIG.equals(name) && !("all".equals(text) || "-1".equals(text))) {

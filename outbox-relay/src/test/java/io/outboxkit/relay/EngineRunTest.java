@@ -42,8 +42,9 @@ class EngineRunTest {
 
   @Test
   void anEngineThatFailsOnItsOwnReportsWhyOnceAndClosesItsPublisher() {
+    SQLException slotInUse = new SQLException("replication slot \"s\" is active for PID 42", "55006");
     EngineRun run = launch(engine -> engine.completion.handle(false, "Error while streaming",
-        new IllegalStateException("wrapped", new SQLException("replication slot \"s\" is active for PID 42", "55006"))));
+        new IllegalStateException("wrapped", slotInUse)));
 
     await().atMost(Duration.ofSeconds(10)).until(run::hasEnded);
     assertThat(reports.ended).singleElement().asString()

@@ -121,7 +121,8 @@ class KafkaPublisherTest {
         .containsExactly("orders.order/e1", "orders.order/e2", "orders.payment/e3");
     assertThat(broker.acknowledgedIds()).containsExactly("orders.order/e1", "orders.order/e2", "orders.payment/e3");
     assertThat(reasons.get(0)).as("the reason is the refusal, not the records held back after it")
-        .startsWith("the broker did not acknowledge 3 of 3 record(s): TimeoutException: Topic orders.order not present");
+        .startsWith("the broker did not acknowledge 3 of 3 record(s): "
+            + "TimeoutException: Topic orders.order not present");
   }
 
   @Test
