@@ -1,25 +1,23 @@
 package io.outboxkit.relay;
 
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.RecordChangeEvent;
 import io.outboxkit.core.OutboxException;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.common.KafkaException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay: start-up checks, leader election, one Debezium engine at a time while leader, status.
+ * The relay's coordinator: start-up checks, then, on its monitor thread, the {@link LeaderElection} and one
+ * {@link EngineRun} at a time while leader, started again after a failure when {@link EngineRestarts} says;
+ * and the one {@link RelayState} that all of it reports.
  *
  * <p>While an engine streams, the monitor checks every {@link #TICK_MILLIS} ms what is due: the slot's lag,
  * the publication ({@link PublicationCheck}), a heartbeat through the stream ({@link StreamWatch}) and the
@@ -37,10 +35,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   static final long LEADER_CHECK_MILLIS = 2_000;
   static final long LAG_SAMPLE_MILLIS = 2_000;
   static final long TICK_MILLIS = 500;
-  /** Engine failures in a row after which the relay reports STALLED rather than STARTING. */
-  static final int FAILURES_BEFORE_STALLED = 3;
   static final long PUBLICATION_CHECK_MILLIS = 2_000;
-  static final long CLOSE_GRACE_MILLIS = 5_000;
   static final long WAITING_REPORT_MILLIS = 5_000;
 
   private final RelaySettings settings;
@@ -50,8 +45,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   private final StreamWatch watch;
   private final PublicationCheck publicationCheck;
   private final StreamRecovery recovery;
-  /** Between a start() and the end of the close() after it; guarded by this. */
-  private boolean running;
+  private final EngineRestarts restarts = new EngineRestarts();
   /**
    * Counts the closes, so that a start() overtaken by a close() does not go on after it, and so that an engine
    * of an earlier run, should it still report, does not act on a later one; written under this.
@@ -63,12 +57,11 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   private volatile RelayStatus status;
   private volatile long slotLagBytes = -1;
 
+  /** The monitor thread of a start whose checks passed, until the close after it; guarded by this. */
   private @Nullable ScheduledExecutorService monitor;
   private @Nullable ControlConnection control;
-  private volatile @Nullable RunningEngine engine;
-  /** After an engine failure: no new engine (and no lock attempt) before this System.nanoTime(). */
-  private volatile long restartNotBefore;
-  private int consecutiveFailures;
+  private @Nullable LeaderElection election;
+  private volatile @Nullable EngineRun engine;
   /** The next engine launch may put back what is missing of the publication (a start or a takeover). */
   private boolean repairAtLaunch;
   /** The publication lacks what the relay reads: FAILED until someone repairs it; monitor thread only. */
@@ -109,17 +102,15 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       if (closing) {
         throw new IllegalStateException("the relay is closing: start it again once close() returned");
       }
-      if (running) {
+      if (started()) {
         throw new IllegalStateException("the relay was started before: close it before starting it again");
       }
       if (unrestartable != null) {
         throw new IllegalStateException("the relay cannot be started again: " + unrestartable
             + "; build a new relay");
       }
-      running = true;
       run = closes;
-      consecutiveFailures = 0;
-      restartNotBefore = 0;
+      restarts.reset();
       slotLagBytes = -1;
       repairAtLaunch = true;
       awaitingRepair = false;
@@ -154,7 +145,8 @@ final class DebeziumOutboxRelay implements OutboxRelay {
         return;
       }
       monitor = scheduler;
-      control = new ControlConnection(database, settings.slotName());
+      control = new ControlConnection(database);
+      election = new LeaderElection(settings, control);
       brokerCheck = new BrokerCheck(settings);
     }
     scheduler.execute(this::electAndRun);
@@ -172,15 +164,23 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     }
   }
 
+  /**
+   * Whether a start owns the relay: from the STARTING it sets until the close after it (its monitor runs once
+   * its checks passed), so the relay is not started twice; a start whose checks failed leaves the relay
+   * FAILED without a monitor, and it may be started again. Called holding this.
+   */
+  private boolean started() {
+    return monitor != null || status.state() == RelayState.STARTING;
+  }
+
   /** The start-up checks failed: FAILED with the reason, and the relay may be started again. */
   private void failStart(long run, String reason) {
     synchronized (this) {
       if (closes != run) {
         return; // closed meanwhile: the close set the state
       }
-      running = false;
+      fail(reason);
     }
-    fail(reason);
   }
 
   @Override
@@ -192,9 +192,9 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   public RelayStatus status() {
     RelayStatus current = status;
     String reason = current.reason();
-    RunningEngine running = engine;
+    EngineRun running = engine;
     if (reason == null && current.state() == RelayState.ACTIVE && running != null) {
-      reason = running.publisher.waiting(WAITING_REPORT_MILLIS);
+      reason = running.publisher().waiting(WAITING_REPORT_MILLIS);
     }
     if (reason == null && current.state() == RelayState.ACTIVE) {
       reason = lossNotice;
@@ -209,13 +209,13 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     if (closing || status.state() == RelayState.FAILED) {
       return;
     }
-    long wait = restartNotBefore - System.nanoTime();
+    long wait = restarts.millisToWait();
     if (engine == null && wait > 0) {
-      schedule(this::electAndRun, Math.max(1, wait / 1_000_000));
+      schedule(this::electAndRun, wait);
       return;
     }
     try {
-      boolean leader = !settings.highAvailability() || control().tryAcquireLock();
+      boolean leader = election().tryLead();
       RelayState state = status.state();
       if (leader && engine == null && state != RelayState.FAILED) {
         if (state == RelayState.STANDBY) {
@@ -238,27 +238,18 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     if (closing || status.state() == RelayState.FAILED) {
       return;
     }
-    RunningEngine running = engine;
-    if (running != null && running.finished.getCount() == 0) {
+    EngineRun running = engine;
+    if (running != null && running.hasEnded()) {
       engine = null; // the engine ended on its own; restartAfterFailure set the state and the backoff
-      running.executor.shutdown();
+      running.releaseThread();
       running = null;
     }
-    if (running != null && settings.highAvailability() && !control().stillHoldsLock()) {
-      boolean regained = false;
-      try {
-        regained = control().tryAcquireLock();
-      } catch (SQLException e) {
-        log.warn("relay for slot {}: cannot reach the database to renew the leader lock: {}", settings.slotName(),
-            e.getMessage());
-      }
-      if (!regained) {
-        log.warn("relay for slot {} lost the leader lock (its database session ended): stopping the engine and "
-            + "standing by", settings.slotName());
-        stopEngine(running, false);
-        engine = null;
-        setState(RelayState.STANDBY, null);
-      }
+    if (running != null && !election().stillLeads()) {
+      log.warn("relay for slot {} lost the leader lock (its database session ended): stopping the engine and "
+          + "standing by", settings.slotName());
+      running.stop(false);
+      engine = null;
+      setState(RelayState.STANDBY, null);
     }
     electAndRun();
   }
@@ -269,10 +260,10 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     KafkaPublisher publisher;
     try {
       publisher = new KafkaPublisher(settings, metrics, this::retrying);
-    } catch (org.apache.kafka.common.KafkaException e) {
+    } catch (KafkaException e) {
       fail("the Kafka producer cannot be created with bootstrapServers=" + settings.bootstrapServers()
           + " and the given producer properties: " + EngineFailures.explain(settings, e.getMessage(), e));
-      control().close();
+      election().release();
       return;
     }
     if (!prepareStream(publisher, repair)) {
@@ -280,13 +271,29 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       return;
     }
     watch.reset();
-    RunningEngine running = new RunningEngine(publisher,
-        new RelayChangeConsumer(new RecordMapper(settings), publisher, watch));
-    DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium = engines.create(EngineProperties.of(settings),
-        running.consumer, running.connectorCallback(), running);
-    running.debezium = debezium;
-    engine = running;
-    running.executor.execute(debezium);
+    EngineRun launched = new EngineRun(settings, engines, publisher, watch, reportsOf(closes));
+    engine = launched;
+    launched.launch();
+  }
+
+  /** What the engine runs of the start numbered {@code run} report; nothing acts on it once that start closed. */
+  private EngineRun.Listener reportsOf(long run) {
+    return new EngineRun.Listener() {
+      @Override
+      public void started(EngineRun engineRun) {
+        if (run == closes) {
+          setState(RelayState.ACTIVE, null);
+          log.info("relay for slot {} is ACTIVE: streaming {}", settings.slotName(), settings.describe());
+        }
+      }
+
+      @Override
+      public void ended(EngineRun engineRun, String reason) {
+        if (run == closes) {
+          restartAfterFailure(engineRun, reason);
+        }
+      }
+    };
   }
 
   /**
@@ -331,80 +338,23 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   }
 
   /**
-   * Stops an engine. Gracefully (on close): the batch being published may finish within {@link
-   * #CLOSE_GRACE_MILLIS}, later batches are left unsent. Otherwise (the leader lock is lost, another instance
-   * may be taking over) the batch being published is abandoned at once. Then Debezium's engine stores the
-   * position of every batch marked processed and stops; an abandoned batch is sent again on the next start.
-   * Runs on the monitor thread.
-   */
-  private void stopEngine(RunningEngine running, boolean graceful) {
-    running.stopping = true;
-    boolean drained = false;
-    try {
-      drained = running.consumer.drain(graceful ? CLOSE_GRACE_MILLIS : 0);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (!drained) {
-      if (graceful) {
-        log.warn("relay for slot {}: the batch being published was not acknowledged within {} ms of close(); it "
-            + "is abandoned and sent again on the next start", settings.slotName(), CLOSE_GRACE_MILLIS);
-      }
-      running.publisher.stop(); // ends a retry backoff at once; Debezium's close interrupts a waiting send
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium = running.debezium;
-    while (debezium != null && running.finished.getCount() > 0 && System.nanoTime() < deadline) {
-      try {
-        debezium.close(); // stores the position of everything marked processed, then stops the connector
-        break;
-      } catch (IllegalStateException e) {
-        // starting, or stopping on its own (after the drain refused a batch, for example): the loop ends when
-        // the engine has finished, or tries the close again
-        sleepQuietly(100);
-      } catch (IOException | RuntimeException e) {
-        log.warn("relay for slot {}: stopping the engine failed: {}", settings.slotName(), e.toString());
-        break;
-      }
-    }
-    try {
-      if (!running.finished.await(30, TimeUnit.SECONDS)) {
-        log.warn("relay for slot {}: the engine did not stop within 30 s", settings.slotName());
-        running.publisher.abort();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    running.publisher.close();
-    running.executor.shutdownNow();
-  }
-
-  /**
    * The engine ended on its own (database gone for longer than Debezium's retries, slot taken, ...): release
-   * the leader lock so that a standby may take over, and start a new engine after a backoff (1 s doubling
-   * to 60 s; reset once an engine ran for a minute). Runs on the engine's thread.
+   * the leader lock so that a standby may take over, and start a new engine after the backoff that {@link
+   * EngineRestarts} gives. Runs on the engine's thread.
    */
-  private void restartAfterFailure(RunningEngine failed, String reason) {
-    long ranMillis = (System.nanoTime() - failed.launchedAt) / 1_000_000;
-    int failures;
-    synchronized (this) {
-      consecutiveFailures = ranMillis > 60_000 ? 1 : consecutiveFailures + 1;
-      failures = consecutiveFailures;
-    }
-    long delay = Math.min(1_000L << Math.min(failures - 1, 6), 60_000L);
-    restartNotBefore = System.nanoTime() + delay * 1_000_000;
-    // the third failure in a row is no longer a start: the relay delivers nothing and says so (not healthy)
-    setState(failures >= FAILURES_BEFORE_STALLED ? RelayState.STALLED : RelayState.STARTING,
-        "the engine stopped (" + reason + "); starting again in " + delay / 1000 + " s (attempt " + failures + ")");
+  private void restartAfterFailure(EngineRun failed, String reason) {
+    EngineRestarts.Restart restart = restarts.failed(failed.age());
+    long delay = restart.delay().toMillis();
+    setState(restart.state(), "the engine stopped (" + reason + "); starting again in " + delay / 1000 + " s (attempt "
+        + restart.attempt() + ")");
     log.error("relay for slot {}: the engine stopped: {}; starting again in {} ms (attempt {}); events not "
-        + "acknowledged are sent again", settings.slotName(), reason, delay, failures);
-    failed.publisher.close();
+        + "acknowledged are sent again", settings.slotName(), reason, delay, restart.attempt());
     ScheduledExecutorService scheduler = monitor;
-    ControlConnection c = control;
-    if (scheduler != null && c != null) {
+    LeaderElection leader = election;
+    if (scheduler != null && leader != null) {
       try {
-        scheduler.execute(c::close); // releases the leader lock: a standby may take over meanwhile
-      } catch (java.util.concurrent.RejectedExecutionException ignored) {
+        scheduler.execute(leader::release); // a standby may take over meanwhile
+      } catch (RejectedExecutionException ignored) {
         // closing
       }
     }
@@ -429,9 +379,9 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       }
       return;
     }
-    RunningEngine running = engine;
+    EngineRun running = engine;
     RelayState state = status.state();
-    if (running == null || running.stopping || running.finished.getCount() == 0
+    if (running == null || running.isStopping() || running.hasEnded()
         || (state != RelayState.ACTIVE && state != RelayState.STALLED)) {
       return;
     }
@@ -442,7 +392,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     if (broker != null) {
       broker.tick();
     }
-    if (running.started) {
+    if (running.hasStarted()) {
       judgeLiveness(broker == null ? null : broker.problem());
     }
   }
@@ -463,7 +413,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
    * The publication check, the heartbeat's return and the next heartbeat. False if the engine was stopped
    * (the publication lacks what the relay reads, or its membership changed and the gap is being filled).
    */
-  private boolean watchStream(RunningEngine running, long now) {
+  private boolean watchStream(EngineRun running, long now) {
     try {
       Connection connection = control().connection();
       StreamWatch.Returned back = watch.takeReturned();
@@ -473,7 +423,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
         String problem = publicationCheck.problem(state);
         if (problem != null) {
           log.error("relay for slot {}: {}; stopping the engine until then", settings.slotName(), problem);
-          stopEngine(running, true);
+          running.stop(true);
           engine = null;
           awaitingRepair = true;
           fail(problem);
@@ -483,7 +433,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
           log.warn("relay for slot {}: publication {} changed while the relay streamed (a table left it and joined "
               + "it again, or it was made again): stopping the engine to read the events the stream may have missed",
               settings.slotName(), settings.publicationName());
-          stopEngine(running, true);
+          running.stop(true);
           engine = null; // the leader check launches the next engine, which fills the gap first
           setState(RelayState.STARTING, "publication " + settings.publicationName() + " changed: filling the gap");
           return false;
@@ -551,7 +501,8 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     }
   }
 
-  private void retrying(@Nullable String reason) {
+  /** The publisher's retry reason; null once it no longer retries. Synchronized: never over a later STOPPED. */
+  private synchronized void retrying(@Nullable String reason) {
     publisherTrouble = reason;
     RelayStatus current = status;
     if (current.state() == RelayState.ACTIVE || (current.state() == RelayState.STARTING && recovering != null)) {
@@ -582,9 +533,9 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       // stop the engine on the monitor thread, so that it never races an election running there
       try {
         scheduler.submit(() -> {
-          RunningEngine running = engine;
+          EngineRun running = engine;
           if (running != null) {
-            stopEngine(running, true);
+            running.stop(true);
             engine = null;
           }
           ControlConnection c = control;
@@ -610,10 +561,10 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       setState(RelayState.STOPPED, before == RelayState.FAILED ? status.reason() : null);
       monitor = null;
       control = null;
+      election = null;
       brokerCheck = null;
       engine = null;
       awaitingRepair = false;
-      running = false;
       closing = false;
       if (incomplete != null) {
         unrestartable = incomplete; // an engine of this run may still be stopping: no second one beside it
@@ -632,12 +583,20 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     return c;
   }
 
+  private LeaderElection election() {
+    LeaderElection e = election;
+    if (e == null) {
+      throw new IllegalStateException("relay not started");
+    }
+    return e;
+  }
+
   private void schedule(Runnable task, long delayMillis) {
     ScheduledExecutorService scheduler = monitor;
     if (scheduler != null && !closing) {
       try {
         scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException ignored) {
+      } catch (RejectedExecutionException ignored) {
         // closing
       }
     }
@@ -657,65 +616,11 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     log.error("relay for slot {} FAILED: {}", settings.slotName(), reason);
   }
 
-  private static void sleepQuietly(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   static ThreadFactory daemonThreads(String name) {
     return runnable -> {
       Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);
       return thread;
     };
-  }
-
-  /** One run of the Debezium engine, from launch to completion. */
-  private final class RunningEngine implements DebeziumEngine.CompletionCallback {
-
-    final KafkaPublisher publisher;
-    final RelayChangeConsumer consumer;
-    final ExecutorService executor =
-        Executors.newSingleThreadExecutor(daemonThreads("outboxkit-relay-engine-" + settings.slotName()));
-    final CountDownLatch finished = new CountDownLatch(1);
-    final long launchedAt = System.nanoTime();
-    /** The run this engine belongs to: the number of closes when it was launched. */
-    final long run = closes;
-    volatile boolean stopping;
-    /** Debezium reported its task started: from then on the stream's liveness is judged. */
-    volatile boolean started;
-    volatile @Nullable DebeziumEngine<RecordChangeEvent<SourceRecord>> debezium;
-
-    RunningEngine(KafkaPublisher publisher, RelayChangeConsumer consumer) {
-      this.publisher = publisher;
-      this.consumer = consumer;
-    }
-
-    DebeziumEngine.ConnectorCallback connectorCallback() {
-      return new DebeziumEngine.ConnectorCallback() {
-        @Override
-        public void taskStarted() {
-          started = true;
-          if (!stopping && run == closes) {
-            setState(RelayState.ACTIVE, null);
-            log.info("relay for slot {} is ACTIVE: streaming {}", settings.slotName(), settings.describe());
-          }
-        }
-      };
-    }
-
-    @Override
-    public void handle(boolean success, String message, @Nullable Throwable error) {
-      try {
-        if (!stopping && run == closes) {
-          restartAfterFailure(this, EngineFailures.explain(settings, message, error));
-        }
-      } finally {
-        finished.countDown();
-      }
-    }
   }
 }

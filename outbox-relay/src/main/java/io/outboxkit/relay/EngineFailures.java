@@ -6,11 +6,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns the Debezium engine's failure reports into reasons that say what to change. PostgreSQL's failures
  * are told apart by the SQLState of the {@link SQLException} in the cause chain, never by message text.
+ * Debezium's own failures carry no code (a missing publication, for example, is a plain {@code
+ * ConnectException}): they are reported as Debezium words them. The publication in particular is checked in
+ * the catalog before every engine start ({@link PublicationCheck}), which then says how to repair it.
  */
 final class EngineFailures {
-
-  /** Debezium's own message when the publication is missing and it may not create it; it has no code. */
-  static final String PUBLICATION_MISSING = "Publication autocreation is disabled";
 
   private EngineFailures() {
   }
@@ -33,12 +33,6 @@ final class EngineFailures {
             + root + ")";
       default:
         break;
-    }
-    if (root.contains(PUBLICATION_MISSING) || (message != null && message.contains(PUBLICATION_MISSING))) {
-      return "publication " + settings.publicationName() + " does not exist in " + database + " and could not be "
-          + "created (see the warning before): create it as the relay's user could not, with the relay's "
-          + "replication SQL (" + RelayDatabase.REPLICATION_RESOURCE.substring(1) + ") or outbox-writer's "
-          + "OutboxSchema, or give username(..) the right to (owner of the tables)";
     }
     return (message == null || message.isBlank() ? "the Debezium engine stopped" : message)
         + (root.isEmpty() ? "" : ": " + root);

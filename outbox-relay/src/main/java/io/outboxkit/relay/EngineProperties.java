@@ -14,11 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * The Debezium engine and PostgreSQL connector configuration of a relay, set through Debezium's own typed
- * {@link Field} constants. Defaults are explained in README.md.
+ * {@link Field} constants (and its {@link CommonConnectorConfig#DATABASE_CONFIG_PREFIX} for JDBC parameters).
+ * The offset store's settings are OutboxKit's own ({@link PostgresOffsetBackingStore}). Defaults are explained
+ * in README.md.
  */
 final class EngineProperties {
 
@@ -28,9 +31,39 @@ final class EngineProperties {
   static final int POLL_INTERVAL_MS = 5;
 
   /** Debezium's setting for the names whose values its configuration logs mask. */
-  static final String SANITIZE_PATTERN = "custom.sanitize.pattern";
+  static final String SANITIZE_PATTERN = CommonConnectorConfig.CUSTOM_SANITIZE_PATTERN.name();
+
+  /**
+   * The settings that define what the relay reads and where it keeps its position: set from the relay's own
+   * settings only, never by {@link OutboxRelay.Builder#debeziumProperty(String, String)}.
+   */
+  private static final Set<String> OWNED = Set.of(
+      EmbeddedEngineConfig.ENGINE_NAME.name(),
+      EmbeddedEngineConfig.CONNECTOR_CLASS.name(),
+      EmbeddedEngineConfig.OFFSET_STORAGE.name(),
+      PostgresConnectorConfig.PLUGIN_NAME.name(),
+      PostgresConnectorConfig.SLOT_NAME.name(),
+      PostgresConnectorConfig.PUBLICATION_NAME.name(),
+      RelationalDatabaseConnectorConfig.HOSTNAME.name(),
+      RelationalDatabaseConnectorConfig.PORT.name(),
+      RelationalDatabaseConnectorConfig.DATABASE_NAME.name(),
+      RelationalDatabaseConnectorConfig.USER.name(),
+      RelationalDatabaseConnectorConfig.PASSWORD.name(),
+      RelationalDatabaseConnectorConfig.TABLE_INCLUDE_LIST.name(),
+      CommonConnectorConfig.TOPIC_PREFIX.name(),
+      PostgresConnectorConfig.LOGICAL_DECODING_MESSAGE_PREFIX_INCLUDE_LIST.name(),
+      PostgresConnectorConfig.LOGICAL_DECODING_MESSAGE_PREFIX_EXCLUDE_LIST.name());
+
+  /** The prefix of the offset store's settings (all of them OutboxKit's, see {@link PostgresOffsetBackingStore}). */
+  private static final String OFFSET_STORE_PREFIX = "outboxkit.";
 
   private EngineProperties() {
+  }
+
+  /** True for a setting the relay owns: one of {@link #OWNED}, Kafka Connect's offset storage, the offset store's. */
+  static boolean isOwned(String name) {
+    return OWNED.contains(name) || name.startsWith(EmbeddedEngineConfig.OFFSET_STORAGE.name())
+        || name.startsWith(OFFSET_STORE_PREFIX);
   }
 
   static Properties of(RelaySettings settings) {
@@ -60,7 +93,7 @@ final class EngineProperties {
     set(p, RelationalDatabaseConnectorConfig.USER, settings.username());
     set(p, RelationalDatabaseConnectorConfig.PASSWORD, settings.password());
     for (Map.Entry<String, String> parameter : settings.jdbcParameters().entrySet()) {
-      p.setProperty("database." + parameter.getKey(), parameter.getValue());
+      p.setProperty(CommonConnectorConfig.DATABASE_CONFIG_PREFIX + parameter.getKey(), parameter.getValue());
     }
 
     // what is read

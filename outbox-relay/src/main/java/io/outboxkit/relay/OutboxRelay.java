@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -157,11 +158,8 @@ public interface OutboxRelay extends AutoCloseable {
     private static final Pattern TOPIC_CHARS = Pattern.compile("[a-zA-Z0-9._-]*");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:\\[\\]-]+");
     private static final Set<String> OWNED_PRODUCER_PROPERTIES =
-        Set.of("key.serializer", "value.serializer", "bootstrap.servers");
-    private static final Set<String> OWNED_DEBEZIUM_PROPERTIES = Set.of(
-        "name", "connector.class", "offset.storage", "plugin.name", "slot.name", "publication.name",
-        "database.hostname", "database.port", "database.dbname", "database.user", "database.password",
-        "table.include.list", "topic.prefix", "message.prefix.include.list", "message.prefix.exclude.list");
+        Set.of(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
 
     @Nullable String host;
     int port = 5432;
@@ -341,15 +339,15 @@ public interface OutboxRelay extends AutoCloseable {
         throw new OutboxConfigurationException("producer property name must not be blank");
       }
       if (OWNED_PRODUCER_PROPERTIES.contains(name)) {
-        throw new OutboxConfigurationException("producer property '" + name
-            + "' is set by the relay" + ("bootstrap.servers".equals(name) ? ": use bootstrapServers(..)" : ""));
+        throw new OutboxConfigurationException("producer property '" + name + "' is set by the relay"
+            + (ProducerConfig.BOOTSTRAP_SERVERS_CONFIG.equals(name) ? ": use bootstrapServers(..)" : ""));
       }
       String text = String.valueOf(value).trim();
-      if ("acks".equals(name) && !("all".equals(text) || "-1".equals(text))) {
+      if (ProducerConfig.ACKS_CONFIG.equals(name) && !("all".equals(text) || "-1".equals(text))) {
         throw new OutboxConfigurationException("producer property acks=" + text
             + " would let the relay commit events a broker failure can still lose: only acks=all is accepted");
       }
-      if ("enable.idempotence".equals(name) && !"true".equalsIgnoreCase(text)) {
+      if (ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG.equals(name) && !"true".equalsIgnoreCase(text)) {
         throw new OutboxConfigurationException("producer property enable.idempotence=" + text
             + " would let retries reorder or duplicate events within a partition: only true is accepted");
       }
@@ -375,8 +373,7 @@ public interface OutboxRelay extends AutoCloseable {
       if (name == null || name.isBlank()) {
         throw new OutboxConfigurationException("Debezium property name must not be blank");
       }
-      if (OWNED_DEBEZIUM_PROPERTIES.contains(name) || name.startsWith("offset.storage")
-          || name.startsWith("outboxkit.")) {
+      if (EngineProperties.isOwned(name)) {
         throw new OutboxConfigurationException("Debezium property '" + name
             + "' is set by the relay from its own settings; use the builder's setter for it");
       }

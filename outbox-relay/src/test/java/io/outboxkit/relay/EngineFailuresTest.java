@@ -30,10 +30,12 @@ class EngineFailuresTest {
   }
 
   @Test
-  void debeziumsOwnMissingPublicationMessageNamesTheReplicationSql() {
-    RuntimeException error = new RuntimeException(EngineFailures.PUBLICATION_MISSING + " for publication 'outboxkit'");
-    assertThat(EngineFailures.explain(settings, null, error)).startsWith("publication outboxkit does not exist")
-        .contains("io/outboxkit/relay/schema/v1/postgresql-replication.sql");
+  void debeziumsOwnFailuresHaveNoCodeAndAreReportedAsDebeziumWordsThem() {
+    RuntimeException error = new RuntimeException("Publication autocreation is disabled, please create one and "
+        + "restart the connector.");
+    assertThat(EngineFailures.explain(settings, "Connector failed", error)).isEqualTo("Connector failed: "
+        + "RuntimeException: Publication autocreation is disabled, please create one and restart the connector.");
+    assertThat(EngineFailures.explain(settings, null, null)).isEqualTo("the Debezium engine stopped");
   }
 
   private String explain(String sqlState, String message) {

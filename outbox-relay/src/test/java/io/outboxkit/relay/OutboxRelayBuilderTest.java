@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outboxkit.core.OutboxConfigurationException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -147,6 +148,23 @@ class OutboxRelayBuilderTest {
   }
 
   @Test
+  void theDebeziumSettingsThatDefineWhatIsReadAndWhereThePositionIsKeptAreTheRelaysOwn() {
+    for (String owned : List.of("name", "connector.class", "offset.storage", "offset.storage.file.filename",
+        "plugin.name", "slot.name", "publication.name", "database.hostname", "database.port", "database.dbname",
+        "database.user", "database.password", "table.include.list", "topic.prefix", "message.prefix.include.list",
+        "message.prefix.exclude.list", "outboxkit.offset.table")) {
+      assertThatThrownBy(() -> valid().debeziumProperty(owned, "x")).as(owned)
+          .isInstanceOf(OutboxConfigurationException.class)
+          .hasMessage("Debezium property '" + owned + "' is set by the relay from its own settings; use the builder's "
+              + "setter for it");
+    }
+    RelaySettings settings = RelaySettings.from(valid().debeziumProperty("database.sslmode", "require")
+        .debeziumProperty("snapshot.mode", "initial").debeziumProperty("status.update.interval.ms", "500"));
+    assertThat(EngineProperties.of(settings)).containsEntry("database.sslmode", "require")
+        .containsEntry("snapshot.mode", "initial").containsEntry("status.update.interval.ms", "500");
+  }
+
+  @Test
   void missingRequiredSettingsAreNamed() {
     assertThatThrownBy(() -> OutboxRelay.builder().build()).hasMessageContaining("database");
     assertThatThrownBy(() -> OutboxRelay.builder().database("h", 5432, "d").build())
@@ -163,14 +181,6 @@ class OutboxRelayBuilderTest {
     assertThat(url.database()).isEqualTo("my db");
     assertThat(url.parameters()).containsEntry("sslmode", "verify-full").containsEntry("connectTimeout", "5");
     assertThat(JdbcUrl.parse("jdbcUrl", "jdbc:postgresql://localhost/orders").port()).isEqualTo(5432);
-  }
-
-  @Test
-  void backoffDoublesUpToTenSeconds() {
-    assertThat(KafkaPublisher.backoffMillis(1)).isEqualTo(100);
-    assertThat(KafkaPublisher.backoffMillis(2)).isEqualTo(200);
-    assertThat(KafkaPublisher.backoffMillis(5)).isEqualTo(1600);
-    assertThat(KafkaPublisher.backoffMillis(50)).isEqualTo(10_000);
   }
 
   @Test

@@ -149,6 +149,14 @@ class RecordMapperTest {
     return new SourceRecord(Map.of(), Map.of(), tableTopic, ENVELOPE, envelope(op, row));
   }
 
+  /** An insert into the outbox table (table mode) as Debezium's connector delivers it, for other tests. */
+  static SourceRecord insert(RelaySettings settings, String id, String aggregateType, String aggregateId) {
+    Struct row = new Struct(ROW).put("id", id).put("aggregatetype", aggregateType).put("aggregateid", aggregateId)
+        .put("type", "Happened").put("payload", "{}");
+    return new SourceRecord(Map.of(), Map.of(), settings.debeziumTopicPrefix() + ".public.outbox_event", ENVELOPE,
+        envelope("c", row));
+  }
+
   private static Struct envelope(String op, Struct row) {
     Struct envelope = new Struct(ENVELOPE).put("op", op).put("source", new Struct(SOURCE).put("ts_ms", 1234L));
     if ("d".equals(op)) {

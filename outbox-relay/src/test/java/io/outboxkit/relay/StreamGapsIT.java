@@ -13,6 +13,7 @@ import io.outboxkit.writer.OutboxSchema;
 import io.outboxkit.writer.OutboxWriter;
 import io.outboxkit.writer.WriteMode;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -258,11 +259,16 @@ class StreamGapsIT {
     return copies;
   }
 
-  /** Waits until a heartbeat came back and the relay stored its watermark. */
-  static void awaitWatermark(TestDatabase db) {
+  /**
+   * Waits until a heartbeat written after every transaction committed so far came back and the relay stored
+   * its watermark: a watermark from an earlier heartbeat would still lie below the events just written.
+   */
+  static void awaitWatermark(TestDatabase db) throws SQLException {
+    String written = db.queryColumn("SELECT pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text")
+        .get(0);
     await("watermark stored").atMost(RelayFixture.TIMEOUT).pollInterval(Duration.ofMillis(200))
         .until(() -> !db.queryColumn("SELECT delivered_below_xid FROM public.outboxkit_relay_watermark"
-            + " WHERE slot_name = '" + db.name() + "' AND delivered_below_xid IS NOT NULL").isEmpty());
+            + " WHERE slot_name = '" + db.name() + "' AND delivered_below_xid >= " + written).isEmpty());
   }
 
   static RelayStatus awaitState(OutboxRelay relay, RelayState state) {
