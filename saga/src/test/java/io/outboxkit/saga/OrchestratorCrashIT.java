@@ -37,7 +37,7 @@ class OrchestratorCrashIT {
       kafka.createTopic(replyTopic, 2);
       String group = "crash-" + kafka.newGroupId();
       // starts sagas only: replies and deadlines are the killed process's work
-      SagaOrchestrator starter = SagaOrchestrator.builder(db.dataSource(), fixture.writer)
+      SagaOrchestrator starter = SagaOrchestrator.builder(fixture.dataSource, fixture.writer)
           .definition(OrderSaga.definition(Duration.ofSeconds(30))).build();
 
       Path logs = Files.createTempDirectory("orchestrator-crash");
@@ -48,7 +48,7 @@ class OrchestratorCrashIT {
         for (int i = 0; i < SAGAS; i++) {
           String id = "crash-" + i;
           starter.start(OrderSaga.TYPE, id, new OrderSaga.Data(id, 5, failAt(i)));
-          if (i > 0 && i % (SAGAS / KILLS) == 0 && kills < KILLS) {
+          if (i % (SAGAS / KILLS) == SAGAS / KILLS / 2 && kills < KILLS) {
             await("some sagas moved before the kill").atMost(SagaFixture.TIMEOUT).pollInterval(Duration.ofMillis(200))
                 .until(() -> Integer.parseInt(db.queryColumn("SELECT count(*) FROM saga_step_history"
                     + " WHERE event = 'SUCCEEDED'").get(0)) > 0);
@@ -90,6 +90,10 @@ class OrchestratorCrashIT {
         if (!right) {
           wrong.add(id + " (fails at '" + failAt(i) + "'): " + state + " " + applied);
         }
+      }
+      for (String sample : List.of("crash-5", "crash-" + (SAGAS - 5))) {
+        System.out.println("orchestrator crash: history of " + sample + ": " + SagaIT.events(starter.history(OrderSaga.TYPE,
+            sample)));
       }
       assertThat(wrong).as("sagas lost or with an effect applied twice or not undone").isEmpty();
       System.out.printf("orchestrator crash: %d kills, %d sagas, %d completed, %d compensated, %s resends%n", kills,

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * An orchestrator (reply consumer and scanner) in a JVM of its own, for the test that kills it with SIGKILL.
@@ -28,10 +28,7 @@ final class OrchestratorProcess {
 
   /** Arguments: jdbcUrl user password bootstrapServers replyTopic group stepTimeoutSeconds. */
   public static void main(String[] args) throws Exception {
-    PGSimpleDataSource dataSource = new PGSimpleDataSource();
-    dataSource.setURL(args[0]);
-    dataSource.setUser(args[1]);
-    dataSource.setPassword(args[2]);
+    DataSource dataSource = SagaFixture.pool(args[0], args[1], args[2]);
     OutboxWriter writer = OutboxWriter.builder(dataSource).build();
     SagaOrchestrator orchestrator = SagaOrchestrator.builder(dataSource, writer)
         .definition(OrderSaga.definition(Duration.ofSeconds(Long.parseLong(args[6]))))

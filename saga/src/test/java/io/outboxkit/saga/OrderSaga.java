@@ -69,7 +69,7 @@ final class OrderSaga {
   }
 
   static SagaParticipant inventory(SagaFixture fixture) {
-    return SagaParticipant.builder(fixture.db.dataSource(), fixture.writer)
+    return SagaParticipant.builder(fixture.dataSource, fixture.writer)
         .onAction("ReserveStock", Command.class, (command, context) -> {
           if (command.fail()) {
             return Reply.failure("OUT_OF_STOCK");
@@ -85,7 +85,7 @@ final class OrderSaga {
   }
 
   static SagaParticipant payment(SagaFixture fixture) {
-    return SagaParticipant.builder(fixture.db.dataSource(), fixture.writer)
+    return SagaParticipant.builder(fixture.dataSource, fixture.writer)
         .onAction("ChargePayment", Command.class, (command, context) -> {
           if (command.fail()) {
             return Reply.failure("CARD_DECLINED");

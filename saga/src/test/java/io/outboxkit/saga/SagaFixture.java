@@ -2,6 +2,8 @@ package io.outboxkit.saga;
 
 import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.outboxkit.inbox.Inbox;
 import io.outboxkit.inbox.InboxSchema;
 import io.outboxkit.inbox.kafka.InboxHandler;
@@ -32,6 +34,8 @@ final class SagaFixture implements AutoCloseable {
 
   final TestDatabase db;
   final TestKafka kafka;
+  /** A pool on the test's database, for everything but the relay. */
+  final HikariDataSource dataSource;
   final String prefix;
   final OutboxWriter writer;
   final Inbox inbox;
@@ -42,14 +46,15 @@ final class SagaFixture implements AutoCloseable {
     this.db = db;
     this.kafka = kafka;
     this.prefix = kafka.newTopic("saga") + ".";
+    this.dataSource = pool(db.jdbcUrl(), db.username(), db.password());
     OutboxSchema.builder().replicationSlot(db.name()).build().install(db.dataSource());
     InboxSchema.defaults().install(db.dataSource());
     SagaSchema.orchestrator("public").install(db.dataSource());
     SagaSchema.participant("public").install(db.dataSource());
     db.execute("CREATE TABLE effect (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, saga_id text NOT NULL,"
         + " name text NOT NULL)");
-    writer = OutboxWriter.builder(db.dataSource()).build();
-    inbox = Inbox.builder(db.dataSource()).build();
+    writer = OutboxWriter.builder(dataSource).build();
+    inbox = Inbox.builder(dataSource).build();
     relay = OutboxRelay.builder().database(db.host(), db.port(), db.name()).username(db.username())
         .password(db.password()).slotName(db.name()).topicPrefix(prefix).bootstrapServers(kafka.bootstrapServers())
         .heartbeatInterval(Duration.ofSeconds(1)).build();
@@ -128,5 +133,15 @@ final class SagaFixture implements AutoCloseable {
       closeables.get(i).close();
     }
     relay.close();
+    dataSource.close();
+  }
+
+  static HikariDataSource pool(String jdbcUrl, String username, String password) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(username);
+    config.setPassword(password);
+    config.setMaximumPoolSize(10);
+    return new HikariDataSource(config);
   }
 }

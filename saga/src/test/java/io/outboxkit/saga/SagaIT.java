@@ -184,7 +184,7 @@ class SagaIT {
   }
 
   static SagaOrchestrator orchestrator(SagaFixture fixture, SagaDefinition<OrderSaga.Data> definition) {
-    SagaOrchestrator orchestrator = SagaOrchestrator.builder(fixture.db.dataSource(), fixture.writer)
+    SagaOrchestrator orchestrator = SagaOrchestrator.builder(fixture.dataSource, fixture.writer)
         .definition(definition)
         .scanInterval(Duration.ofMillis(200))
         .build();

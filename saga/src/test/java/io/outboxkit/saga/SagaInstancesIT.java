@@ -30,7 +30,7 @@ class SagaInstancesIT {
       String group = "orchestrators-" + kafka.newGroupId();
       List<SagaOrchestrator> instances = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        SagaOrchestrator orchestrator = SagaOrchestrator.builder(db.dataSource(), fixture.writer)
+        SagaOrchestrator orchestrator = SagaOrchestrator.builder(fixture.dataSource, fixture.writer)
             .definition(OrderSaga.definition(Duration.ofSeconds(90)))
             .scanInterval(Duration.ofMillis(200))
             .build();
