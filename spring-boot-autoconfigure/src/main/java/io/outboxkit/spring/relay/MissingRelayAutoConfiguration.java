@@ -18,7 +18,7 @@ public class MissingRelayAutoConfiguration {
   @Bean
   Object outboxRelayLibraryCheck() {
     throw new OutboxConfigurationException("outbox.relay.enabled is true, but the relay is not on the class path: "
-        + "add the dependency io.outboxkit:outbox-relay (the outbox-spring-boot-starter includes it), or remove "
+        + "add the dependency io.outboxkit:outboxkit-outbox-relay (the outboxkit-spring-boot-starter includes it), or remove "
         + "outbox.relay.enabled");
   }
 }
