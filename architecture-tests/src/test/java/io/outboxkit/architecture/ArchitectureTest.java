@@ -72,6 +72,7 @@ class ArchitectureTest {
       new Module("outbox-writer", Kind.LIBRARY),
       new Module("outbox-relay", Kind.LIBRARY),
       new Module("inbox-dedup", Kind.LIBRARY),
+      new Module("saga", Kind.LIBRARY),
       new Module("spring-boot-autoconfigure", Kind.OUTBOXKIT),
       new Module("outbox-relay-server", Kind.OUTBOXKIT),
       new Module("outbox-test", Kind.OUTBOXKIT),

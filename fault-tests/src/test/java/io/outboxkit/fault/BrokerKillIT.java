@@ -1,6 +1,5 @@
 package io.outboxkit.fault;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.outboxkit.relay.RelayState;
 import io.outboxkit.test.KafkaServer;
@@ -17,13 +16,12 @@ import org.junit.jupiter.api.Test;
  * exactly once. Short profile: one SIGKILL, broker down 8 s; long: five outages of 15 s, SIGKILL and
  * graceful stop in turn.
  */
-@OutboxIntegrationTest
+@OutboxIntegrationTest(embedded = true)
 class BrokerKillIT {
 
   @Test
   void brokerKilledAndRestartedWhileRelayAndConsumersRun(TestDatabase orders, TestDatabase billing, TestKafka kafka,
       KafkaServer broker) {
-    assumeTrue(broker.canRestart(), "the test broker cannot be killed and started again");
     try (Pipeline pipeline = Pipeline.create("broker-kill", orders, billing, kafka, 3)) {
       FaultProfile profile = pipeline.profile();
       pipeline.startConsumer("billing-1");

@@ -1,6 +1,5 @@
 package io.outboxkit.fault;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.outboxkit.inbox.kafka.InboxKafkaRunner;
 import io.outboxkit.relay.RelayState;
@@ -16,13 +15,12 @@ import org.junit.jupiter.api.Test;
  * settle commits whose outcome they could not see, the relay and the consumers resume by themselves, and
  * every committed event is applied exactly once. Short profile: one restart; long: five.
  */
-@OutboxIntegrationTest
+@OutboxIntegrationTest(embedded = true)
 class PostgresRestartIT {
 
   @Test
   void postgresRestartedWhileWritersRelayAndInboxRun(TestDatabase orders, TestDatabase billing, TestKafka kafka,
       PostgresServer postgres) {
-    assumeTrue(postgres.canRestart(), "the test PostgreSQL cannot be restarted");
     try (Pipeline pipeline = Pipeline.create("postgres-restart", orders, billing, kafka, 3)) {
       FaultProfile profile = pipeline.profile();
       InboxKafkaRunner first = pipeline.startConsumer("billing-1");

@@ -2,7 +2,6 @@ package io.outboxkit.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.outboxkit.inbox.kafka.InboxKafkaRunner;
 import io.outboxkit.relay.RelayState;
@@ -20,13 +19,12 @@ import org.junit.jupiter.api.Test;
  * server (a process supervisor starts it again), while a consumer started meanwhile waits for the database
  * without dead-lettering anything. Nothing committed is lost.
  */
-@OutboxIntegrationTest
+@OutboxIntegrationTest(embedded = true)
 class StartupOutagesIT {
 
   @Test
   void relayAndConsumersStartedWhileTheBrokerIsDown(TestDatabase orders, TestDatabase billing, TestKafka kafka,
       KafkaServer broker) {
-    assumeTrue(broker.canRestart(), "the test broker cannot be killed and started again");
     try (Pipeline pipeline = Pipeline.create("startup-without-broker", orders, billing, kafka, 3)) {
       pipeline.startWriters(3, 6);
       broker.kill();
@@ -58,7 +56,6 @@ class StartupOutagesIT {
   @Test
   void relayAndConsumersStartedWhileTheDatabaseIsDown(TestDatabase orders, TestDatabase billing, TestKafka kafka,
       PostgresServer postgres) {
-    assumeTrue(postgres.canRestart(), "the test PostgreSQL cannot be stopped and started");
     try (Pipeline pipeline = Pipeline.create("startup-without-database", orders, billing, kafka, 3)) {
       OrderWriters writers = pipeline.startWriters(3, 6);
       RelayChild running = pipeline.startRelay("relay-1");

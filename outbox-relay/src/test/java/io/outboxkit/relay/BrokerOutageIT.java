@@ -1,12 +1,10 @@
 package io.outboxkit.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outboxkit.test.KafkaServer;
 import io.outboxkit.test.OutboxIntegrationTest;
-import io.outboxkit.test.OutboxTestInfrastructure;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
 import io.outboxkit.writer.WriteMode;
@@ -24,13 +22,12 @@ import org.junit.jupiter.api.Test;
  * them by itself once the broker is back, order per aggregate kept. The producer's delivery timeout is set
  * below the outage so that the relay's own retry loop is exercised, not only the producer's.
  */
-@OutboxIntegrationTest
+@OutboxIntegrationTest(embedded = true)
 class BrokerOutageIT {
 
   @Test
-  void everyEventArrivesAfterTheBrokerWasDownFor20Seconds(TestDatabase db, TestKafka kafka) throws Exception {
-    KafkaServer broker = OutboxTestInfrastructure.shared().kafka();
-    assumeTrue(broker.canRestart(), "the test broker cannot be stopped and started");
+  void everyEventArrivesAfterTheBrokerWasDownFor20Seconds(TestDatabase db, TestKafka kafka, KafkaServer broker)
+      throws Exception {
     RelayFixture.installSchema(db);
     String prefix = kafka.newTopic("outage") + ".";
     String topic = prefix + "counter";

@@ -2,10 +2,8 @@ package io.outboxkit.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.outboxkit.test.OutboxIntegrationTest;
-import io.outboxkit.test.OutboxTestInfrastructure;
 import io.outboxkit.test.PostgresServer;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
@@ -19,23 +17,23 @@ import org.junit.jupiter.api.Test;
  * running relay all arrive, and the relay is active again by itself.
 
  */
-@OutboxIntegrationTest
+@OutboxIntegrationTest(embedded = true)
 class DatabaseRestartIT {
 
   @Test
-  void relayResumesByItselfAfterPostgresRestarts(TestDatabase db, TestKafka kafka) throws Exception {
-    restartUnderRunningRelay(db, kafka, true);
+  void relayResumesByItselfAfterPostgresRestarts(TestDatabase db, TestKafka kafka, PostgresServer postgres)
+      throws Exception {
+    restartUnderRunningRelay(db, kafka, postgres, true);
   }
 
   @Test
-  void relayWithoutHighAvailabilityResumesToo(TestDatabase db, TestKafka kafka) throws Exception {
-    restartUnderRunningRelay(db, kafka, false);
+  void relayWithoutHighAvailabilityResumesToo(TestDatabase db, TestKafka kafka, PostgresServer postgres)
+      throws Exception {
+    restartUnderRunningRelay(db, kafka, postgres, false);
   }
 
-  private static void restartUnderRunningRelay(TestDatabase db, TestKafka kafka, boolean highAvailability)
-      throws Exception {
-    PostgresServer postgres = OutboxTestInfrastructure.shared().postgres();
-    assumeTrue(postgres.canRestart(), "the test PostgreSQL cannot be restarted");
+  private static void restartUnderRunningRelay(TestDatabase db, TestKafka kafka, PostgresServer postgres,
+      boolean highAvailability) throws Exception {
     RelayFixture.installSchema(db);
     String prefix = kafka.newTopic("pgrestart") + ".";
     String topic = prefix + "counter";

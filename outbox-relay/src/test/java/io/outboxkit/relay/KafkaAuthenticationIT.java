@@ -1,7 +1,6 @@
 package io.outboxkit.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.outboxkit.test.KafkaServer;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * passed as producer properties, and with a wrong password it retries, says why in its status and loses
  * nothing, so that a relay started with the right password delivers every event written meanwhile.
  */
-@OutboxIntegrationTest
+@OutboxIntegrationTest(embedded = true) // the embedded broker has a SASL PLAIN listener
 class KafkaAuthenticationIT {
 
   @Test
@@ -74,7 +73,7 @@ class KafkaAuthenticationIT {
 
   private static KafkaServer.SaslListener sasl(TestKafka kafka) {
     KafkaServer.SaslListener sasl = kafka.sasl();
-    assumeThat(sasl).as("a broker listener with SASL PLAIN (the embedded broker has one)").isNotNull();
+    assertThat(sasl).as("a broker listener with SASL PLAIN (the embedded broker has one)").isNotNull();
     return sasl;
   }
 

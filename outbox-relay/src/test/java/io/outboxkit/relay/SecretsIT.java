@@ -3,7 +3,6 @@ package io.outboxkit.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@code toString}: while the relay streams, while it cannot authenticate to the broker, and when it cannot
  * start.
  */
-@OutboxIntegrationTest
+@OutboxIntegrationTest(embedded = true) // the embedded broker has a SASL PLAIN listener
 class SecretsIT {
 
   /** Loggers raised to a level that shows the configuration dumps of Debezium and the Kafka clients. */
@@ -99,7 +98,7 @@ class SecretsIT {
   @Test
   void aRelayTheBrokerRefusesShowsNoSecret(TestDatabase db, TestKafka kafka) {
     KafkaServer.SaslListener sasl = kafka.sasl();
-    assumeTrue(sasl != null, "a broker listener with SASL PLAIN (the embedded broker has one)");
+    assertThat(sasl).as("a broker listener with SASL PLAIN (the embedded broker has one)").isNotNull();
     RelayFixture.installSchema(db);
     String prefix = kafka.newTopic("secrets-refused") + ".";
 

@@ -7,7 +7,7 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * PostgreSQL and Kafka in containers. Containers get new ports when restarted, so these servers do not
- * support stop and restart; fault tests need the embedded provider.
+ * support stop and restart; fault tests take the embedded servers ({@link OutboxTestInfrastructure#embedded()}).
  */
 final class ContainerServers {
 
@@ -133,6 +133,7 @@ final class ContainerServers {
 
   private static UnsupportedOperationException notRestartable(String what) {
     return new UnsupportedOperationException("the " + what + " container of the Testcontainers provider cannot be "
-        + "restarted on the same port: run fault tests with " + Provider.SYSTEM_PROPERTY + "=embedded");
+        + "restarted on the same port: a test that stops or restarts servers declares "
+        + "@OutboxIntegrationTest(embedded = true) or takes them from OutboxTestInfrastructure.embedded()");
   }
 }

@@ -116,7 +116,8 @@ final class ExternalServers {
 
   static UnsupportedOperationException notRestartable(String what) {
     return new UnsupportedOperationException("the " + what + " of the external test provider runs outside the tests "
-        + "and cannot be stopped or restarted by them: run fault tests with " + Provider.SYSTEM_PROPERTY + "=embedded");
+        + "and cannot be stopped or restarted by them: a test that stops or restarts servers declares "
+        + "@OutboxIntegrationTest(embedded = true) or takes them from OutboxTestInfrastructure.embedded()");
   }
 
   private static String orDefault(@Nullable String value, String fallback) {

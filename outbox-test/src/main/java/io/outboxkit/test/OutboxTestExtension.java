@@ -1,10 +1,12 @@
 package io.outboxkit.test;
 
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * JUnit 5 extension that injects {@link TestDatabase}, {@link TestKafka}, {@link OutboxTestInfrastructure},
@@ -12,7 +14,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>Every {@link TestDatabase} parameter is a new database, dropped when the scope it was resolved in
  * ends (the test method, or the class for {@code @BeforeAll} and constructors of per-class tests).
- * Every {@link TestKafka} parameter hands out its own topic and group names.
+ * Every {@link TestKafka} parameter hands out its own topic and group names. A test class with
+ * {@code @OutboxIntegrationTest(embedded = true)} gets them from {@link OutboxTestInfrastructure#embedded()},
+ * the others from {@link OutboxTestInfrastructure#shared()}.
  */
 public final class OutboxTestExtension implements ParameterResolver {
 
@@ -27,11 +31,14 @@ public final class OutboxTestExtension implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+    boolean embedded = needsEmbeddedServers(extensionContext.getRequiredTestClass());
     OutboxTestInfrastructure infrastructure;
     try {
-      infrastructure = OutboxTestInfrastructure.shared();
+      infrastructure = embedded ? OutboxTestInfrastructure.embedded() : OutboxTestInfrastructure.shared();
     } catch (RuntimeException e) {
-      throw new ParameterResolutionException("the test PostgreSQL and Kafka are not available: " + e.getMessage(), e);
+      throw new ParameterResolutionException((embedded
+          ? "the embedded PostgreSQL and Kafka that this test needs (@OutboxIntegrationTest(embedded = true)) "
+          : "the test PostgreSQL and Kafka ") + "are not available: " + e.getMessage(), e);
     }
     Class<?> type = parameterContext.getParameter().getType();
     String hint = extensionContext.getTestMethod().map(m -> m.getName())
@@ -51,5 +58,19 @@ public final class OutboxTestExtension implements ParameterResolver {
       return infrastructure.kafka();
     }
     return infrastructure;
+  }
+
+  /**
+   * Whether the test class asks for the embedded servers: the nearest {@link OutboxIntegrationTest} on it (directly,
+   * inherited or as a meta-annotation), else on the class it is nested in, says so.
+   */
+  static boolean needsEmbeddedServers(Class<?> testClass) {
+    for (Class<?> type = testClass; type != null; type = type.getEnclosingClass()) {
+      Optional<OutboxIntegrationTest> annotation = AnnotationSupport.findAnnotation(type, OutboxIntegrationTest.class);
+      if (annotation.isPresent()) {
+        return annotation.get().embedded();
+      }
+    }
+    return false;
   }
 }

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One PostgreSQL and one Kafka broker for all tests of a JVM, started on first use and stopped when the
- * JVM exits. The {@link Provider} is chosen as that type describes and named in the log.
+ * JVM exits. The {@link Provider} is chosen as that type describes and named in the log. Tests that stop, kill or
+ * restart the servers take {@link #embedded()} instead, which is the same infrastructure when the provider is
+ * embedded.
  *
  * <p>Plain Java use, for example in a {@code main} method or another test framework:
  *
@@ -38,7 +40,9 @@ public final class OutboxTestInfrastructure {
   private static final String RUN_ID =
       Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
+  private static ProviderSelection.@Nullable Decision sharedDecision;
   private static @Nullable OutboxTestInfrastructure shared;
+  private static @Nullable OutboxTestInfrastructure embedded;
 
   private final Provider provider;
   private final PostgresServer postgres;
@@ -61,15 +65,40 @@ public final class OutboxTestInfrastructure {
    */
   public static synchronized OutboxTestInfrastructure shared() {
     if (shared == null) {
-      shared = start();
+      shared = start(sharedDecision());
     }
     return shared;
   }
 
-  private static OutboxTestInfrastructure start() {
+  /**
+   * The embedded servers, for tests that stop, kill or restart PostgreSQL or the broker, or that use the broker's
+   * SASL listener: {@link #shared()} when its provider is {@link Provider#EMBEDDED}; otherwise a second, embedded
+   * PostgreSQL and Kafka broker for this JVM, started on the first call, while the other tests keep the servers of
+   * the provider chosen for them. {@code @OutboxIntegrationTest(embedded = true)} gives a test class these.
+   *
+   * @throws TestInfrastructureException if the embedded servers cannot start; the message says why
+   */
+  public static synchronized OutboxTestInfrastructure embedded() {
+    ProviderSelection.Decision forEmbedded = ProviderSelection.forEmbeddedServers(sharedDecision());
+    if (forEmbedded.equals(sharedDecision())) {
+      return shared(); // the shared servers are the embedded ones
+    }
+    if (embedded == null) {
+      embedded = start(forEmbedded);
+    }
+    return embedded;
+  }
+
+  /** The provider of {@link #shared()}, chosen once per JVM. */
+  private static synchronized ProviderSelection.Decision sharedDecision() {
+    if (sharedDecision == null) {
+      sharedDecision = ProviderSelection.select(System::getenv, System::getProperty, ContainerServers::dockerAvailable);
+    }
+    return sharedDecision;
+  }
+
+  private static OutboxTestInfrastructure start(ProviderSelection.Decision decision) {
     long started = System.nanoTime();
-    ProviderSelection.Decision decision = ProviderSelection.select(
-        System::getenv, System::getProperty, ContainerServers::dockerAvailable);
     log.info("OutboxKit test infrastructure: provider {} ({})", decision.provider().name().toLowerCase(Locale.ROOT),
         decision.reason());
     OutboxTestInfrastructure infrastructure = switch (decision.provider()) {

@@ -2,11 +2,15 @@ package io.outboxkit.test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
-/** Chooses the provider: forced by a setting, else external servers, else Testcontainers, else embedded. */
+/**
+ * Chooses the provider: forced by a setting, else external servers, else Testcontainers, else embedded; and, for the
+ * tests that need them, the embedded servers whatever that choice was.
+ */
 final class ProviderSelection {
 
   static final String JDBC_URL = "OUTBOX_TEST_JDBC_URL";
@@ -78,6 +82,25 @@ final class ProviderSelection {
       return new Decision(Provider.TESTCONTAINERS, "a Docker engine is reachable");
     }
     return new Decision(Provider.EMBEDDED, "no external servers configured and no Docker engine reachable");
+  }
+
+  /**
+   * Where a test that needs the embedded servers gets them: a test that stops, kills or restarts PostgreSQL or
+   * the broker (only the embedded servers can, on the same port with the same data) or that uses the broker's
+   * SASL listener (only the embedded broker has one). Such a test never depends on which provider the other
+   * tests use, so a contributor with Docker runs the same tests as one without.
+   *
+   * @param shared the provider of the other tests, as {@link #select} chose it
+   * @return {@code shared} itself when it is the embedded provider (the tests share its servers); otherwise the
+   *     embedded provider for a second set of servers, the shared ones staying with the other tests
+   */
+  static Decision forEmbeddedServers(Decision shared) {
+    if (shared.provider() == Provider.EMBEDDED) {
+      return shared;
+    }
+    return new Decision(Provider.EMBEDDED, "for the tests that stop, kill or restart the servers or use the broker's "
+        + "SASL listener, which only the embedded servers can do; the other tests use the "
+        + shared.provider().name().toLowerCase(Locale.ROOT) + " provider (" + shared.reason() + ")");
   }
 
   private static List<String> missingExternalSettings(Function<String, @Nullable String> environment) {

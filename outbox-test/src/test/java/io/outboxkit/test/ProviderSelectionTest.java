@@ -87,6 +87,41 @@ class ProviderSelectionTest {
   }
 
   @Test
+  void testsThatNeedTheEmbeddedServersGetASecondEmbeddedSetWhenDockerIsReachable() {
+    ProviderSelection.Decision shared = select(true);
+    assertThat(shared.provider()).isEqualTo(Provider.TESTCONTAINERS);
+    ProviderSelection.Decision forEmbedded = ProviderSelection.forEmbeddedServers(shared);
+    assertThat(forEmbedded.provider()).isEqualTo(Provider.EMBEDDED);
+    assertThat(forEmbedded).isNotEqualTo(shared);
+    assertThat(forEmbedded.reason()).contains("stop, kill or restart")
+        .contains("the other tests use the testcontainers provider (a Docker engine is reachable)");
+  }
+
+  @Test
+  void testsThatNeedTheEmbeddedServersGetThemBesideExternalServersAndForcedProviders() {
+    env.put("OUTBOX_TEST_JDBC_URL", "jdbc:postgresql://db:5432/postgres");
+    env.put("OUTBOX_TEST_KAFKA_BOOTSTRAP", "kafka:9092");
+    ProviderSelection.Decision external = select(true);
+    assertThat(external.provider()).isEqualTo(Provider.EXTERNAL);
+    assertThat(ProviderSelection.forEmbeddedServers(external).provider()).isEqualTo(Provider.EMBEDDED);
+    assertThat(ProviderSelection.forEmbeddedServers(external).reason()).contains("external provider");
+
+    props.put("outbox.test.provider", "testcontainers");
+    ProviderSelection.Decision forced = select(true);
+    assertThat(forced.provider()).isEqualTo(Provider.TESTCONTAINERS);
+    assertThat(ProviderSelection.forEmbeddedServers(forced).provider()).isEqualTo(Provider.EMBEDDED);
+  }
+
+  @Test
+  void testsThatNeedTheEmbeddedServersShareThemWhenTheyAreTheProvider() {
+    ProviderSelection.Decision withoutDocker = select(false);
+    assertThat(ProviderSelection.forEmbeddedServers(withoutDocker)).isSameAs(withoutDocker);
+    props.put("outbox.test.provider", "embedded");
+    ProviderSelection.Decision forced = select(true);
+    assertThat(ProviderSelection.forEmbeddedServers(forced)).isSameAs(forced);
+  }
+
+  @Test
   void unknownProviderNamesTheSettingAndTheChoices() {
     props.put("outbox.test.provider", "docker");
     assertThatThrownBy(() -> select(true))

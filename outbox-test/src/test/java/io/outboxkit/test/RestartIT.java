@@ -1,7 +1,6 @@
 package io.outboxkit.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -16,12 +15,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /** Fault tests need to stop and restart the servers; committed data survives. */
-@OutboxIntegrationTest
+@OutboxIntegrationTest(embedded = true)
 class RestartIT {
 
   @Test
   void brokerStopAndStartKeepsCommittedRecords(KafkaServer broker, TestKafka kafka) throws Exception {
-    assumeTrue(broker.canRestart(), "this provider's broker cannot be restarted");
     String topic = kafka.newTopic("survives-stop");
     produce(kafka, topic, 100);
     String before = broker.bootstrapServers();
@@ -38,7 +36,6 @@ class RestartIT {
   @Test
   void brokerKilledWithSigkillAndStartedAgainKeepsAcknowledgedRecords(KafkaServer broker, TestKafka kafka)
       throws Exception {
-    assumeTrue(broker.canRestart(), "this provider's broker cannot be restarted");
     String topic = kafka.newTopic("survives-kill");
     produce(kafka, topic, 50);
 
@@ -51,7 +48,6 @@ class RestartIT {
 
   @Test
   void postgresRestartKeepsCommittedRowsOnTheSamePort(PostgresServer server, TestDatabase db) throws Exception {
-    assumeTrue(server.canRestart(), "this provider's PostgreSQL cannot be restarted");
     try (Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE survivor (id int primary key)");
       statement.execute("INSERT INTO survivor SELECT generate_series(1, 10)");

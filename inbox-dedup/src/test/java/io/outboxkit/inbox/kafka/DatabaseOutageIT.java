@@ -6,25 +6,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.outboxkit.test.OutboxIntegrationTest;
-import io.outboxkit.test.OutboxTestInfrastructure;
 import io.outboxkit.test.PostgresServer;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The database goes away while records arrive: the runner waits with backoff for as long as it takes,
  * without counting attempts against the records, so nothing healthy ends in the dead-letter topic.
  */
-@OutboxIntegrationTest
+@OutboxIntegrationTest(embedded = true)
 class DatabaseOutageIT {
 
   @Test
-  void unreachableDatabaseIsRetriedWithoutDeadLettering(TestDatabase db, TestKafka kafka) throws Exception {
-    PostgresServer postgres = OutboxTestInfrastructure.shared().postgres();
-    Assumptions.assumeTrue(postgres.canRestart(), "this PostgreSQL cannot be stopped by the test");
+  void unreachableDatabaseIsRetriedWithoutDeadLettering(TestDatabase db, TestKafka kafka, PostgresServer postgres)
+      throws Exception {
     try (RunnerFixture f = new RunnerFixture(db, kafka, "outage", 1)) {
       InboxKafkaRunner runner = f.start(f.runner()
           .maxAttempts(2)

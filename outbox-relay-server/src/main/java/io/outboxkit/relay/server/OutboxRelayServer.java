@@ -4,8 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Runs the relay as a process of its own: {@code java -jar outbox-relay-server-<version>.jar}, configured by
- * {@code outbox.relay.*} (and {@code outbox.*} for the outbox table and the replication names) in an
+ * Runs the relay as a process of its own: {@code java -jar outboxkit-outbox-relay-server-<version>.jar},
+ * configured by {@code outbox.relay.*} (and {@code outbox.*} for the outbox table and the replication names) in an
  * {@code application.yml} next to the jar, in environment variables ({@code OUTBOX_RELAY_JDBCURL=...}) or as
  * arguments ({@code --outbox.relay.jdbc-url=...}).
  *

@@ -35,7 +35,7 @@ final class RelayServerProcess implements AutoCloseable {
     this.output = output;
   }
 
-  /** Starts {@code java -jar outbox-relay-server-<version>.jar --server.port=<free port> <arguments>}. */
+  /** Starts {@code java -jar outboxkit-outbox-relay-server-<version>.jar --server.port=<free port> <arguments>}. */
   static RelayServerProcess start(String name, List<String> arguments) throws IOException {
     int port = freePort();
     Path output = Paths.get("target", "relay-server-" + name + ".log");

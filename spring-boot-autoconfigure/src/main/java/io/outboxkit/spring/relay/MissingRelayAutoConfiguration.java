@@ -18,7 +18,7 @@ public class MissingRelayAutoConfiguration {
   @Bean
   Object outboxRelayLibraryCheck() {
     throw new OutboxConfigurationException("outbox.relay.enabled is true, but the relay is not on the class path: "
-        + "add the dependency io.outboxkit:outbox-relay (the outbox-spring-boot-starter includes it), or remove "
-        + "outbox.relay.enabled");
+        + "depend on io.outboxkit:outboxkit-spring-boot-starter-relay instead of outboxkit-spring-boot-starter (or "
+        + "add io.outboxkit:outboxkit-outbox-relay), or remove outbox.relay.enabled");
   }
 }

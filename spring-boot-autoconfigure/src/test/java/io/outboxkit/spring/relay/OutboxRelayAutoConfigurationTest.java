@@ -205,7 +205,7 @@ class OutboxRelayAutoConfigurationTest {
   void enablingTheRelayWithoutTheLibraryFailsTheStart() {
     runner.withPropertyValues("outbox.relay.enabled=true").withClassLoader(new FilteredClassLoader(OutboxRelay.class))
         .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
-            .contains("add the dependency io.outboxkit:outbox-relay"));
+            .contains("depend on io.outboxkit:outboxkit-spring-boot-starter-relay"));
     runner.withClassLoader(new FilteredClassLoader(OutboxRelay.class))
         .run(context -> assertThat(context).hasNotFailed());
   }

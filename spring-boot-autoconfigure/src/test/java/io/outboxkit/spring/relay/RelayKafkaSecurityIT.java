@@ -1,7 +1,6 @@
 package io.outboxkit.spring.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.outboxkit.test.KafkaServer;
 import io.outboxkit.test.OutboxTestInfrastructure;
@@ -46,13 +45,14 @@ class RelayKafkaSecurityIT {
 
   private static final Duration WAIT = Duration.ofSeconds(120);
 
-  static final TestDatabase DATABASE = OutboxTestInfrastructure.shared().newDatabase("relay_sasl");
-  static final TestKafka KAFKA = OutboxTestInfrastructure.shared().kafka("relay-sasl");
+  // the embedded servers, whatever the provider: only the embedded broker has a SASL PLAIN listener
+  static final TestDatabase DATABASE = OutboxTestInfrastructure.embedded().newDatabase("relay_sasl");
+  static final TestKafka KAFKA = OutboxTestInfrastructure.embedded().kafka("relay-sasl");
   static final String TOPIC_PREFIX = KAFKA.newTopic("events") + ".";
 
   @BeforeAll
   static void needsASaslListener() {
-    assumeThat(KAFKA.sasl()).as("a broker listener with SASL PLAIN (the embedded broker has one)").isNotNull();
+    assertThat(KAFKA.sasl()).as("a broker listener with SASL PLAIN (the embedded broker has one)").isNotNull();
   }
 
   @DynamicPropertySource
