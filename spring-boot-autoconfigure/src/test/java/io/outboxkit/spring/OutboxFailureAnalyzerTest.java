@@ -6,13 +6,17 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.ServerUnavailableException;
+import io.outboxkit.spring.relay.OutboxRelayAutoConfiguration;
+import io.outboxkit.spring.relay.OutboxRelayProperties;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class OutboxFailureAnalyzerTest {
 
@@ -55,6 +59,40 @@ class OutboxFailureAnalyzerTest {
             + "attribute")));
     assertThat(analysis.getAction()).startsWith("PostgreSQL or Kafka refused what OutboxKit asked for")
         .doesNotContain("reachable");
+  }
+
+  @Test
+  void theRelaysStartFailureNamesThePropertiesNotTheBuilderMethods() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(OutboxRelayAutoConfiguration.class))
+        .withPropertyValues("outbox.relay.enabled=true", "outbox.relay.jdbc-url=jdbc:postgresql://127.0.0.1:1/orders",
+            "outbox.relay.username=relay", "outbox.relay.bootstrap-servers=127.0.0.1:1")
+        .run(context -> {
+          FailureAnalysis analysis = analyzer.analyze(context.getStartupFailure());
+          assertThat(analysis.getDescription()).contains("cannot reach PostgreSQL", "outbox.relay.jdbc-url")
+              .doesNotContain("jdbcUrl(..)", "database(host, port, name)");
+        });
+  }
+
+  @Test
+  void builderMethodsInAMessageBecomeTheirProperties() {
+    FailureAnalysis analysis = analyzer.analyze(new IllegalStateException("start failed",
+        new OutboxConfigurationException("authentication failed while connecting: check the relay's username and "
+            + "password (username(..), password(..)) and the server's pg_hba.conf; or choose another name with "
+            + "slotName(..)")));
+    assertThat(analysis.getDescription())
+        .contains("(outbox.relay.username, outbox.relay.password)", "another name with outbox.replication-slot")
+        .doesNotContain("(..)");
+  }
+
+  @Test
+  void aRelayDurationOutOfRangeIsABindingFailureNamingTheProperty() {
+    Binder binder = new Binder(new MapConfigurationPropertySource(Map.of("outbox.relay.heartbeat-interval", "-5s")));
+    BindException binding = catchThrowableOfType(BindException.class,
+        () -> binder.bind("outbox.relay", OutboxRelayProperties.class));
+    assertThat(StartupFailures.messages(binding)).contains("outbox.relay.heartbeat-interval is PT-5S")
+        .doesNotContain("heartbeatInterval");
+    assertThat(analyzer.analyze(new BeanCreationException("outboxRelay", "binding", binding))).isNull();
   }
 
   @Test

@@ -66,6 +66,7 @@ class OutboxRelayServerIT {
       assertThat(exit).as("exit status after SIGTERM (128 + 15, the JVM's status once its shutdown hooks ran)")
           .isEqualTo(143);
       assertThat(first.output()).contains("relay for slot outboxkit stopped");
+      assertQuietStart(first.output());
       assertThat(storedPositions(db)).as("the relay's stored position").isPositive();
     } finally {
       first.close();
@@ -127,6 +128,32 @@ class OutboxRelayServerIT {
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
+
+  /**
+   * A relay's start and stop read as a few lines saying what the relay does: no configuration dumps of Debezium,
+   * Kafka Connect or the producer, no Debezium engine chatter or type-registry warnings, no hint to set what the
+   * relay does itself, no list of Kafka's metrics reporters.
+   */
+  private static void assertQuietStart(String output) {
+    List<String> lines = output.lines().toList();
+    int starting = indexOf(lines, "relay starting:");
+    int active = indexOf(lines, " is ACTIVE: streaming");
+    log.info("relay server log: {} lines from 'relay starting' to ACTIVE, {} lines from the process start to its end",
+        active - starting + 1, lines.size());
+    assertThat(active - starting + 1).as("lines from 'relay starting' to ACTIVE:%n%s",
+        String.join("\n", lines.subList(starting, active + 1))).isLessThan(15);
+    assertThat(output).doesNotContain("is already mapped", "Config values:", "heartbeat.action.query",
+        "Engine state has changed", "Kafka version:", "Closing reporter");
+  }
+
+  private static int indexOf(List<String> lines, String text) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no line contains '" + text + "':\n" + String.join("\n", lines));
+  }
 
   private static List<String> relayArguments(TestDatabase db, TestKafka kafka, String topicPrefix) {
     return List.of("--outbox.relay.jdbc-url=" + db.jdbcUrl(), "--outbox.relay.username=" + db.username(),

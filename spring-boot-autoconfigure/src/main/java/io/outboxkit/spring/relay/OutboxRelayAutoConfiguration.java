@@ -7,6 +7,7 @@ import io.outboxkit.spring.OutboxProperties;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +51,8 @@ public class OutboxRelayAutoConfiguration {
       "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails";
   private static final String KAFKA_CONNECTION_DETAILS =
       "org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails";
+  /** The builder setting a builder's message starts with, such as jdbcUrl or topicPrefix. */
+  private static final Pattern BUILDER_SETTING = Pattern.compile("^[a-z]+[A-Z][A-Za-z]*(?= )");
 
   /** The relay, built but not started; {@link OutboxRelayLifecycle} starts it. */
   @Bean
@@ -162,12 +165,17 @@ public class OutboxRelayAutoConfiguration {
     return OutboxRelayAutoConfiguration.class.getClassLoader();
   }
 
-  /** Applies one setting; an invalid value fails with the property's name in front of the reason. */
+  /**
+   * Applies one setting; an invalid value fails with the property's name in front of the reason, and in place of
+   * the builder setting the reason starts with ("jdbcUrl 'x' is not ..." becomes "outbox.relay.jdbc-url 'x' is
+   * not ...").
+   */
   private static void setting(String property, Runnable apply) {
     try {
       apply.run();
     } catch (OutboxConfigurationException e) {
-      throw new OutboxConfigurationException("the property " + property + " is not accepted: " + e.getMessage(), e);
+      String reason = BUILDER_SETTING.matcher(String.valueOf(e.getMessage())).replaceFirst(property);
+      throw new OutboxConfigurationException("the property " + property + " is not accepted: " + reason, e);
     }
   }
 

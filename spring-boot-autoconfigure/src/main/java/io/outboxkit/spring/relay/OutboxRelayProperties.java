@@ -1,5 +1,6 @@
 package io.outboxkit.spring.relay;
 
+import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.internal.Secrets;
 import java.time.Duration;
 import java.util.List;
@@ -65,6 +66,24 @@ public record OutboxRelayProperties(
     @DefaultValue("true") boolean highAvailability,
     @DefaultValue Map<String, String> producerProperties,
     @DefaultValue Map<String, String> debeziumProperties) {
+
+  /**
+   * Validates the durations here, where binding names the property, its value and where it was set; the relay's
+   * builder checks the same rules for applications that build the relay themselves.
+   */
+  public OutboxRelayProperties {
+    if (heartbeatInterval.isNegative() || !heartbeatInterval.isZero() && heartbeatInterval.toMillis() < 100) {
+      throw new OutboxConfigurationException("outbox.relay.heartbeat-interval is " + heartbeatInterval
+          + ": set 100ms or more, or 0 to turn heartbeats off");
+    }
+    if (stallTimeout.toMillis() < 1000) {
+      throw new OutboxConfigurationException("outbox.relay.stall-timeout is " + stallTimeout + ": set 1s or more");
+    }
+    if (offsetFlushInterval.isNegative()) {
+      throw new OutboxConfigurationException("outbox.relay.offset-flush-interval is " + offsetFlushInterval
+          + ": set 0 or a positive duration");
+    }
+  }
 
   /** All settings, with the password and every secret masked. */
   @Override

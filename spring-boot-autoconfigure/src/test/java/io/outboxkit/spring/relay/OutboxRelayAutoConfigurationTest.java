@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.relay.OutboxRelay;
 import io.outboxkit.relay.RelayState;
 import io.outboxkit.spring.StartupFailures;
@@ -145,8 +146,43 @@ class OutboxRelayAutoConfigurationTest {
         .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
             .contains("the property outbox.relay.producer-properties[acks] is not accepted"));
     runner.withPropertyValues(RELAY).withPropertyValues("outbox.relay.jdbc-url=postgres://h/db")
+        .run(context -> assertThat(reported(context.getStartupFailure()))
+            .startsWith("the property outbox.relay.jdbc-url is not accepted: outbox.relay.jdbc-url 'postgres://h/db'")
+            .doesNotContain("jdbcUrl"));
+    runner.withPropertyValues(RELAY).withPropertyValues("outbox.relay.topic-prefix=orders events.")
+        .run(context -> assertThat(reported(context.getStartupFailure()))
+            .contains("outbox.relay.topic-prefix 'orders events.'").doesNotContain("topicPrefix"));
+  }
+
+  /** The message Spring Boot's report quotes: the outermost OutboxKit exception's. */
+  private static String reported(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof OutboxConfigurationException) {
+        return t.getMessage();
+      }
+    }
+    throw new AssertionError("no OutboxConfigurationException in " + StartupFailures.messages(failure));
+  }
+
+  @Test
+  void invalidDurationsFailTheBindingNamingThePropertyNotTheBuilder() {
+    runner.withPropertyValues(RELAY).withPropertyValues("outbox.relay.heartbeat-interval=-5s")
         .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
-            .contains("the property outbox.relay.jdbc-url is not accepted"));
+            .contains("BindException", "outbox.relay.heartbeat-interval is PT-5S: set 100ms or more, or 0")
+            .doesNotContain("heartbeatInterval"));
+    runner.withPropertyValues(RELAY).withPropertyValues("outbox.relay.heartbeat-interval=50ms")
+        .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("outbox.relay.heartbeat-interval is PT0.05S"));
+    runner.withPropertyValues(RELAY).withPropertyValues("outbox.relay.heartbeat-interval=0")
+        .run(context -> assertThat(context).hasNotFailed());
+    runner.withPropertyValues(RELAY).withPropertyValues("outbox.relay.stall-timeout=500ms")
+        .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("BindException", "outbox.relay.stall-timeout is PT0.5S: set 1s or more")
+            .doesNotContain("stallTimeout"));
+    runner.withPropertyValues(RELAY).withPropertyValues("outbox.relay.offset-flush-interval=-1s")
+        .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("BindException", "outbox.relay.offset-flush-interval is PT-1S")
+            .doesNotContain("offsetFlushInterval"));
   }
 
   @Test
