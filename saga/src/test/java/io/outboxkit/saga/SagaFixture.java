@@ -56,7 +56,7 @@ final class SagaFixture implements AutoCloseable {
     writer = OutboxWriter.builder(dataSource).build();
     inbox = Inbox.builder(dataSource).build();
     relay = OutboxRelay.builder().database(db.host(), db.port(), db.name()).username(db.username())
-        .password(db.password()).slotName(db.name()).topicPrefix(prefix).bootstrapServers(kafka.bootstrapServers())
+        .password(db.password()).replicationSlot(db.name()).topicPrefix(prefix).bootstrapServers(kafka.bootstrapServers())
         .heartbeatInterval(Duration.ofSeconds(1)).build();
     relay.start();
     await("relay ACTIVE").atMost(TIMEOUT).until(() -> relay.status().state() == RelayState.ACTIVE);
