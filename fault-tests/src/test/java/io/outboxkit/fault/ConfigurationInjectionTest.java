@@ -72,8 +72,8 @@ class ConfigurationInjectionTest {
     setters.put("database host", v -> OutboxRelay.builder().database(v, 5432, "orders"));
     setters.put("inbox schema", v -> Inbox.builder(dataSource).schema(v));
     setters.put("inbox table", v -> Inbox.builder(dataSource).table(v));
-    setters.put("inbox schema ", v -> InboxSchema.forTable(v, "inbox_message"));
-    setters.put("inbox table ", v -> InboxSchema.forTable("public", v));
+    setters.put("InboxSchema schema", v -> InboxSchema.builder().schema(v));
+    setters.put("InboxSchema table", v -> InboxSchema.builder().table(v));
     return setters;
   }
 

@@ -48,7 +48,7 @@ final class SagaFixture implements AutoCloseable {
     this.prefix = kafka.newTopic("saga") + ".";
     this.dataSource = pool(db.jdbcUrl(), db.username(), db.password());
     OutboxSchema.builder().replicationSlot(db.name()).build().install(db.dataSource());
-    InboxSchema.defaults().install(db.dataSource());
+    InboxSchema.builder().build().install(db.dataSource());
     SagaSchema.orchestrator("public").install(db.dataSource());
     SagaSchema.participant("public").install(db.dataSource());
     db.execute("CREATE TABLE effect (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, saga_id text NOT NULL,"
