@@ -40,7 +40,8 @@ public record OutboxProperties(
    * @param schema The schema of the outbox table; it must exist. Letters, digits and underscores
    * @param name The name of the outbox table. Letters, digits and underscores
    */
-  public record Table(@DefaultValue("public") String schema, @DefaultValue("outbox_event") String name) {
+  public record Table(@DefaultValue(TableName.DEFAULT_SCHEMA) String schema,
+      @DefaultValue(TableName.DEFAULT_OUTBOX_TABLE) String name) {
 
     /** Validates both names; the error names the property. */
     public Table {

@@ -33,7 +33,8 @@ public record InboxProperties(
    * @param schema The schema of the inbox table; it must exist. Letters, digits and underscores
    * @param name The name of the inbox table. Letters, digits and underscores
    */
-  public record Table(@DefaultValue("public") String schema, @DefaultValue("inbox_message") String name) {
+  public record Table(@DefaultValue(TableName.DEFAULT_SCHEMA) String schema,
+      @DefaultValue(TableName.DEFAULT_INBOX_TABLE) String name) {
 
     /** Validates both names; the error names the property. */
     public Table {
