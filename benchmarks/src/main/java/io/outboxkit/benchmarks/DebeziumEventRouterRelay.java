@@ -76,8 +76,8 @@ final class DebeziumEventRouterRelay implements MeasuredRelay {
 
   static void createPublicationAndSlot(DataSource dataSource, RelayTarget target) {
     SqlScripts.run(dataSource, "publication-and-slot.sql", Map.of(
-        "publication", SqlIdentifier.of("publicationName", target.publicationName()).name(),
-        "slot", SqlIdentifier.of("slotName", target.slotName()).name()));
+        "publication", SqlIdentifier.of("publication", target.publication()).name(),
+        "slot", SqlIdentifier.of("replicationSlot", target.replicationSlot()).name()));
   }
 
   @Override
@@ -176,8 +176,8 @@ final class DebeziumEventRouterRelay implements MeasuredRelay {
     settings.put("database.dbname", target.database());
     settings.put("topic.prefix", "benchmark");
     settings.put("plugin.name", "pgoutput");
-    settings.put("slot.name", target.slotName());
-    settings.put("publication.name", target.publicationName());
+    settings.put("slot.name", target.replicationSlot());
+    settings.put("publication.name", target.publication());
     settings.put("publication.autocreate.mode", "disabled");
     settings.put("snapshot.mode", "no_data");
     settings.put("table.include.list", "public.outbox_event");

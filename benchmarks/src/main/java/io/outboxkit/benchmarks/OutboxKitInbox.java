@@ -38,7 +38,7 @@ final class OutboxKitInbox {
 
       @Override
       public void prepare(DataSource dataSource) {
-        InboxSchema.defaults().install(dataSource);
+        InboxSchema.builder().build().install(dataSource);
         SqlScripts.run(dataSource, "projection.sql");
       }
 

@@ -2,6 +2,7 @@ package io.outboxkit.benchmarks;
 
 import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.WriteMode;
 import io.outboxkit.relay.OutboxRelay;
 import io.outboxkit.relay.RelayState;
 import io.outboxkit.relay.RelayStatus;
@@ -82,11 +83,9 @@ final class OutboxKitRelays {
           .password(target.password())
           .bootstrapServers(target.bootstrapServers())
           .topicPrefix(target.topicPrefix())
-          .slotName(target.slotName())
-          .publicationName(target.publicationName());
-      return walMessages
-          ? builder.walMessages(OutboxReplication.DEFAULT_WAL_MESSAGE_PREFIX)
-          : builder.outboxTable(TableName.DEFAULT_SCHEMA, TableName.DEFAULT_OUTBOX_TABLE);
+          .replicationSlot(target.replicationSlot())
+          .publication(target.publication());
+      return builder.mode(walMessages ? WriteMode.WAL_MESSAGE : WriteMode.TABLE);
     }
 
     private static void awaitActive(OutboxRelay relay) {

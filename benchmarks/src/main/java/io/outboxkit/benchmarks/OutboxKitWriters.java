@@ -3,7 +3,7 @@ package io.outboxkit.benchmarks;
 import io.outboxkit.core.OutboxEvent;
 import io.outboxkit.writer.OutboxSchema;
 import io.outboxkit.writer.OutboxWriter;
-import io.outboxkit.writer.WriteMode;
+import io.outboxkit.core.WriteMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -20,8 +20,8 @@ import java.util.Properties;
  * @param password that user's password
  * @param bootstrapServers Kafka's bootstrap servers
  * @param topicPrefix events go to {@code topicPrefix + aggregatetype}
- * @param slotName the logical replication slot for WAL-based relays
- * @param publicationName the publication for WAL-based relays
+ * @param replicationSlot the logical replication slot for WAL-based relays
+ * @param publication the publication for WAL-based relays
  */
 record RelayTarget(
     String host,
@@ -31,8 +31,8 @@ record RelayTarget(
     String password,
     String bootstrapServers,
     String topicPrefix,
-    String slotName,
-    String publicationName) {
+    String replicationSlot,
+    String publication) {
 
   /** The JDBC URL of the database. */
   String jdbcUrl() {
@@ -53,8 +53,8 @@ record RelayTarget(
     properties.setProperty("password", password);
     properties.setProperty("bootstrapServers", bootstrapServers);
     properties.setProperty("topicPrefix", topicPrefix);
-    properties.setProperty("slotName", slotName);
-    properties.setProperty("publicationName", publicationName);
+    properties.setProperty("replicationSlot", replicationSlot);
+    properties.setProperty("publication", publication);
     try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       properties.store(out, "relay under measurement");
     } catch (IOException e) {
@@ -72,7 +72,7 @@ record RelayTarget(
     return new RelayTarget(required(properties, "host"), Integer.parseInt(required(properties, "port")),
         required(properties, "database"), required(properties, "username"), required(properties, "password"),
         required(properties, "bootstrapServers"), required(properties, "topicPrefix"),
-        required(properties, "slotName"), required(properties, "publicationName"));
+        required(properties, "replicationSlot"), required(properties, "publication"));
   }
 
   private static String required(Properties properties, String name) {

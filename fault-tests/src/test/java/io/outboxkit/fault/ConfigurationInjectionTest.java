@@ -61,19 +61,19 @@ class ConfigurationInjectionTest {
     setters.put("OutboxSchema table", v -> OutboxSchema.builder().table(v));
     setters.put("OutboxSchema publication", v -> OutboxSchema.builder().publication(v));
     setters.put("OutboxSchema replicationSlot", v -> OutboxSchema.builder().replicationSlot(v));
-    setters.put("outboxTable.schema", v -> OutboxRelay.builder().outboxTable(v, "outbox_event"));
-    setters.put("outboxTable.table", v -> OutboxRelay.builder().outboxTable("public", v));
+    setters.put("schema", v -> OutboxRelay.builder().schema(v));
+    setters.put("table", v -> OutboxRelay.builder().table(v));
     setters.put("relaySchema", v -> OutboxRelay.builder().relaySchema(v));
-    setters.put("slotName", v -> OutboxRelay.builder().slotName(v));
-    setters.put("publicationName", v -> OutboxRelay.builder().publicationName(v));
-    setters.put("walMessages", v -> OutboxRelay.builder().walMessages(v));
+    setters.put("replicationSlot", v -> OutboxRelay.builder().replicationSlot(v));
+    setters.put("publication", v -> OutboxRelay.builder().publication(v));
+    setters.put("walMessagePrefix ", v -> OutboxRelay.builder().walMessagePrefix(v));
     setters.put("topicPrefix", v -> OutboxRelay.builder().topicPrefix(v));
     setters.put("deadLetterTopic", v -> OutboxRelay.builder().deadLetterTopic(v));
     setters.put("database host", v -> OutboxRelay.builder().database(v, 5432, "orders"));
     setters.put("inbox schema", v -> Inbox.builder(dataSource).schema(v));
     setters.put("inbox table", v -> Inbox.builder(dataSource).table(v));
-    setters.put("inbox schema ", v -> InboxSchema.forTable(v, "inbox_message"));
-    setters.put("inbox table ", v -> InboxSchema.forTable("public", v));
+    setters.put("InboxSchema schema", v -> InboxSchema.builder().schema(v));
+    setters.put("InboxSchema table", v -> InboxSchema.builder().table(v));
     return setters;
   }
 
@@ -84,7 +84,7 @@ class ConfigurationInjectionTest {
    */
   static Set<String> legalFor(String setting) {
     return switch (setting) {
-      case "walMessagePrefix", "walMessages", "deadLetterTopic" -> Set.of("name--comment");
+      case "walMessagePrefix", "walMessagePrefix ", "deadLetterTopic" -> Set.of("name--comment");
       case "topicPrefix" -> Set.of("name--comment", "");
       case "database host" -> Set.of("name--comment", "x".repeat(300));
       default -> Set.of();

@@ -56,7 +56,7 @@ class DatabaseNameInjectionIT {
         assertThat(refused).hasMessageContaining("'" + name + "'").hasMessageContaining("rename it");
         return; // acceptable: the builder refuses a name Debezium cannot carry
       }
-      try (OutboxRelay relay = builder.username(db.username()).password(db.password()).slotName(slot)
+      try (OutboxRelay relay = builder.username(db.username()).password(db.password()).replicationSlot(slot)
           .topicPrefix(prefix).bootstrapServers(kafka.bootstrapServers()).build()) {
         relay.start();
         UUID id = UUID.randomUUID();

@@ -102,7 +102,7 @@ final class Pipeline implements AutoCloseable {
     Pipeline pipeline = new Pipeline(name, orders, billing, kafka);
     OutboxSchema.builder().replicationSlot(pipeline.slot()).build().install(orders.dataSource());
     runScript(orders, "orders.sql");
-    InboxSchema.defaults().install(billing.dataSource());
+    InboxSchema.builder().build().install(billing.dataSource());
     runScript(billing, "billing.sql");
     kafka.createTopic(pipeline.topic(), partitions);
     System.out.printf("[%s] pipeline ready: orders db %s, billing db %s, topic %s (%d partitions), group %s, profile %s%n",

@@ -26,7 +26,7 @@ public final class RelayMain {
     OutboxRelay.Builder builder = OutboxRelay.builder()
         .database(args[0], Integer.parseInt(args[1]), args[2])
         .username(args[3]).password(args[4])
-        .slotName(args[5])
+        .replicationSlot(args[5])
         .topicPrefix(args[6])
         .bootstrapServers(args[7]);
     Arrays.stream(args).skip(8).forEach(property -> {

@@ -50,20 +50,42 @@ public final class InboxSchema {
     this.sql = TABLE_TOKEN.matcher(script).replaceAll(Matcher.quoteReplacement(table.qualified()));
   }
 
-  /** The default table, {@code public.inbox_message}. */
-  public static InboxSchema defaults() {
-    return forTable(TableName.of("inbox schema", TableName.DEFAULT_SCHEMA, "inbox table",
-        TableName.DEFAULT_INBOX_TABLE));
+  /**
+   * A builder with the default table, {@code public.inbox_message}; as {@code OutboxSchema.builder()}, with
+   * the same setter names.
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** The given table; use the same name for {@link Inbox.Builder#table(TableName)}. */
-  public static InboxSchema forTable(TableName table) {
-    return new InboxSchema(Objects.requireNonNull(table, "table"));
-  }
+  /** Configures an {@link InboxSchema}. Each setter validates its value at once. Not thread-safe. */
+  public static final class Builder {
 
-  /** The given schema and table names, validated. */
-  public static InboxSchema forTable(String schema, String table) {
-    return forTable(TableName.of("inbox schema", schema, "inbox table", table));
+    private SqlIdentifier schema = SqlIdentifier.of("InboxSchema schema", TableName.DEFAULT_SCHEMA);
+    private SqlIdentifier table = SqlIdentifier.of("InboxSchema table", TableName.DEFAULT_INBOX_TABLE);
+
+    private Builder() {
+    }
+
+    /** The inbox table's schema, which must exist. Default {@value TableName#DEFAULT_SCHEMA}. */
+    public Builder schema(String schema) {
+      this.schema = SqlIdentifier.of("InboxSchema schema", schema);
+      return this;
+    }
+
+    /**
+     * The inbox table. Default {@value TableName#DEFAULT_INBOX_TABLE}; give {@link Inbox.Builder#table} the
+     * same name.
+     */
+    public Builder table(String table) {
+      this.table = SqlIdentifier.of("InboxSchema table", table);
+      return this;
+    }
+
+    /** The installer for this table. */
+    public InboxSchema build() {
+      return new InboxSchema(new TableName(schema, table));
+    }
   }
 
   /** The table this installer creates. */

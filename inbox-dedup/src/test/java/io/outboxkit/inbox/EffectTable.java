@@ -18,7 +18,7 @@ public final class EffectTable {
 
   /** Creates the inbox (default names) and the effect table. */
   public static void install(DataSource dataSource) throws SQLException {
-    InboxSchema.defaults().install(dataSource);
+    InboxSchema.builder().build().install(dataSource);
     try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE effect (seq bigserial PRIMARY KEY, message_id varchar(1024) NOT NULL,"
           + " note varchar(200))");

@@ -187,7 +187,7 @@ class InboxIT {
     DataSource ds = db.dataSource();
     EffectTable.install(ds);
     EffectTable.execute(ds, "CREATE SCHEMA billing");
-    InboxSchema schema = InboxSchema.forTable("billing", "Seen_Messages");
+    InboxSchema schema = InboxSchema.builder().schema("billing").table("Seen_Messages").build();
     schema.install(ds);
     Inbox inbox = Inbox.builder(ds).table(schema.table()).build();
 

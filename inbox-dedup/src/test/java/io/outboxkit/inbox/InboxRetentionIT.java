@@ -20,7 +20,7 @@ class InboxRetentionIT {
   @Test
   void deletesOnlyRowsOlderThanTheAgeInBoundedBatches(TestDatabase db) {
     DataSource ds = db.dataSource();
-    InboxSchema.defaults().install(ds);
+    InboxSchema.builder().build().install(ds);
     rows(ds, "old", 5, "20 days");
     rows(ds, "young", 2, "13 days");
     rows(ds, "new", 3, "1 second");
@@ -56,7 +56,7 @@ class InboxRetentionIT {
   @Test
   void scheduledRetentionRunsUntilClosed(TestDatabase db) {
     DataSource ds = db.dataSource();
-    InboxSchema.defaults().install(ds);
+    InboxSchema.builder().build().install(ds);
     rows(ds, "old", 25, "30 days");
     rows(ds, "new", 2, "1 hour");
     Inbox inbox = Inbox.builder(ds).build();

@@ -23,8 +23,8 @@ class InboxSchemaIT {
   @Test
   void installsTheTableAndIndexAndCanRunAgain(TestDatabase db) {
     DataSource ds = db.dataSource();
-    InboxSchema.defaults().install(ds);
-    InboxSchema.defaults().install(ds);
+    InboxSchema.builder().build().install(ds);
+    InboxSchema.builder().build().install(ds);
 
     assertThat(EffectTable.single(ds, "SELECT count(*) FROM information_schema.columns WHERE table_schema = "
         + "'public' AND table_name = 'inbox_message' AND column_name IN ('consumer', 'message_id', 'received_at')"))
@@ -46,7 +46,7 @@ class InboxSchemaIT {
       statement.execute(InboxSchema.template());
       statement.execute(InboxSchema.template());
     }
-    InboxSchema.defaults().install(ds);
+    InboxSchema.builder().build().install(ds);
     Inbox inbox = Inbox.builder(ds).build();
     assertThat(inbox.process("c", "m", c -> { })).isEqualTo(InboxOutcome.PROCESSED);
   }
@@ -58,7 +58,7 @@ class InboxSchemaIT {
     try {
       List<Future<?>> installs = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        installs.add(pool.submit(() -> InboxSchema.defaults().install(ds)));
+        installs.add(pool.submit(() -> InboxSchema.builder().build().install(ds)));
       }
       for (Future<?> install : installs) {
         install.get(60, TimeUnit.SECONDS);
@@ -71,7 +71,7 @@ class InboxSchemaIT {
 
   @Test
   void missingSchemaIsNamedInTheError(TestDatabase db) {
-    assertThatThrownBy(() -> InboxSchema.forTable("no_such_schema", "inbox_message").install(db.dataSource()))
+    assertThatThrownBy(() -> InboxSchema.builder().schema("no_such_schema").table("inbox_message").build().install(db.dataSource()))
         .isInstanceOf(OutboxException.class)
         .hasMessageContaining("no_such_schema");
   }

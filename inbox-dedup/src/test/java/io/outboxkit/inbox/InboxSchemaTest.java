@@ -20,7 +20,7 @@ class InboxSchemaTest {
 
   @Test
   void installerQualifiesTheDefaultTable() {
-    String sql = InboxSchema.defaults().sql();
+    String sql = InboxSchema.builder().build().sql();
     assertThat(sql)
         .contains("CREATE TABLE IF NOT EXISTS \"public\".\"inbox_message\" (")
         .contains("CREATE INDEX IF NOT EXISTS \"inbox_message_received_at_idx\" ON \"public\".\"inbox_message\"")
@@ -29,7 +29,7 @@ class InboxSchemaTest {
 
   @Test
   void installerPutsCustomNamesEverywhere() {
-    String sql = InboxSchema.forTable("billing", "Processed_Events").sql();
+    String sql = InboxSchema.builder().schema("billing").table("Processed_Events").build().sql();
     assertThat(sql)
         .contains("CREATE TABLE IF NOT EXISTS \"billing\".\"Processed_Events\" (")
         .contains("\"Processed_Events_received_at_idx\" ON \"billing\".\"Processed_Events\" (received_at)")
@@ -38,11 +38,11 @@ class InboxSchemaTest {
 
   @Test
   void invalidNamesAreRejected() {
-    assertThatThrownBy(() -> InboxSchema.forTable("public", "inbox; DROP TABLE x"))
+    assertThatThrownBy(() -> InboxSchema.builder().schema("public").table("inbox; DROP TABLE x").build())
         .isInstanceOf(OutboxConfigurationException.class)
-        .hasMessageContaining("inbox table");
+        .hasMessageContaining("InboxSchema table");
     String longName = "t".repeat(50);
-    assertThatThrownBy(() -> InboxSchema.forTable("public", longName))
+    assertThatThrownBy(() -> InboxSchema.builder().schema("public").table(longName).build())
         .isInstanceOf(OutboxConfigurationException.class)
         .hasMessageContaining("received_at_idx");
   }

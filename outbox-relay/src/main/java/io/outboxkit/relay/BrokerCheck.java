@@ -45,7 +45,7 @@ final class BrokerCheck implements AutoCloseable {
         config.put(name, value);
       }
     });
-    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "outboxkit-relay-" + settings.slotName() + "-check");
+    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "outboxkit-relay-" + settings.replicationSlot() + "-check");
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
     config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);

@@ -88,7 +88,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     this.settings = settings;
     this.engines = engines;
     this.database = new RelayDatabase(settings);
-    this.metrics = Metrics.create(settings.meterRegistry(), settings.slotName());
+    this.metrics = Metrics.create(settings.meterRegistry(), settings.replicationSlot());
     this.watch = new StreamWatch(settings);
     this.publicationCheck = new PublicationCheck(settings);
     this.recovery = new StreamRecovery(settings, metrics);
@@ -123,7 +123,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     if (collidingType != null) {
       log.warn("relay for slot {}: the dead-letter topic {} starts with the topic prefix '{}': events of aggregate "
           + "type '{}' would have it as their topic, so they are dead-lettered there instead of published; choose "
-          + "a dead-letter topic outside the prefix (the default {} is)", settings.slotName(),
+          + "a dead-letter topic outside the prefix (the default {} is)", settings.replicationSlot(),
           settings.deadLetterTopic(), settings.topicPrefix(), collidingType,
           OutboxRelay.Builder.DEFAULT_DEAD_LETTER_TOPIC);
     }
@@ -135,10 +135,10 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     }
     if (!settings.heartbeatsEnabled()) {
       log.warn("relay for slot {}: heartbeats are off (heartbeatInterval 0): a stream that stops delivering is not "
-          + "detected, and a quiet outbox holds WAL while other tables change", settings.slotName());
+          + "detected, and a quiet outbox holds WAL while other tables change", settings.replicationSlot());
     }
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-        daemonThreads("outboxkit-relay-monitor-" + settings.slotName()));
+        daemonThreads("outboxkit-relay-monitor-" + settings.replicationSlot()));
     synchronized (this) {
       if (closes != run) { // closed while the checks ran
         scheduler.shutdown();
@@ -219,17 +219,17 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       RelayState state = status.state();
       if (leader && engine == null && state != RelayState.FAILED) {
         if (state == RelayState.STANDBY) {
-          log.info("relay for slot {} took over: the leader lock is free", settings.slotName());
+          log.info("relay for slot {} took over: the leader lock is free", settings.replicationSlot());
           repairAtLaunch = true;
         }
         launchEngine();
       } else if (!leader && state == RelayState.STARTING) {
         setState(RelayState.STANDBY, null);
-        log.info("relay for slot {} stands by: another instance holds the leader lock", settings.slotName());
+        log.info("relay for slot {} stands by: another instance holds the leader lock", settings.replicationSlot());
       }
       schedule(this::checkLeadership, leader ? LEADER_CHECK_MILLIS : STANDBY_POLL_MILLIS);
     } catch (SQLException | RuntimeException e) {
-      log.warn("relay for slot {}: leader election failed, trying again: {}", settings.slotName(), e.getMessage());
+      log.warn("relay for slot {}: leader election failed, trying again: {}", settings.replicationSlot(), e.getMessage());
       schedule(this::electAndRun, STANDBY_POLL_MILLIS);
     }
   }
@@ -246,7 +246,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     }
     if (running != null && !election().stillLeads()) {
       log.warn("relay for slot {} lost the leader lock (its database session ended): stopping the engine and "
-          + "standing by", settings.slotName());
+          + "standing by", settings.replicationSlot());
       running.stop(false);
       engine = null;
       setState(RelayState.STANDBY, null);
@@ -283,7 +283,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       public void started(EngineRun engineRun) {
         if (run == closes) {
           setState(RelayState.ACTIVE, null);
-          log.info("relay for slot {} is ACTIVE: streaming {}", settings.slotName(), settings.describe());
+          log.info("relay for slot {} is ACTIVE: streaming {}", settings.replicationSlot(), settings.describe());
         }
       }
 
@@ -325,10 +325,10 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       knownIdentity = state.identity();
       return true;
     } catch (InterruptedException e) {
-      log.info("relay for slot {}: recovery stopped by close(); it runs again on the next start", settings.slotName());
+      log.info("relay for slot {}: recovery stopped by close(); it runs again on the next start", settings.replicationSlot());
       return false;
     } catch (SQLException | RuntimeException e) {
-      log.warn("relay for slot {}: preparing the stream in {} failed, trying again: {}", settings.slotName(),
+      log.warn("relay for slot {}: preparing the stream in {} failed, trying again: {}", settings.replicationSlot(),
           database.where(), e.getMessage());
       repairAtLaunch = repair; // the next try repairs if this one was to
       return false;
@@ -348,7 +348,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     setState(restart.state(), "the engine stopped (" + reason + "); starting again in " + delay / 1000 + " s (attempt "
         + restart.attempt() + ")");
     log.error("relay for slot {}: the engine stopped: {}; starting again in {} ms (attempt {}); events not "
-        + "acknowledged are sent again", settings.slotName(), reason, delay, restart.attempt());
+        + "acknowledged are sent again", settings.replicationSlot(), reason, delay, restart.attempt());
     ScheduledExecutorService scheduler = monitor;
     LeaderElection leader = election;
     if (scheduler != null && leader != null) {
@@ -422,7 +422,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
         PublicationCheck.State state = publicationCheck.read(connection);
         String problem = publicationCheck.problem(state);
         if (problem != null) {
-          log.error("relay for slot {}: {}; stopping the engine until then", settings.slotName(), problem);
+          log.error("relay for slot {}: {}; stopping the engine until then", settings.replicationSlot(), problem);
           running.stop(true);
           engine = null;
           awaitingRepair = true;
@@ -432,10 +432,10 @@ final class DebeziumOutboxRelay implements OutboxRelay {
         if (!state.identity().equals(knownIdentity)) {
           log.warn("relay for slot {}: publication {} changed while the relay streamed (a table left it and joined "
               + "it again, or it was made again): stopping the engine to read the events the stream may have missed",
-              settings.slotName(), settings.publicationName());
+              settings.replicationSlot(), settings.publication());
           running.stop(true);
           engine = null; // the leader check launches the next engine, which fills the gap first
-          setState(RelayState.STARTING, "publication " + settings.publicationName() + " changed: filling the gap");
+          setState(RelayState.STARTING, "publication " + settings.publication() + " changed: filling the gap");
           return false;
         }
         if (back != null) {
@@ -452,13 +452,13 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       }
       if (checkFailing) {
         checkFailing = false;
-        log.info("relay for slot {}: checking the stream works again", settings.slotName());
+        log.info("relay for slot {}: checking the stream works again", settings.replicationSlot());
       }
     } catch (SQLException | RuntimeException e) {
       if (!checkFailing) { // once per outage, not every tick
         checkFailing = true;
         log.warn("relay for slot {}: checking the stream in {} failed (tried again every tick, logged once): {}",
-            settings.slotName(), database.where(), e.getMessage());
+            settings.replicationSlot(), database.where(), e.getMessage());
       }
     }
     return true;
@@ -474,12 +474,12 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       RelayStatus current = status;
       if (reason != null && current.state() == RelayState.ACTIVE) {
         status = new RelayStatus(RelayState.STALLED, reason, -1, Instant.now());
-        log.error("relay for slot {} is STALLED: {}", settings.slotName(), reason);
+        log.error("relay for slot {} is STALLED: {}", settings.replicationSlot(), reason);
       } else if (reason != null && current.state() == RelayState.STALLED) {
         status = new RelayStatus(RelayState.STALLED, reason, -1, current.since());
       } else if (reason == null && current.state() == RelayState.STALLED) {
         status = new RelayStatus(RelayState.ACTIVE, null, -1, Instant.now());
-        log.info("relay for slot {} is ACTIVE again: heartbeats come back and the brokers answer", settings.slotName());
+        log.info("relay for slot {} is ACTIVE again: heartbeats come back and the brokers answer", settings.replicationSlot());
       }
     }
   }
@@ -490,14 +490,14 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       PublicationCheck.State state = publicationCheck.read(control().connection());
       if (publicationCheck.problem(state) == null) {
         log.info("relay for slot {}: publication {} holds the relay's tables again: filling the gap and streaming",
-            settings.slotName(), settings.publicationName());
+            settings.replicationSlot(), settings.publication());
         awaitingRepair = false;
-        setState(RelayState.STARTING, "publication " + settings.publicationName() + " repaired: filling the gap");
+        setState(RelayState.STARTING, "publication " + settings.publication() + " repaired: filling the gap");
         electAndRun();
       }
     } catch (SQLException | RuntimeException e) {
-      log.warn("relay for slot {}: checking publication {} failed: {}", settings.slotName(),
-          settings.publicationName(), e.getMessage());
+      log.warn("relay for slot {}: checking publication {} failed: {}", settings.replicationSlot(),
+          settings.publication(), e.getMessage());
     }
   }
 
@@ -551,7 +551,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
         Thread.currentThread().interrupt();
         incomplete = "its close() was interrupted before the engine had stopped";
       } catch (Exception e) {
-        log.warn("relay for slot {}: closing did not complete cleanly: {}", settings.slotName(), e.toString());
+        log.warn("relay for slot {}: closing did not complete cleanly: {}", settings.replicationSlot(), e.toString());
         incomplete = "its close() did not complete (" + e + ")";
       }
       scheduler.shutdownNow();
@@ -570,7 +570,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
         unrestartable = incomplete; // an engine of this run may still be stopping: no second one beside it
       }
     }
-    log.info("relay for slot {} stopped", settings.slotName());
+    log.info("relay for slot {} stopped", settings.replicationSlot());
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
@@ -613,7 +613,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
 
   private void fail(String reason) {
     setState(RelayState.FAILED, reason);
-    log.error("relay for slot {} FAILED: {}", settings.slotName(), reason);
+    log.error("relay for slot {} FAILED: {}", settings.replicationSlot(), reason);
   }
 
   static ThreadFactory daemonThreads(String name) {

@@ -21,9 +21,9 @@ final class EngineFailures {
     String state = sqlState(error);
     switch (state == null ? "" : state) {
       case "55006": // object_in_use: the slot is active for another process
-        return "replication slot " + settings.slotName() + " in " + database + " is in use by another process ("
+        return "replication slot " + settings.replicationSlot() + " in " + database + " is in use by another process ("
             + root + "): another relay without high availability, or a Debezium connector, streams from it; stop "
-            + "it, or give this relay a slot of its own with slotName(..)";
+            + "it, or give this relay a slot of its own with replicationSlot(..)";
       case "28P01", "28000": // invalid_password, invalid_authorization_specification
         return "authentication failed for database user '" + settings.username() + "' on " + database
             + ": check username(..) and password(..) (" + root + ")";

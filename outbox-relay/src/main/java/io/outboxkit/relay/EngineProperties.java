@@ -98,8 +98,8 @@ final class EngineProperties {
 
     // what is read
     set(p, PostgresConnectorConfig.PLUGIN_NAME, PostgresConnectorConfig.LogicalDecoder.PGOUTPUT.getValue());
-    set(p, PostgresConnectorConfig.SLOT_NAME, settings.slotName());
-    set(p, PostgresConnectorConfig.PUBLICATION_NAME, settings.publicationName());
+    set(p, PostgresConnectorConfig.SLOT_NAME, settings.replicationSlot());
+    set(p, PostgresConnectorConfig.PUBLICATION_NAME, settings.publication());
     // the relay creates the publication before the engine starts; Debezium's "filtered" mode would set its table
     // list again whenever it differs from the include list, dropping the outbox table's column list
     set(p, PostgresConnectorConfig.PUBLICATION_AUTOCREATE_MODE,

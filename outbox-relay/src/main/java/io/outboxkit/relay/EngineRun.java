@@ -73,7 +73,7 @@ final class EngineRun implements DebeziumEngine.CompletionCallback {
     this.listener = listener;
     this.consumer = new RelayChangeConsumer(new RecordMapper(settings), publisher, watch);
     this.thread = Executors.newSingleThreadExecutor(
-        DebeziumOutboxRelay.daemonThreads("outboxkit-relay-engine-" + settings.slotName()));
+        DebeziumOutboxRelay.daemonThreads("outboxkit-relay-engine-" + settings.replicationSlot()));
     this.engine = engines.create(EngineProperties.of(settings), consumer, new DebeziumEngine.ConnectorCallback() {
       @Override
       public void taskStarted() {
@@ -150,14 +150,14 @@ final class EngineRun implements DebeziumEngine.CompletionCallback {
     if (!drained) {
       if (graceful) {
         log.warn("relay for slot {}: the batch being published was not acknowledged within {} ms of close(); it "
-            + "is abandoned and sent again on the next start", settings.slotName(), CLOSE_GRACE.toMillis());
+            + "is abandoned and sent again on the next start", settings.replicationSlot(), CLOSE_GRACE.toMillis());
       }
       publisher.stop(); // ends a retry backoff at once; Debezium's close interrupts a waiting send
     }
     closeEngine();
     try {
       if (!ended.await(END_WAIT.toSeconds(), TimeUnit.SECONDS)) {
-        log.warn("relay for slot {}: the engine did not stop within {} s", settings.slotName(), END_WAIT.toSeconds());
+        log.warn("relay for slot {}: the engine did not stop within {} s", settings.replicationSlot(), END_WAIT.toSeconds());
         publisher.abort();
       }
     } catch (InterruptedException e) {
@@ -180,10 +180,10 @@ final class EngineRun implements DebeziumEngine.CompletionCallback {
     } catch (FailsafeException e) {
       // interrupted between two tries (Failsafe keeps the interrupt flag set), or the close failed
       if (!(e.getCause() instanceof InterruptedException)) {
-        log.warn("relay for slot {}: stopping the engine failed: {}", settings.slotName(), e.getCause());
+        log.warn("relay for slot {}: stopping the engine failed: {}", settings.replicationSlot(), e.getCause());
       }
     } catch (RuntimeException e) {
-      log.warn("relay for slot {}: stopping the engine failed: {}", settings.slotName(), e.toString());
+      log.warn("relay for slot {}: stopping the engine failed: {}", settings.replicationSlot(), e.toString());
     }
   }
 }

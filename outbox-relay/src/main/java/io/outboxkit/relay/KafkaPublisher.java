@@ -80,7 +80,7 @@ final class KafkaPublisher implements AutoCloseable {
    */
   static Map<String, Object> producerConfig(RelaySettings settings) {
     Map<String, Object> config = new LinkedHashMap<>(DEFAULT_PROPERTIES);
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, "outboxkit-relay-" + settings.slotName());
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, "outboxkit-relay-" + settings.replicationSlot());
     config.putAll(settings.producerProperties());
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -31,7 +31,7 @@ final class LeaderElection {
 
   LeaderElection(RelaySettings settings, ControlConnection control) {
     this.highAvailability = settings.highAvailability();
-    this.slotName = settings.slotName();
+    this.slotName = settings.replicationSlot();
     this.control = control;
   }
 

@@ -4,9 +4,11 @@ import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.SqlIdentifier;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.WriteMode;
 import io.outboxkit.core.internal.MeterRegistries;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -46,7 +48,7 @@ public interface OutboxRelay extends AutoCloseable {
    * enable.idempotence=true}, {@code linger.ms=5}, {@code batch.size=262144}, {@code compression.type=lz4},
    * {@code max.block.ms=10000}. The module's README gives the reason for each. {@code acks} and {@code
    * enable.idempotence} may only be overridden with the same values. Besides these the relay sets {@code
-   * client.id} ({@code outboxkit-relay-<slot name>}, may be overridden), and {@code bootstrap.servers} and
+   * client.id} ({@code outboxkit-relay-<replication slot>}, may be overridden), and {@code bootstrap.servers} and
    * byte-array serializers (may not).
    *
    * <p>Immutable; iterates in the order above. Useful to configure another producer like the relay's, for
@@ -128,12 +130,6 @@ public interface OutboxRelay extends AutoCloseable {
    */
   final class Builder {
 
-    /** Default replication slot name. */
-    public static final String DEFAULT_SLOT_NAME = "outboxkit";
-
-    /** Default publication name. */
-    public static final String DEFAULT_PUBLICATION_NAME = "outboxkit";
-
     /** Default topic prefix: an event of aggregate type {@code order} goes to {@code outbox.event.order}. */
     public static final String DEFAULT_TOPIC_PREFIX = "outbox.event.";
 
@@ -142,9 +138,6 @@ public interface OutboxRelay extends AutoCloseable {
      * be it.
      */
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "outboxkit.relay.dlq";
-
-    /** Default prefix of the logical decoding messages read in WAL-message mode. */
-    public static final String DEFAULT_WAL_MESSAGE_PREFIX = "outboxkit";
 
     /** Default heartbeat interval. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
@@ -167,12 +160,13 @@ public interface OutboxRelay extends AutoCloseable {
     Map<String, String> jdbcParameters = new LinkedHashMap<>();
     @Nullable String username;
     @Nullable String password;
-    TableName outboxTable = TableName.of("outboxTable.schema", TableName.DEFAULT_SCHEMA,
-        "outboxTable.table", TableName.DEFAULT_OUTBOX_TABLE);
-    @Nullable String walMessagePrefix;
+    SqlIdentifier schema = SqlIdentifier.of("schema", TableName.DEFAULT_SCHEMA);
+    SqlIdentifier table = SqlIdentifier.of("table", TableName.DEFAULT_OUTBOX_TABLE);
+    WriteMode mode = WriteMode.TABLE;
+    String walMessagePrefix = OutboxReplication.DEFAULT_WAL_MESSAGE_PREFIX;
     @Nullable SqlIdentifier relaySchema;
-    String slotName = DEFAULT_SLOT_NAME;
-    String publicationName = DEFAULT_PUBLICATION_NAME;
+    String replicationSlot = OutboxReplication.DEFAULT_SLOT;
+    String publication = OutboxReplication.DEFAULT_PUBLICATION;
     String topicPrefix = DEFAULT_TOPIC_PREFIX;
     @Nullable String deadLetterTopic;
     @Nullable String bootstrapServers;
@@ -239,32 +233,46 @@ public interface OutboxRelay extends AutoCloseable {
     }
 
     /**
-     * Table mode (the default): stream inserts into this outbox table, default {@code public.outbox_event}.
-     * Updates and deletes of its rows are ignored (a warning is logged once).
+     * How the writer records events, and so what the relay reads; must be the writer's mode. Default {@link
+     * WriteMode#TABLE}. In {@link WriteMode#TABLE} and {@link WriteMode#TABLE_DELETE_AFTER_INSERT} the relay
+     * streams inserts into the outbox table ({@link #schema(String)}, {@link #table(String)}); updates and
+     * deletes of its rows are ignored (a warning is logged once). In {@link WriteMode#WAL_MESSAGE} it streams
+     * the logical decoding messages the writer emits with {@code pg_logical_emit_message} under {@link
+     * #walMessagePrefix(String)} and reads no table; that needs PostgreSQL 14 or later (pgoutput sends
+     * logical messages from 14 on).
      */
-    public Builder outboxTable(String schema, String table) {
-      this.outboxTable = TableName.of("outboxTable.schema", schema, "outboxTable.table", table);
-      this.walMessagePrefix = null;
+    public Builder mode(WriteMode mode) {
+      if (mode == null) {
+        throw new OutboxConfigurationException("mode must be one of " + List.of(WriteMode.values()));
+      }
+      this.mode = mode;
+      return this;
+    }
+
+    /** Schema of the outbox table, default {@value TableName#DEFAULT_SCHEMA}; used in the table modes. */
+    public Builder schema(String schema) {
+      this.schema = SqlIdentifier.of("schema", schema);
+      return this;
+    }
+
+    /** Name of the outbox table, default {@value TableName#DEFAULT_OUTBOX_TABLE}; used in the table modes. */
+    public Builder table(String table) {
+      this.table = SqlIdentifier.of("table", table);
       return this;
     }
 
     /**
-     * WAL-message mode: stream the logical decoding messages the writer emits with {@code
-     * pg_logical_emit_message} under this prefix instead of a table's rows. No outbox table is read.
-     * Needs PostgreSQL 14 or later (pgoutput sends logical messages from 14 on).
+     * The prefix of the logical messages read in {@link WriteMode#WAL_MESSAGE}, default {@value
+     * OutboxReplication#DEFAULT_WAL_MESSAGE_PREFIX}; must be the writer's. 1 to 255 letters, digits, '_', '.'
+     * or '-'. Ignored in the table modes.
      */
-    public Builder walMessages(String prefix) {
+    public Builder walMessagePrefix(String prefix) {
       if (prefix == null || !prefix.matches("[A-Za-z0-9_.\\-]{1,255}")) {
-        throw new OutboxConfigurationException("walMessages prefix '" + prefix
+        throw new OutboxConfigurationException("walMessagePrefix '" + prefix
             + "' is not accepted: use 1 to 255 letters, digits, '_', '.' or '-' (the writer's rule)");
       }
       this.walMessagePrefix = prefix;
       return this;
-    }
-
-    /** WAL-message mode with the default prefix {@value #DEFAULT_WAL_MESSAGE_PREFIX}; see {@link #walMessages(String)}. */
-    public Builder walMessages() {
-      return walMessages(DEFAULT_WAL_MESSAGE_PREFIX);
     }
 
     /**
@@ -277,17 +285,21 @@ public interface OutboxRelay extends AutoCloseable {
     }
 
     /**
-     * The logical replication slot, default {@value #DEFAULT_SLOT_NAME}; lower-case letters, digits and
-     * underscores. Relays sharing a slot name elect one active instance; the position stored is per slot.
+     * The logical replication slot, default {@value OutboxReplication#DEFAULT_SLOT}; lower-case letters,
+     * digits and underscores. Relays sharing a slot elect one active instance; the position stored is per
+     * slot.
      */
-    public Builder slotName(String slotName) {
-      this.slotName = OutboxReplication.requireName("slotName", slotName);
+    public Builder replicationSlot(String replicationSlot) {
+      this.replicationSlot = OutboxReplication.requireName("replicationSlot", replicationSlot);
       return this;
     }
 
-    /** The publication, default {@value #DEFAULT_PUBLICATION_NAME}; lower-case letters, digits, underscores. */
-    public Builder publicationName(String publicationName) {
-      this.publicationName = OutboxReplication.requireName("publicationName", publicationName);
+    /**
+     * The publication, default {@value OutboxReplication#DEFAULT_PUBLICATION}; lower-case letters, digits
+     * and underscores.
+     */
+    public Builder publication(String publication) {
+      this.publication = OutboxReplication.requireName("publication", publication);
       return this;
     }
 

@@ -63,7 +63,7 @@ final class PublicationCheck {
   private Membership membership(Connection connection, TableName table) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql(connection))) {
       statement.setString(1, table.qualified());
-      statement.setString(2, settings.publicationName());
+      statement.setString(2, settings.publication());
       try (ResultSet row = statement.executeQuery()) {
         if (!row.next()) {
           return new Membership(null, tableOid(connection, table), null);
@@ -104,7 +104,7 @@ final class PublicationCheck {
 
   /** Null when the publication holds what the relay reads; otherwise what is wrong and how to repair it. */
   @Nullable String problem(State state) {
-    String publication = settings.publicationName();
+    String publication = settings.publication();
     String database = "database " + settings.database() + " at " + settings.host() + ":" + settings.port();
     if (!state.outboxExists()) {
       return "outbox table " + settings.outboxTable() + " no longer exists in " + database + ": nothing can be "

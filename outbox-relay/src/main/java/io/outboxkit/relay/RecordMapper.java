@@ -98,7 +98,7 @@ final class RecordMapper {
     this.messageTopic = settings.debeziumTopicPrefix() + ".message";
     this.heartbeatTopic = settings.debeziumTopicPrefix() + "." + settings.heartbeatTable().schema().name() + "."
         + settings.heartbeatTable().table().name();
-    this.slotName = settings.slotName();
+    this.slotName = settings.replicationSlot();
     this.walMessagePrefix = settings.walMessagePrefix();
   }
 

@@ -66,12 +66,12 @@ final class RelayDatabase {
         checkOutboxTable(connection, settings.outboxTable());
       }
       // relays starting at the same moment (and the writer's installer) wait for each other
-      OutboxCatalog.takeInstallLock(connection, settings.publicationName(), false);
+      OutboxCatalog.takeInstallLock(connection, settings.publication(), false);
       try {
         installRelayTables(connection);
         return installPublicationAndSlot(connection);
       } finally {
-        OutboxCatalog.releaseInstallLock(connection, settings.publicationName());
+        OutboxCatalog.releaseInstallLock(connection, settings.publication());
       }
     } catch (SQLException e) {
       throw translate(e, "preparing " + where());
@@ -108,14 +108,14 @@ final class RelayDatabase {
       throw new OutboxConfigurationException("outbox table " + table + " does not exist in database "
           + settings.database() + " at " + server() + " (or user '" + settings.username() + "' cannot see it): "
           + "install the outbox schema first (outbox-writer's OutboxSchema or its SQL file), or point "
-          + "outboxTable(schema, table) at the right table");
+          + "schema(..) and table(..) at the right table");
     }
     List<String> missing = OutboxCatalog.missingColumns(columns, OutboxCatalog.REQUIRED_COLUMNS);
     if (!missing.isEmpty()) {
       throw new OutboxConfigurationException("outbox table " + table + " in database " + settings.database()
           + " at " + server() + " lacks the column(s) " + missing + ": an outbox table has id, aggregatetype, "
           + "aggregateid, type, payload, tracingspancontext and headers, as in outbox-writer's schema SQL; create "
-          + "it from there, or point outboxTable(schema, table) at the outbox table");
+          + "it from there, or point schema(..) and table(..) at the outbox table");
     }
   }
 
@@ -161,20 +161,20 @@ final class RelayDatabase {
         log.debug("publication or slot created concurrently: {}", e.getMessage());
       } else if ("42501".equals(e.getSQLState())) {
         throw new OutboxConfigurationException("database user '" + settings.username() + "' cannot create "
-            + "publication " + settings.publicationName() + " for " + publishedTables() + " in database "
+            + "publication " + settings.publication() + " for " + publishedTables() + " in database "
             + settings.database() + " at " + server() + " (PostgreSQL: " + firstLine(e) + "): creating or "
             + "extending a publication takes the tables' owner; run " + REPLICATION_RESOURCE.substring(1)
             + " (or outbox-writer's OutboxSchema) as the owner when installing the schema, or set username(..) to "
             + "the owner", e);
       } else {
-        throw translate(e, "creating publication " + settings.publicationName() + " and replication slot "
-            + settings.slotName() + " in " + where());
+        throw translate(e, "creating publication " + settings.publication() + " and replication slot "
+            + settings.replicationSlot() + " in " + where());
       }
     }
     boolean created = !slotExisted && slotExists(connection);
     if (created) {
       log.info("created replication slot {} (pgoutput) in database {}: events committed from now on are kept for "
-          + "the relay", settings.slotName(), settings.database());
+          + "the relay", settings.replicationSlot(), settings.database());
     }
     return created;
   }
@@ -197,7 +197,7 @@ final class RelayDatabase {
       }
       throw e;
     }
-    log.warn("replication slot {} did not exist any more in database {} and was created again", settings.slotName(),
+    log.warn("replication slot {} did not exist any more in database {} and was created again", settings.replicationSlot(),
         settings.database());
     return true;
   }
@@ -218,8 +218,8 @@ final class RelayDatabase {
   String[] replicationStatements() {
     TableName outbox = settings.outboxTable();
     String sql = resource(REPLICATION_RESOURCE).replace("\r\n", "\n")
-        .replace("${publication}", settings.publicationName())
-        .replace("${slot}", settings.slotName())
+        .replace("${publication}", settings.publication())
+        .replace("${slot}", settings.replicationSlot())
         .replace("${outbox_table}", outbox == null ? "" : outbox.qualified())
         .replace("${heartbeat_table}", settings.heartbeatTable().qualified());
     int end = sql.indexOf("\n$$;\n");
@@ -237,18 +237,18 @@ final class RelayDatabase {
   }
 
   private void checkExistingSlot(Connection connection) throws SQLException {
-    OutboxCatalog.ReplicationSlot slot = OutboxCatalog.replicationSlot(connection, settings.slotName());
+    OutboxCatalog.ReplicationSlot slot = OutboxCatalog.replicationSlot(connection, settings.replicationSlot());
     if (slot != null && !slot.servesDatabase(settings.database())) {
-      throw new OutboxConfigurationException("replication slot " + settings.slotName() + " on PostgreSQL at "
+      throw new OutboxConfigurationException("replication slot " + settings.replicationSlot() + " on PostgreSQL at "
           + server() + " exists but is a " + slot.type() + " slot for plugin " + slot.plugin()
           + " in database " + slot.database() + "; the relay needs a logical pgoutput slot in database "
-          + settings.database() + ": choose another name with slotName(..), or drop that slot if nothing "
-          + "uses it (SELECT pg_drop_replication_slot('" + settings.slotName() + "'))");
+          + settings.database() + ": choose another name with replicationSlot(..), or drop that slot if nothing "
+          + "uses it (SELECT pg_drop_replication_slot('" + settings.replicationSlot() + "'))");
     }
   }
 
   boolean slotExists(Connection connection) throws SQLException {
-    return OutboxCatalog.replicationSlot(connection, settings.slotName()) != null;
+    return OutboxCatalog.replicationSlot(connection, settings.replicationSlot()) != null;
   }
 
   /** WAL bytes the slot holds: current WAL position minus the slot's confirmed position; -1 if no slot. */
@@ -256,7 +256,7 @@ final class RelayDatabase {
     try (PreparedStatement statement = connection.prepareStatement(
         "SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), confirmed_flush_lsn)::bigint"
             + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
-      statement.setString(1, settings.slotName());
+      statement.setString(1, settings.replicationSlot());
       try (ResultSet row = statement.executeQuery()) {
         if (row.next()) {
           long lag = row.getLong(1);

@@ -27,8 +27,8 @@ record RelaySettings(
     @Nullable TableName outboxTable,
     @Nullable String walMessagePrefix,
     SqlIdentifier relaySchema,
-    String slotName,
-    String publicationName,
+    String replicationSlot,
+    String publication,
     String topicPrefix,
     String deadLetterTopic,
     String bootstrapServers,
@@ -50,10 +50,10 @@ record RelaySettings(
   static final String WATERMARK_TABLE = "outboxkit_relay_watermark";
 
   static RelaySettings from(OutboxRelay.Builder builder) {
-    boolean walMode = builder.walMessagePrefix != null;
+    boolean walMode = !builder.mode.readsTable();
     SqlIdentifier relaySchema = builder.relaySchema != null
         ? builder.relaySchema
-        : walMode ? SqlIdentifier.of("relaySchema", TableName.DEFAULT_SCHEMA) : builder.outboxTable.schema();
+        : walMode ? SqlIdentifier.of("relaySchema", TableName.DEFAULT_SCHEMA) : builder.schema;
     return new RelaySettings(
         Objects.requireNonNull(builder.host),
         builder.port,
@@ -61,11 +61,11 @@ record RelaySettings(
         Map.copyOf(builder.jdbcParameters),
         Objects.requireNonNull(builder.username),
         builder.password == null ? "" : builder.password,
-        walMode ? null : builder.outboxTable,
-        builder.walMessagePrefix,
+        walMode ? null : new TableName(builder.schema, builder.table),
+        walMode ? builder.walMessagePrefix : null,
         relaySchema,
-        builder.slotName,
-        builder.publicationName,
+        builder.replicationSlot,
+        builder.publication,
         builder.topicPrefix,
         builder.deadLetterTopic != null ? builder.deadLetterTopic : OutboxRelay.Builder.DEFAULT_DEAD_LETTER_TOPIC,
         Objects.requireNonNull(builder.bootstrapServers),
@@ -127,18 +127,18 @@ record RelaySettings(
 
   /** Debezium's logical server name: prefix of its internal topic names and key of its stored offsets. */
   String debeziumTopicPrefix() {
-    return "outboxkit." + slotName;
+    return "outboxkit." + replicationSlot;
   }
 
   /** The engine's name: the offset store keeps positions per engine name. */
   String engineName() {
-    return "outboxkit-relay-" + slotName;
+    return "outboxkit-relay-" + replicationSlot;
   }
 
   /** Where this relay reads from, for log lines. */
   String describe() {
     return (walMessageMode() ? "WAL messages with prefix '" + walMessagePrefix + "'" : "table " + outboxTable)
-        + " in " + host + ":" + port + "/" + database + " (slot " + slotName + ", publication " + publicationName
+        + " in " + host + ":" + port + "/" + database + " (slot " + replicationSlot + ", publication " + publication
         + ")";
   }
 
@@ -148,7 +148,7 @@ record RelaySettings(
     return "RelaySettings[host=" + host + ", port=" + port + ", database=" + database
         + ", jdbcParameters=" + Secrets.masked(jdbcParameters) + ", username=" + username
         + ", password=" + Secrets.MASK + ", outboxTable=" + outboxTable + ", walMessagePrefix=" + walMessagePrefix
-        + ", relaySchema=" + relaySchema + ", slotName=" + slotName + ", publicationName=" + publicationName
+        + ", relaySchema=" + relaySchema + ", replicationSlot=" + replicationSlot + ", publication=" + publication
         + ", topicPrefix=" + topicPrefix + ", deadLetterTopic=" + deadLetterTopic
         + ", bootstrapServers=" + bootstrapServers + ", producerProperties=" + Secrets.masked(producerProperties)
         + ", debeziumProperties=" + Secrets.masked(debeziumProperties) + ", heartbeatInterval=" + heartbeatInterval

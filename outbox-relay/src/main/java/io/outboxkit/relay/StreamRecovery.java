@@ -74,7 +74,7 @@ final class StreamRecovery {
         + " VALUES (?, true, pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text::bigint)"
         + " ON CONFLICT (slot_name) DO UPDATE SET backfill_pending = true,"
         + " backfill_below_xid = excluded.backfill_below_xid, updated_at = now()")) {
-      statement.setString(1, settings.slotName());
+      statement.setString(1, settings.replicationSlot());
       statement.executeUpdate();
     }
   }
@@ -83,7 +83,7 @@ final class StreamRecovery {
     try (PreparedStatement statement = connection.prepareStatement("SELECT publication, delivered_below_xid,"
         + " delivered_position, backfill_pending, backfill_below_xid, updated_at FROM " + table
         + " WHERE slot_name = ?")) {
-      statement.setString(1, settings.slotName());
+      statement.setString(1, settings.replicationSlot());
       try (ResultSet row = statement.executeQuery()) {
         if (!row.next()) {
           return null;
@@ -105,7 +105,7 @@ final class StreamRecovery {
         + " WHERE slot_name = ? AND publication = ? AND NOT backfill_pending")) {
       statement.setLong(1, xid);
       statement.setString(2, position);
-      statement.setString(3, settings.slotName());
+      statement.setString(3, settings.replicationSlot());
       statement.setString(4, identity);
       statement.executeUpdate();
     }
@@ -135,10 +135,10 @@ final class StreamRecovery {
     }
     String cause = stored.backfillPending()
         ? (stored.deliveredBelowXid() == null && stored.identity() == null
-            ? "replication slot " + settings.slotName() + " was created after the outbox table"
-            : "replication slot " + settings.slotName() + " did not exist any more and was created again")
-        : publicationRecreated ? "publication " + settings.publicationName() + " was dropped and created again"
-            : "a table left publication " + settings.publicationName() + " and joined it again";
+            ? "replication slot " + settings.replicationSlot() + " was created after the outbox table"
+            : "replication slot " + settings.replicationSlot() + " did not exist any more and was created again")
+        : publicationRecreated ? "publication " + settings.publication() + " was dropped and created again"
+            : "a table left publication " + settings.publication() + " and joined it again";
     String from = stored.position() == null ? "(unknown)" : stored.position();
     String skippedTo = null;
     if (publicationRecreated && !stored.backfillPending()) {
@@ -155,7 +155,7 @@ final class StreamRecovery {
         lost = "WAL messages committed between positions " + from + " and "
             + (skippedTo != null ? skippedTo : "the slot's creation") + " were not delivered and cannot be ("
             + cause + "; WAL-message mode keeps no copy of its events)";
-        log.error("relay for slot {}: {}", settings.slotName(), lost);
+        log.error("relay for slot {}: {}", settings.replicationSlot(), lost);
       }
     } else {
       // a slot created now has in its stream every transaction that ends after its creation
@@ -175,7 +175,7 @@ final class StreamRecovery {
         + " VALUES (?, ?, ?, ?, false) ON CONFLICT (slot_name) DO UPDATE SET publication = excluded.publication,"
         + " delivered_below_xid = excluded.delivered_below_xid, delivered_position = excluded.delivered_position,"
         + " backfill_pending = false, backfill_below_xid = NULL, updated_at = now()")) {
-      statement.setString(1, settings.slotName());
+      statement.setString(1, settings.replicationSlot());
       statement.setString(2, identity);
       if (xid == null) {
         statement.setNull(3, java.sql.Types.BIGINT);
@@ -200,13 +200,13 @@ final class StreamRecovery {
     try (PreparedStatement statement = connection.prepareStatement("SELECT s.confirmed_flush_lsn::text,"
         + " (pg_catalog.pg_replication_slot_advance(s.slot_name, pg_catalog.pg_current_wal_lsn())).end_lsn::text"
         + " FROM pg_catalog.pg_replication_slots s WHERE s.slot_name = ?")) {
-      statement.setString(1, settings.slotName());
+      statement.setString(1, settings.replicationSlot());
       try (ResultSet row = statement.executeQuery()) {
         if (!row.next()) {
-          throw new SQLException("replication slot " + settings.slotName() + " does not exist");
+          throw new SQLException("replication slot " + settings.replicationSlot() + " does not exist");
         }
         log.warn("relay for slot {}: publication {} was dropped and created again; the slot cannot decode the WAL "
-            + "written without it, so it was moved from {} to {}", settings.slotName(), settings.publicationName(),
+            + "written without it, so it was moved from {} to {}", settings.replicationSlot(), settings.publication(),
             row.getString(1), row.getString(2));
         return row.getString(2);
       }
@@ -257,7 +257,7 @@ final class StreamRecovery {
           : "the rows of transactions" + (since == null ? "" : " from " + since)
               + (until == null ? " on" : " before " + until);
       log.info("relay for slot {}: the stream may lack events ({}), from position {} to {}: reading {} of "
-          + "outbox table {}; events the stream delivers too are sent twice", settings.slotName(), cause, from,
+          + "outbox table {}; events the stream delivers too are sent twice", settings.replicationSlot(), cause, from,
           position, which, outbox);
       int recovered = 0;
       try (PreparedStatement select = connection.prepareStatement(backfillQuery(columns, since != null,
@@ -292,9 +292,9 @@ final class StreamRecovery {
       connection.commit();
       if (recovered > 0) {
         log.warn("relay for slot {}: {} event(s) the stream lacked were read from outbox table {} and published "
-            + "({})", settings.slotName(), recovered, outbox, cause);
+            + "({})", settings.replicationSlot(), recovered, outbox, cause);
       } else {
-        log.info("relay for slot {}: no event was missing from the stream ({})", settings.slotName(), cause);
+        log.info("relay for slot {}: no event was missing from the stream ({})", settings.replicationSlot(), cause);
       }
       return new Backfill(snapshotXmin, position);
     } finally {

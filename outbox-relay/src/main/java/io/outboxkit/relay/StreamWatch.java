@@ -76,8 +76,8 @@ final class StreamWatch {
       return;
     }
     try (PreparedStatement insert = connection.prepareStatement(statement)) {
-      insert.setString(1, settings.slotName());
-      insert.setString(2, settings.slotName());
+      insert.setString(1, settings.replicationSlot());
+      insert.setString(2, settings.replicationSlot());
       try (ResultSet row = insert.executeQuery()) {
         row.next();
         inFlight = new Probe(row.getLong(1), row.getLong(2), row.getString(3), now, Instant.now());

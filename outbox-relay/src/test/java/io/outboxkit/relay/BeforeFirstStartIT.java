@@ -9,7 +9,7 @@ import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
 import io.outboxkit.writer.OutboxSchema;
 import io.outboxkit.writer.OutboxWriter;
-import io.outboxkit.writer.WriteMode;
+import io.outboxkit.core.WriteMode;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -7,7 +7,7 @@ import io.outboxkit.test.KafkaServer;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
-import io.outboxkit.writer.WriteMode;
+import io.outboxkit.core.WriteMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

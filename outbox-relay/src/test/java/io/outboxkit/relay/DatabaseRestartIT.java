@@ -7,7 +7,7 @@ import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.PostgresServer;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
-import io.outboxkit.writer.WriteMode;
+import io.outboxkit.core.WriteMode;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;

@@ -8,13 +8,13 @@ import org.junit.jupiter.api.Test;
 class EngineFailuresTest {
 
   private final RelaySettings settings = RelaySettings.from(OutboxRelay.builder()
-      .database("db.example", 5432, "orders").username("relay").bootstrapServers("k:9092").slotName("orders_slot"));
+      .database("db.example", 5432, "orders").username("relay").bootstrapServers("k:9092").replicationSlot("orders_slot"));
 
   @Test
   void postgresqlFailuresAreToldApartByTheirSqlStateWhereverTheyAreInTheCauseChain() {
     assertThat(explain("55006", "replication slot \"orders_slot\" is active for PID 42"))
         .startsWith("replication slot orders_slot in database orders at db.example:5432 is in use by another process")
-        .contains("slotName(..)");
+        .contains("replicationSlot(..)");
     assertThat(explain("28P01", "password authentication failed for user \"relay\""))
         .startsWith("authentication failed for database user 'relay'").contains("password(..)");
     assertThat(explain("42501", "must be superuser or replication role to start walsender"))

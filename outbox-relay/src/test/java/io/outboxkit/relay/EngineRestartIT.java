@@ -32,7 +32,7 @@ class EngineRestartIT {
     RelayFixture.installSchema(db);
     FailingEngines engines = new FailingEngines(3);
     OutboxRelay.Builder builder = OutboxRelay.builder().database(db.host(), db.port(), db.name())
-        .username(db.username()).password(db.password()).slotName(db.name()).bootstrapServers("127.0.0.1:9");
+        .username(db.username()).password(db.password()).replicationSlot(db.name()).bootstrapServers("127.0.0.1:9");
     List<String> reasons = Collections.synchronizedList(new ArrayList<>());
     try (DebeziumOutboxRelay relay = new DebeziumOutboxRelay(RelaySettings.from(builder), engines)) {
       relay.start();

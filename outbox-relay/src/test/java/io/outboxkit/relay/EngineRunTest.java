@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class EngineRunTest {
 
   private final RelaySettings settings = RelaySettings.from(OutboxRelay.builder()
-      .database("db.example", 5432, "orders").username("relay").bootstrapServers("k:9092").slotName("s"));
+      .database("db.example", 5432, "orders").username("relay").bootstrapServers("k:9092").replicationSlot("s"));
   private final Reports reports = new Reports();
   private final List<FakeEngine> engines = Collections.synchronizedList(new ArrayList<>());
   private final List<MockProducer<byte[], byte[]>> producers = Collections.synchronizedList(new ArrayList<>());
@@ -49,7 +49,7 @@ class EngineRunTest {
     await().atMost(Duration.ofSeconds(10)).until(run::hasEnded);
     assertThat(reports.ended).singleElement().asString()
         .startsWith("replication slot s in database orders at db.example:5432 is in use by another process")
-        .contains("slotName(..)");
+        .contains("replicationSlot(..)");
     assertThat(reports.started).isZero();
     assertThat(run.hasStarted()).isFalse();
     assertThat(producers).singleElement().satisfies(producer -> assertThat(producer.closed()).isTrue());

@@ -49,7 +49,7 @@ class KafkaPublisherTest {
   private static final String DLQ = "relay.dlq";
 
   private final RelaySettings settings = RelaySettings.from(OutboxRelay.builder()
-      .database("db.example", 5432, "orders").username("relay").bootstrapServers("k:9092").slotName("s")
+      .database("db.example", 5432, "orders").username("relay").bootstrapServers("k:9092").replicationSlot("s")
       .topicPrefix("orders.").deadLetterTopic(DLQ));
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<String> reasons = Collections.synchronizedList(new ArrayList<>());
@@ -171,7 +171,7 @@ class KafkaPublisherTest {
   @Test
   void anEventWhoseTopicIsTheDeadLetterTopicGoesThereOnlyAsADeadLetter() throws Exception {
     RelaySettings colliding = RelaySettings.from(OutboxRelay.builder()
-        .database("db.example", 5432, "orders").username("relay").bootstrapServers("k:9092").slotName("s")
+        .database("db.example", 5432, "orders").username("relay").bootstrapServers("k:9092").replicationSlot("s")
         .topicPrefix("outbox.").deadLetterTopic("outbox.dlq"));
     publisher.close();
     publisher = new KafkaPublisher(colliding, Metrics.NONE, reasons::add, broker::newProducer, Backoff.PUBLISHING);

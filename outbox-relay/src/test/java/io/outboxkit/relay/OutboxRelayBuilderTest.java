@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.WriteMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,8 @@ class OutboxRelayBuilderTest {
   @Test
   void defaultsAreTheAgreedNames() {
     RelaySettings settings = RelaySettings.from(valid());
-    assertThat(settings.slotName()).isEqualTo("outboxkit");
-    assertThat(settings.publicationName()).isEqualTo("outboxkit");
+    assertThat(settings.replicationSlot()).isEqualTo("outboxkit");
+    assertThat(settings.publication()).isEqualTo("outboxkit");
     assertThat(settings.topicPrefix()).isEqualTo("outbox.event.");
     assertThat(settings.deadLetterTopic()).isEqualTo("outboxkit.relay.dlq");
     assertThat(settings.outboxTable().plain()).isEqualTo("public.outbox_event");
@@ -71,7 +72,7 @@ class OutboxRelayBuilderTest {
 
   @Test
   void walMessageModeReadsNoTable() {
-    RelaySettings settings = RelaySettings.from(valid().walMessages());
+    RelaySettings settings = RelaySettings.from(valid().mode(WriteMode.WAL_MESSAGE));
     assertThat(settings.walMessageMode()).isTrue();
     assertThat(settings.outboxTable()).isNull();
     assertThat(settings.walMessagePrefix()).isEqualTo("outboxkit");
@@ -81,8 +82,25 @@ class OutboxRelayBuilderTest {
   }
 
   @Test
+  void theModeDecidesWhatIsRead() {
+    RelaySettings deleting = RelaySettings.from(valid().mode(WriteMode.TABLE_DELETE_AFTER_INSERT)
+        .schema("sales").table("events").walMessagePrefix("ignored"));
+    assertThat(deleting.walMessageMode()).isFalse();
+    assertThat(deleting.outboxTable().plain()).isEqualTo("sales.events");
+    assertThat(deleting.walMessagePrefix()).isNull();
+    assertThat(deleting.relaySchema().name()).isEqualTo("sales");
+
+    RelaySettings wal = RelaySettings.from(valid().schema("sales").table("events")
+        .walMessagePrefix("shop.orders-v1").mode(WriteMode.WAL_MESSAGE));
+    assertThat(wal.outboxTable()).isNull();
+    assertThat(wal.walMessagePrefix()).isEqualTo("shop.orders-v1");
+    assertThat(wal.relaySchema().name()).as("no outbox table to take the schema from").isEqualTo("public");
+    assertThat(EngineProperties.of(wal).getProperty("message.prefix.include.list")).isEqualTo("\\Qshop.orders-v1\\E");
+  }
+
+  @Test
   void engineGetsTheTunedDefaults() {
-    RelaySettings settings = RelaySettings.from(valid().outboxTable("sales", "events"));
+    RelaySettings settings = RelaySettings.from(valid().schema("sales").table("events"));
     Properties engine = EngineProperties.of(settings);
     assertThat(engine.getProperty("plugin.name")).isEqualTo("pgoutput");
     assertThat(engine.getProperty("snapshot.mode")).isEqualTo("no_data");
@@ -127,15 +145,19 @@ class OutboxRelayBuilderTest {
 
   @Test
   void invalidSettingsAreRefusedWithTheirName() {
-    assertThatThrownBy(() -> valid().slotName("Outbox-Kit")).isInstanceOf(OutboxConfigurationException.class)
-        .hasMessageContaining("slotName");
-    assertThatThrownBy(() -> valid().publicationName("pub; DROP TABLE x"))
-        .hasMessageContaining("publicationName");
-    assertThatThrownBy(() -> valid().outboxTable("public", "outbox\"; --"))
-        .isInstanceOf(OutboxConfigurationException.class).hasMessageContaining("outboxTable.table");
+    assertThatThrownBy(() -> valid().replicationSlot("Outbox-Kit")).isInstanceOf(OutboxConfigurationException.class)
+        .hasMessageContaining("replicationSlot");
+    assertThatThrownBy(() -> valid().publication("pub; DROP TABLE x"))
+        .hasMessageContaining("publication");
+    assertThatThrownBy(() -> valid().table("outbox\"; --"))
+        .isInstanceOf(OutboxConfigurationException.class).hasMessageContaining("table");
+    assertThatThrownBy(() -> valid().schema("my schema"))
+        .isInstanceOf(OutboxConfigurationException.class).hasMessageContaining("schema");
+    assertThatThrownBy(() -> valid().mode(null))
+        .isInstanceOf(OutboxConfigurationException.class).hasMessageContaining("mode");
     assertThatThrownBy(() -> valid().relaySchema("my schema")).hasMessageContaining("relaySchema");
     assertThatThrownBy(() -> valid().topicPrefix("bad topic")).hasMessageContaining("topicPrefix");
-    assertThatThrownBy(() -> valid().walMessages("no spaces")).hasMessageContaining("walMessages");
+    assertThatThrownBy(() -> valid().walMessagePrefix("no spaces")).hasMessageContaining("walMessagePrefix");
     assertThatThrownBy(() -> valid().producerProperty("acks", "1")).hasMessageContaining("acks=1");
     assertThatThrownBy(() -> valid().producerProperty("enable.idempotence", false))
         .hasMessageContaining("enable.idempotence");
@@ -210,7 +232,7 @@ class OutboxRelayBuilderTest {
         .contains("host=db.example", "port=6543", "database=orders", "sslmode=require", "sslpassword=******",
             "username=relay", "password=******", "security.protocol=SASL_SSL", "sasl.jaas.config=******",
             "ssl.key.password=******", "ssl.keystore.password=******", "ssl.truststore.password=******",
-            "database.sslpassword=******", "max.batch.size=512", "bootstrapServers=kafka:9092", "slotName=outboxkit");
+            "database.sslpassword=******", "max.batch.size=512", "bootstrapServers=kafka:9092", "replicationSlot=outboxkit");
     // the settings themselves keep the values the relay needs
     assertThat(settings.password()).isEqualTo("DbPassword-1");
     assertThat(settings.producerProperties()).containsEntry("ssl.key.password", "KeyPassword-1");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.outboxkit.core.OutboxHeaders;
+import io.outboxkit.core.WriteMode;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
@@ -205,7 +206,7 @@ class PublicationIT {
 
   @Test
   void inWalMessageModeThePublicationHoldsTheHeartbeatTableOnly(TestDatabase db, TestKafka kafka) throws Exception {
-    try (OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").walMessages().build()) {
+    try (OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").mode(WriteMode.WAL_MESSAGE).build()) {
       relay.prepareReplication();
     }
     assertThat(db.queryColumn("SELECT schemaname || '.' || tablename FROM pg_publication_tables"

@@ -10,7 +10,7 @@ import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
 import io.outboxkit.writer.OutboxWriter;
-import io.outboxkit.writer.WriteMode;
+import io.outboxkit.core.WriteMode;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

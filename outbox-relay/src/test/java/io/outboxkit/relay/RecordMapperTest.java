@@ -2,6 +2,7 @@ package io.outboxkit.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.outboxkit.core.WriteMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,10 +37,10 @@ class RecordMapperTest {
       .field("op", Schema.STRING_SCHEMA).field("source", SOURCE).field("message", MESSAGE).build();
 
   private final RelaySettings settings = RelaySettings.from(OutboxRelay.builder()
-      .database("localhost", 5432, "db").username("u").bootstrapServers("k:9092").slotName("s"));
+      .database("localhost", 5432, "db").username("u").bootstrapServers("k:9092").replicationSlot("s"));
   private final RecordMapper mapper = new RecordMapper(settings);
   private final RelaySettings walSettings = RelaySettings.from(OutboxRelay.builder()
-      .database("localhost", 5432, "db").username("u").bootstrapServers("k:9092").slotName("s").walMessages());
+      .database("localhost", 5432, "db").username("u").bootstrapServers("k:9092").replicationSlot("s").mode(WriteMode.WAL_MESSAGE));
   private final String tableTopic = settings.debeziumTopicPrefix() + ".public.outbox_event";
 
   @Test

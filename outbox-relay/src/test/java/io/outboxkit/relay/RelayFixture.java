@@ -6,7 +6,7 @@ import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
 import io.outboxkit.writer.OutboxSchema;
 import io.outboxkit.writer.OutboxWriter;
-import io.outboxkit.writer.WriteMode;
+import io.outboxkit.core.WriteMode;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,7 +40,7 @@ final class RelayFixture {
         .database(db.host(), db.port(), db.name())
         .username(db.username())
         .password(db.password())
-        .slotName(db.name())
+        .replicationSlot(db.name())
         .topicPrefix(topicPrefix)
         .bootstrapServers(kafka.bootstrapServers());
   }

@@ -24,7 +24,7 @@ final class RelayProcess {
     OutboxRelay relay = OutboxRelay.builder()
         .database(args[0], Integer.parseInt(args[1]), args[2])
         .username(args[3]).password(args[4])
-        .slotName(args[5])
+        .replicationSlot(args[5])
         .topicPrefix(args[6])
         .bootstrapServers(args[7])
         .build();

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
-import io.outboxkit.writer.WriteMode;
+import io.outboxkit.core.WriteMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -58,7 +58,7 @@ class StallIT {
     RelayFixture.installSchema(db);
     String nowhere = "127.0.0.1:" + freePort();
     try (OutboxRelay relay = OutboxRelay.builder().database(db.host(), db.port(), db.name())
-        .username(db.username()).password(db.password()).slotName(db.name()).bootstrapServers(nowhere).build()) {
+        .username(db.username()).password(db.password()).replicationSlot(db.name()).bootstrapServers(nowhere).build()) {
       relay.start();
       RelayStatus stalled = StreamGapsIT.awaitState(relay, RelayState.STALLED);
       assertThat(stalled.healthy()).isFalse();

@@ -54,7 +54,7 @@ class StartupErrorsIT {
   void missingOutboxTableIsNamed(TestDatabase db, TestKafka kafka) {
     OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").build();
     assertFailsAtStart(relay, "outbox table public.outbox_event does not exist in database " + db.name(),
-        "install the outbox schema", "outboxTable(schema, table)");
+        "install the outbox schema", "schema(..) and table(..)");
   }
 
   @Test
@@ -62,9 +62,9 @@ class StartupErrorsIT {
     try (Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE events (id uuid PRIMARY KEY, payload jsonb)");
     }
-    OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").outboxTable("public", "events").build();
+    OutboxRelay relay = RelayFixture.relay(db, kafka, "unused.").schema("public").table("events").build();
     assertFailsAtStart(relay, "lacks the column(s) [aggregatetype, aggregateid, type]", "outbox table public.events",
-        "database " + db.name(), "outbox-writer's schema", "outboxTable(schema, table)");
+        "database " + db.name(), "outbox-writer's schema", "schema(..) and table(..)");
   }
 
   @Test

@@ -11,7 +11,7 @@ import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
 import io.outboxkit.writer.OutboxSchema;
 import io.outboxkit.writer.OutboxWriter;
-import io.outboxkit.writer.WriteMode;
+import io.outboxkit.core.WriteMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -124,7 +124,7 @@ class StreamGapsIT {
     RelayFixture.installSchema(db);
     String prefix = kafka.newTopic("wal-dropped") + ".";
     Set<String> before = new LinkedHashSet<>();
-    try (OutboxRelay relay = fastRelay(db, kafka, prefix).walMessages().build()) {
+    try (OutboxRelay relay = fastRelay(db, kafka, prefix).mode(WriteMode.WAL_MESSAGE).build()) {
       startAndDeliver(relay, db, kafka, prefix, WriteMode.WAL_MESSAGE, before);
 
       db.execute("DROP PUBLICATION outboxkit");

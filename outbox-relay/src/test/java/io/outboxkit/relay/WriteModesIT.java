@@ -10,7 +10,7 @@ import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
 import io.outboxkit.writer.OutboxWriter;
-import io.outboxkit.writer.WriteMode;
+import io.outboxkit.core.WriteMode;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,10 +63,7 @@ class WriteModesIT {
       RelayFixture.installSchema(db);
       String prefix = kafka.newTopic(mode.name().toLowerCase()) + ".";
       prefixes.put(mode, prefix);
-      OutboxRelay.Builder builder = RelayFixture.relay(db, kafka, prefix);
-      if (mode == WriteMode.WAL_MESSAGE) {
-        builder.walMessages();
-      }
+      OutboxRelay.Builder builder = RelayFixture.relay(db, kafka, prefix).mode(mode);
       try (OutboxRelay relay = builder.build()) {
         relay.start();
         RelayFixture.awaitActive(relay);

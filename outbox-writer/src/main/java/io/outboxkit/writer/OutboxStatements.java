@@ -1,5 +1,6 @@
 package io.outboxkit.writer;
 
+import io.outboxkit.core.WriteMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

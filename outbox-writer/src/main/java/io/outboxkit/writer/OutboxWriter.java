@@ -5,6 +5,7 @@ import io.outboxkit.core.OutboxEvent;
 import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.PayloadSerializer;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.WriteMode;
 import io.outboxkit.core.internal.MeterRegistries;
 import java.sql.Connection;
 import java.util.Collection;

@@ -5,6 +5,7 @@ import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.WriteMode;
 import io.outboxkit.core.internal.DatabaseFailures;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;

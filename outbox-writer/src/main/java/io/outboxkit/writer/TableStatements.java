@@ -1,6 +1,7 @@
 package io.outboxkit.writer;
 
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.WriteMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -3,6 +3,7 @@ package io.outboxkit.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.outboxkit.core.OutboxEvent;
+import io.outboxkit.core.WriteMode;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import java.sql.Connection;

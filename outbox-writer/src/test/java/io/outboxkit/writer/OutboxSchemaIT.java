@@ -8,6 +8,7 @@ import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.WalMessageEnvelope;
+import io.outboxkit.core.WriteMode;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import java.io.InputStream;

@@ -7,6 +7,7 @@ import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.WriteMode;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;

@@ -11,6 +11,7 @@ import io.opentelemetry.context.Scope;
 import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.TracingSpanContext;
 import io.outboxkit.core.WalMessageEnvelope;
+import io.outboxkit.core.WriteMode;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import java.io.StringReader;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.outboxkit.core.OutboxEvent;
 import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.WalMessageEnvelope;
+import io.outboxkit.core.WriteMode;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import java.nio.charset.StandardCharsets;

@@ -1,21 +1,23 @@
 package io.outboxkit.saga;
 
 import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.internal.Jitter;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * How often a step's command is sent and how long to wait between sends: at most {@code maxAttempts} sends,
  * the n-th resend after a failure waiting {@code initialDelay * multiplier^(n-1)}, never more than
  * {@code maxDelay}, each delay varied by a random &plusmn;{@code jitter} fraction (0.2 means between 80% and
- * 120%). A timed-out command is sent again at once (the timeout was the wait). The same meaning as the inbox
- * runner's backoff settings.
+ * 120%). A timed-out command is sent again at once (the timeout was the wait). Jitter means the same as the
+ * inbox runner's {@code jitter} and the listener error handler's {@code
+ * outbox.inbox.listener.error-handler.backoff.jitter}: a fraction of each delay, both directions.
  *
  * @param maxAttempts the most sends of one command, the first included; at least 1
  * @param initialDelay the wait before the first resend after a failure reply; positive
  * @param multiplier the growth of the wait per resend; at least 1
  * @param maxDelay the cap of the wait; at least {@code initialDelay}
- * @param jitter the random variation of each wait, from 0 (none) to 1
+ * @param jitter the random variation of each wait as a fraction of it, either way: from 0 (none) up to, not
+ *     including, 1
  */
 public record RetryPolicy(int maxAttempts, Duration initialDelay, double multiplier, Duration maxDelay,
     double jitter) {
@@ -45,9 +47,7 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, double multipl
       throw new OutboxConfigurationException("RetryPolicy maxDelay is " + maxDelay
           + ": give at least the initialDelay " + initialDelay);
     }
-    if (!(jitter >= 0 && jitter <= 1)) {
-      throw new OutboxConfigurationException("RetryPolicy jitter is " + jitter + ": give a fraction from 0 to 1");
-    }
+    Jitter.requireFraction("RetryPolicy jitter", jitter);
   }
 
   /** {@code attempts} sends at most, waiting {@code delay} between them, no growth, jitter 0.2. */
@@ -64,9 +64,6 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, double multipl
   Duration delayAfter(int attempt) {
     double millis = initialDelay.toMillis() * Math.pow(multiplier, Math.max(0, attempt - 1));
     millis = Math.min(millis, maxDelay.toMillis());
-    if (jitter > 0) {
-      millis *= 1 + ThreadLocalRandom.current().nextDouble(-jitter, jitter);
-    }
-    return Duration.ofMillis(Math.max(1, Math.round(millis)));
+    return Jitter.apply(Duration.ofMillis(Math.round(millis)), jitter);
   }
 }

@@ -48,7 +48,7 @@ final class SagaFixture implements AutoCloseable {
     this.prefix = kafka.newTopic("saga") + ".";
     this.dataSource = pool(db.jdbcUrl(), db.username(), db.password());
     OutboxSchema.builder().replicationSlot(db.name()).build().install(db.dataSource());
-    InboxSchema.defaults().install(db.dataSource());
+    InboxSchema.builder().build().install(db.dataSource());
     SagaSchema.orchestrator("public").install(db.dataSource());
     SagaSchema.participant("public").install(db.dataSource());
     db.execute("CREATE TABLE effect (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, saga_id text NOT NULL,"
@@ -56,7 +56,7 @@ final class SagaFixture implements AutoCloseable {
     writer = OutboxWriter.builder(dataSource).build();
     inbox = Inbox.builder(dataSource).build();
     relay = OutboxRelay.builder().database(db.host(), db.port(), db.name()).username(db.username())
-        .password(db.password()).slotName(db.name()).topicPrefix(prefix).bootstrapServers(kafka.bootstrapServers())
+        .password(db.password()).replicationSlot(db.name()).topicPrefix(prefix).bootstrapServers(kafka.bootstrapServers())
         .heartbeatInterval(Duration.ofSeconds(1)).build();
     relay.start();
     await("relay ACTIVE").atMost(TIMEOUT).until(() -> relay.status().state() == RelayState.ACTIVE);

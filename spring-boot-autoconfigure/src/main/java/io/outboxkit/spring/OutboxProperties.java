@@ -1,6 +1,8 @@
 package io.outboxkit.spring;
 
+import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.WriteMode;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -15,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param mode How events are recorded: table (a row per event, queryable, compatible with Debezium's
  *     Outbox Event Router), table-delete-after-insert (the row is deleted in the same transaction, the
  *     table stays empty) or wal-message (a logical WAL message per event, the fastest, no row at all);
- *     the writer writes this way and the relay reads this way
+ *     the writer writes this way and the relay reads this way ({@link WriteMode})
  * @param walMessagePrefix The prefix of the logical WAL messages in the wal-message mode; letters,
  *     digits, '_', '.' and '-'
  * @param publication The PostgreSQL publication that holds the outbox table, created by the schema
@@ -27,31 +29,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("outbox")
 public record OutboxProperties(
     @DefaultValue Table table,
-    @DefaultValue("table") Mode mode,
-    @DefaultValue("outboxkit") String walMessagePrefix,
-    @DefaultValue("outboxkit") String publication,
-    @DefaultValue("outboxkit") String replicationSlot) {
-
-  /**
-   * How the writer records an event, and so what the relay reads. The values match the writer's
-   * {@code io.outboxkit.writer.WriteMode}.
-   */
-  public enum Mode {
-
-    /** Insert a row into the outbox table. */
-    TABLE,
-
-    /** Insert the row and delete it again in the same transaction; the relay still sees the insert. */
-    TABLE_DELETE_AFTER_INSERT,
-
-    /** Emit a transactional logical WAL message instead of writing a row (PostgreSQL 14 or later). */
-    WAL_MESSAGE;
-
-    /** Whether the relay reads rows of the outbox table (rather than WAL messages). */
-    public boolean readsTable() {
-      return this != WAL_MESSAGE;
-    }
-  }
+    @DefaultValue("table") WriteMode mode,
+    @DefaultValue(OutboxReplication.DEFAULT_WAL_MESSAGE_PREFIX) String walMessagePrefix,
+    @DefaultValue(OutboxReplication.DEFAULT_PUBLICATION) String publication,
+    @DefaultValue(OutboxReplication.DEFAULT_SLOT) String replicationSlot) {
 
   /**
    * The outbox table.
@@ -59,7 +40,8 @@ public record OutboxProperties(
    * @param schema The schema of the outbox table; it must exist. Letters, digits and underscores
    * @param name The name of the outbox table. Letters, digits and underscores
    */
-  public record Table(@DefaultValue("public") String schema, @DefaultValue("outbox_event") String name) {
+  public record Table(@DefaultValue(TableName.DEFAULT_SCHEMA) String schema,
+      @DefaultValue(TableName.DEFAULT_OUTBOX_TABLE) String name) {
 
     /** Validates both names; the error names the property. */
     public Table {

@@ -3,6 +3,7 @@ package io.outboxkit.inbox.kafka;
 import io.opentelemetry.api.OpenTelemetry;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.internal.InboxMeters;
+import io.outboxkit.core.internal.Jitter;
 import io.outboxkit.core.internal.MeterRegistries;
 import io.outboxkit.inbox.Inbox;
 import java.time.Duration;
@@ -357,15 +358,13 @@ public final class InboxKafkaRunner implements AutoCloseable {
     }
 
     /**
-     * Each delay varies randomly by up to this fraction in both directions, so that consumers that failed
-     * together do not retry together. Default 0.2 (&plusmn;20%); 0 = none.
+     * Each delay varies randomly by up to this fraction of it in both directions, so that consumers that
+     * failed together do not retry together: 0.2 makes a 1 s delay anything from 0.8 s to 1.2 s. Default 0.2
+     * (&plusmn;20%); 0 = none; less than 1. The same meaning as the saga's {@code RetryPolicy} jitter and
+     * the Spring property {@code outbox.inbox.listener.error-handler.backoff.jitter}.
      */
     public Builder jitter(double jitter) {
-      if (!(jitter >= 0.0 && jitter < 1.0)) {
-        throw new OutboxConfigurationException("inbox runner jitter is " + jitter
-            + ": set a fraction from 0 (none) up to, not including, 1, for example 0.2");
-      }
-      this.jitter = jitter;
+      this.jitter = Jitter.requireFraction("inbox runner jitter", jitter);
       return this;
     }
 

@@ -32,6 +32,7 @@ final class RetrySchedule {
       builder.withBackoff(initialDelay, maxDelay, multiplier);
     }
     if (jitter > 0) {
+      // Failsafe's jitter factor varies each delay by up to that fraction of it either way: core's Jitter
       builder.withJitter(jitter);
     }
     return builder;

@@ -39,7 +39,7 @@ public class InboxAutoConfiguration {
   @ConditionalOnMissingBean
   @ConditionalOnBooleanProperty("outbox.inbox.initialize-schema")
   InboxSchemaInitializer inboxSchemaInitializer(DataSource dataSource, InboxProperties properties) {
-    return new InboxSchemaInitializer(dataSource, InboxSchema.forTable(properties.table().tableName()));
+    return new InboxSchemaInitializer(dataSource, InboxSchema.builder().schema(properties.table().schema()).table(properties.table().name()).build());
   }
 
   /** The inbox, joining the Spring-managed transactions of the application's DataSource. */

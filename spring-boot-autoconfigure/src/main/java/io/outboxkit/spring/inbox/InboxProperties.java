@@ -2,6 +2,7 @@ package io.outboxkit.spring.inbox;
 
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.TableName;
+import io.outboxkit.core.internal.Jitter;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -32,7 +33,8 @@ public record InboxProperties(
    * @param schema The schema of the inbox table; it must exist. Letters, digits and underscores
    * @param name The name of the inbox table. Letters, digits and underscores
    */
-  public record Table(@DefaultValue("public") String schema, @DefaultValue("inbox_message") String name) {
+  public record Table(@DefaultValue(TableName.DEFAULT_SCHEMA) String schema,
+      @DefaultValue(TableName.DEFAULT_INBOX_TABLE) String name) {
 
     /** Validates both names; the error names the property. */
     public Table {
@@ -124,19 +126,20 @@ public record InboxProperties(
 
   /**
    * Exponential backoff between delivery attempts: {@code delay}, then {@code delay * multiplier}, and so on,
-   * up to {@code max-delay}, each varied by up to {@code jitter} either way.
+   * up to {@code max-delay}, each varied at random by up to the {@code jitter} fraction of it, either way.
    *
    * @param delay The delay before the first retry
    * @param multiplier The factor applied to the delay after each retry; 1 gives a fixed delay
    * @param maxDelay The longest delay between two attempts
-   * @param jitter The largest random amount added to or subtracted from each delay, so that consumers do not
-   *     retry in lockstep; 0 for none
+   * @param jitter The fraction of each delay by which it varies at random, either way, so that consumers do not
+   *     retry in lockstep: 0.2 makes a 1s delay anything from 0.8s to 1.2s; from 0 (none) up to, not
+   *     including, 1. The same meaning as the inbox runner's and the saga retry policy's jitter
    */
   public record Backoff(
       @DefaultValue("1s") Duration delay,
       @DefaultValue("2.0") double multiplier,
       @DefaultValue("30s") Duration maxDelay,
-      @DefaultValue("0") Duration jitter) {
+      @DefaultValue("0") double jitter) {
 
     /** Validates the values; the error names the property. */
     public Backoff {
@@ -150,10 +153,7 @@ public record InboxProperties(
         throw new OutboxConfigurationException(prefix + "max-delay is " + maxDelay + ": set at least the delay ("
             + delay + ")");
       }
-      if (jitter == null || jitter.isNegative() || jitter.compareTo(delay) >= 0) {
-        throw new OutboxConfigurationException(prefix + "jitter is " + jitter
-            + ": set zero or more, and less than the delay (" + delay + ")");
-      }
+      Jitter.requireFraction(prefix + "jitter", jitter);
     }
   }
 

@@ -30,7 +30,7 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.util.backoff.BackOff;
 
 /**
  * Spring Kafka integration of the inbox.
@@ -117,13 +117,8 @@ public class InboxListenerAutoConfiguration {
       return handler;
     }
 
-    static ExponentialBackOff backOff(InboxProperties.ErrorHandler settings) {
-      InboxProperties.Backoff backoff = settings.backoff();
-      ExponentialBackOff backOff = new ExponentialBackOff(backoff.delay().toMillis(), backoff.multiplier());
-      backOff.setMaxInterval(backoff.maxDelay().toMillis());
-      backOff.setJitter(backoff.jitter().toMillis());
-      backOff.setMaxAttempts(settings.attempts() - 1L); // the back-off counts retries, not the first delivery
-      return backOff;
+    static BackOff backOff(InboxProperties.ErrorHandler settings) {
+      return new ListenerBackOff(settings);
     }
   }
 }

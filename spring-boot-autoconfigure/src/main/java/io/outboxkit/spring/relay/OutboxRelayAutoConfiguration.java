@@ -83,13 +83,15 @@ public class OutboxRelayAutoConfiguration {
           + "Kafka brokers' host:port pairs");
     }
     setting("outbox.relay.bootstrap-servers", () -> builder.bootstrapServers(bootstrapServers));
+    setting("outbox.mode", () -> builder.mode(outbox.mode()));
     if (outbox.mode().readsTable()) {
-      setting("outbox.table", () -> builder.outboxTable(outbox.table().schema(), outbox.table().name()));
+      setting("outbox.table.schema", () -> builder.schema(outbox.table().schema()));
+      setting("outbox.table.name", () -> builder.table(outbox.table().name()));
     } else {
-      setting("outbox.wal-message-prefix", () -> builder.walMessages(outbox.walMessagePrefix()));
+      setting("outbox.wal-message-prefix", () -> builder.walMessagePrefix(outbox.walMessagePrefix()));
     }
-    setting("outbox.publication", () -> builder.publicationName(outbox.publication()));
-    setting("outbox.replication-slot", () -> builder.slotName(outbox.replicationSlot()));
+    setting("outbox.publication", () -> builder.publication(outbox.publication()));
+    setting("outbox.replication-slot", () -> builder.replicationSlot(outbox.replicationSlot()));
     if (properties.schema() != null) {
       setting("outbox.relay.schema", () -> builder.relaySchema(properties.schema()));
     }

@@ -7,7 +7,6 @@ import io.outboxkit.core.PayloadSerializer;
 import io.outboxkit.spring.OutboxProperties;
 import io.outboxkit.writer.OutboxSchema;
 import io.outboxkit.writer.OutboxWriter;
-import io.outboxkit.writer.WriteMode;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -82,7 +81,7 @@ public class OutboxWriterAutoConfiguration {
     OutboxWriter.Builder builder = OutboxWriter.builder(dataSource);
     setting("outbox.table.schema", () -> builder.schema(outbox.table().schema()));
     setting("outbox.table.name", () -> builder.table(outbox.table().name()));
-    builder.mode(WriteMode.valueOf(outbox.mode().name()));
+    builder.mode(outbox.mode());
     setting("outbox.wal-message-prefix", () -> builder.walMessagePrefix(outbox.walMessagePrefix()));
     long maxPayloadBytes = properties.maxPayloadSize().toBytes();
     if (maxPayloadBytes > Integer.MAX_VALUE) {

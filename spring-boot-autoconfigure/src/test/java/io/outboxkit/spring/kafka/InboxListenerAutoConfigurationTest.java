@@ -9,6 +9,7 @@ import io.outboxkit.inbox.kafka.MessageIdExtractor;
 import io.outboxkit.spring.StartupFailures;
 import io.outboxkit.spring.inbox.InboxAutoConfiguration;
 import io.outboxkit.spring.inbox.InboxProperties;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,8 +32,8 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.CommonLoggingErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 class InboxListenerAutoConfigurationTest {
 
@@ -108,7 +109,7 @@ class InboxListenerAutoConfigurationTest {
             "outbox.inbox.listener.error-handler.backoff.multiplier=3",
             "outbox.inbox.listener.error-handler.backoff.max-delay=500ms")
         .run(context -> {
-          ExponentialBackOff backOff = InboxListenerAutoConfiguration.ErrorHandlerConfiguration.backOff(
+          BackOff backOff = InboxListenerAutoConfiguration.ErrorHandlerConfiguration.backOff(
               context.getBean(InboxProperties.class).listener().errorHandler());
           BackOffExecution execution = backOff.start();
           // 4 attempts: the first delivery and 3 retries, after 100, 300 and 500 (capped) ms
@@ -117,6 +118,32 @@ class InboxListenerAutoConfigurationTest {
           assertThat(execution.nextBackOff()).isEqualTo(500);
           assertThat(execution.nextBackOff()).isEqualTo(BackOffExecution.STOP);
         });
+  }
+
+  @Test
+  void jitterIsAFractionOfEachDelayEitherWay() {
+    runner.withPropertyValues("outbox.inbox.listener.error-handler.attempts=200",
+            "outbox.inbox.listener.error-handler.backoff.delay=1000ms",
+            "outbox.inbox.listener.error-handler.backoff.multiplier=1",
+            "outbox.inbox.listener.error-handler.backoff.jitter=0.2")
+        .run(context -> {
+          BackOffExecution execution = InboxListenerAutoConfiguration.ErrorHandlerConfiguration.backOff(
+              context.getBean(InboxProperties.class).listener().errorHandler()).start();
+          List<Long> delays = new ArrayList<>();
+          for (int i = 0; i < 199; i++) {
+            delays.add(execution.nextBackOff());
+          }
+          assertThat(delays).allSatisfy(delay -> assertThat(delay).isBetween(800L, 1200L));
+          assertThat(delays).as("below the delay too, not only above").anySatisfy(d -> assertThat(d).isLessThan(950L));
+          assertThat(delays).anySatisfy(d -> assertThat(d).isGreaterThan(1050L));
+        });
+  }
+
+  @Test
+  void aJitterOfOneOrMoreIsRefusedNamingTheProperty() {
+    runner.withPropertyValues("outbox.inbox.listener.error-handler.backoff.jitter=1")
+        .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
+            .contains("outbox.inbox.listener.error-handler.backoff.jitter is 1.0"));
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outboxkit.core.OutboxEvent;
 import io.outboxkit.core.PayloadSerializer;
 import io.outboxkit.core.ServerUnavailableException;
+import io.outboxkit.core.WriteMode;
 import io.outboxkit.spring.OutboxProperties;
 import io.outboxkit.spring.StartupFailures;
 import io.outboxkit.writer.OutboxWriter;
@@ -51,7 +52,7 @@ class OutboxWriterAutoConfigurationTest {
           .doesNotHaveBean(OutboxSchemaInitializer.class);
       OutboxProperties outbox = context.getBean(OutboxProperties.class);
       assertThat(outbox.table().tableName().plain()).isEqualTo("public.outbox_event");
-      assertThat(outbox.mode()).isEqualTo(OutboxProperties.Mode.TABLE);
+      assertThat(outbox.mode()).isEqualTo(WriteMode.TABLE);
       assertThat(context.getBean(OutboxWriterProperties.class).maxPayloadSize().toBytes()).isEqualTo(1_048_576);
     });
   }
@@ -64,7 +65,7 @@ class OutboxWriterAutoConfigurationTest {
           assertThat(context).hasSingleBean(OutboxWriter.class);
           OutboxProperties outbox = context.getBean(OutboxProperties.class);
           assertThat(outbox.table().tableName().qualified()).isEqualTo("\"orders\".\"order_events\"");
-          assertThat(outbox.mode()).isEqualTo(OutboxProperties.Mode.WAL_MESSAGE);
+          assertThat(outbox.mode()).isEqualTo(WriteMode.WAL_MESSAGE);
           assertThat(outbox.walMessagePrefix()).isEqualTo("orders.v1");
         });
   }

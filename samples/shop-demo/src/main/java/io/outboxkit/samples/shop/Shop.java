@@ -171,8 +171,8 @@ final class Shop implements AutoCloseable {
         "--spring.datasource.password=" + database.password(),
         "--spring.kafka.bootstrap-servers=" + bootstrapServers,
         "--spring.main.banner-mode=off",
-        "--outbox.publication=" + service.slotName(),
-        "--outbox.replication-slot=" + service.slotName(),
+        "--outbox.publication=" + service.replicationName(),
+        "--outbox.replication-slot=" + service.replicationName(),
         "--outbox.relay.enabled=true",
         "--outbox.writer.enabled=false",
         "--outbox.inbox.enabled=false");

@@ -44,8 +44,8 @@ enum ShopService {
     return serviceName;
   }
 
-  /** The replication slot and publication of the service's outbox (as in the service's own configuration). */
-  String slotName() {
+  /** The name of the service's replication slot and of its publication, as in its configuration. */
+  String replicationName() {
     return serviceName.replace('-', '_');
   }
 
