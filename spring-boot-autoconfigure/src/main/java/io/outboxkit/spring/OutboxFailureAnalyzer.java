@@ -60,7 +60,8 @@ final class OutboxFailureAnalyzer extends AbstractFailureAnalyzer<OutboxExceptio
     properties.put("username(..) and password(..)", "outbox.relay.username and outbox.relay.password");
     properties.put("username(..)", "outbox.relay.username");
     properties.put("bootstrapServers(..)", "outbox.relay.bootstrap-servers");
-    properties.put("slotName(..)", "outbox.replication-slot");
+    properties.put("replicationSlot(..)", "outbox.replication-slot");
+    properties.put("schema(..) and table(..)", "outbox.table.schema and outbox.table.name");
     properties.put("relaySchema(..)", "outbox.relay.schema");
     properties.put("topicPrefix(..)", "outbox.relay.topic-prefix");
     properties.put("deadLetterTopic(..)", "outbox.relay.dead-letter-topic");

@@ -79,9 +79,10 @@ class OutboxFailureAnalyzerTest {
     FailureAnalysis analysis = analyzer.analyze(new IllegalStateException("start failed",
         new OutboxConfigurationException("authentication failed while connecting: check the relay's username and "
             + "password (username(..), password(..)) and the server's pg_hba.conf; or choose another name with "
-            + "slotName(..)")));
+            + "replicationSlot(..); point schema(..) and table(..) at the outbox table")));
     assertThat(analysis.getDescription())
-        .contains("(outbox.relay.username, outbox.relay.password)", "another name with outbox.replication-slot")
+        .contains("(outbox.relay.username, outbox.relay.password)", "another name with outbox.replication-slot",
+            "point outbox.table.schema and outbox.table.name at")
         .doesNotContain("(..)");
   }
 
