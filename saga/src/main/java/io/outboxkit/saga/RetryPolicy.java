@@ -26,8 +26,9 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, double multipl
   public static final RetryPolicy STEP_DEFAULT = new RetryPolicy(3, Duration.ofSeconds(1), 2, Duration.ofSeconds(30), 0.2);
 
   /**
-   * Compensations: 8 sends, from 1 s doubling up to 60 s (about 3 minutes in all), jitter 0.2; then the saga
-   * is FAILED for an operator.
+   * Compensations: 8 sends, waiting 1, 2, 4, 8, 16, 32 and 60 s between failure replies (about 2 minutes of
+   * waits; a send that gets no reply waits the step's timeout instead), jitter 0.2; then the saga is FAILED
+   * for an operator.
    */
   public static final RetryPolicy COMPENSATION_DEFAULT =
       new RetryPolicy(8, Duration.ofSeconds(1), 2, Duration.ofSeconds(60), 0.2);
