@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.outboxkit.core.internal.JsonText;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -71,14 +71,7 @@ public record WalMessageEnvelope(
   static final String CREATED_AT = "created_at";
 
   /** Reads payloads of any size PostgreSQL's jsonb accepts: no limits on numbers, strings or nesting. */
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNumberLength(Integer.MAX_VALUE)
-          .maxStringLength(Integer.MAX_VALUE)
-          .maxNameLength(Integer.MAX_VALUE)
-          .maxNestingDepth(Integer.MAX_VALUE)
-          .build())
-      .build();
+  private static final JsonFactory JSON = JsonText.UNLIMITED;
 
   /** Checks the required fields and copies the headers. */
   public WalMessageEnvelope {

@@ -1,5 +1,6 @@
 package io.outboxkit.relay;
 
+import io.outboxkit.core.internal.JdbcTransactions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -65,12 +66,6 @@ final class ControlConnection implements AutoCloseable {
   public void close() {
     Connection c = connection;
     connection = null;
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // the session is gone either way
-      }
-    }
+    JdbcTransactions.closeQuietly(c);
   }
 }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.outboxkit.core.InvalidEventException;
 import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.internal.JsonText;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.Map;
@@ -16,15 +16,7 @@ import java.util.Map;
 /** Checks payload JSON text the way PostgreSQL's jsonb will read it, and writes the headers' JSON. */
 final class PayloadJson {
 
-  /** No limits on numbers, strings or nesting: jsonb has none that matter below the payload size limit. */
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNumberLength(Integer.MAX_VALUE)
-          .maxStringLength(Integer.MAX_VALUE)
-          .maxNameLength(Integer.MAX_VALUE)
-          .maxNestingDepth(Integer.MAX_VALUE)
-          .build())
-      .build();
+  private static final JsonFactory JSON = JsonText.UNLIMITED;
 
   private PayloadJson() {
   }

@@ -9,6 +9,16 @@ final class SagaMessages {
   private SagaMessages() {
   }
 
+  /** Which saga, step and phase a command or reply is about: the headers every saga message carries. */
+  record Address(String sagaType, String sagaId, int step, SagaPhase phase) {
+
+    /** Reads the address of {@code message}; {@code kind} ("command" or "reply") names the record in errors. */
+    static Address of(InboxMessage message, String kind) {
+      return new Address(required(message, kind, SagaHeaders.SAGA_TYPE), required(message, kind, SagaHeaders.SAGA_ID),
+          number(message, kind, SagaHeaders.STEP), SagaMessages.phase(message));
+    }
+  }
+
   /** The header's value; {@code kind} ("command" or "reply") names the record in the error. */
   static String required(InboxMessage message, String kind, String header) {
     String value = message.header(header);

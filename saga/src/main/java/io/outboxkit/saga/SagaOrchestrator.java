@@ -201,10 +201,11 @@ public final class SagaOrchestrator implements AutoCloseable {
   }
 
   private void onReply(InboxMessage message, Connection connection) throws SQLException {
-    String sagaType = SagaMessages.required(message, "reply", SagaHeaders.SAGA_TYPE);
-    String sagaId = SagaMessages.required(message, "reply", SagaHeaders.SAGA_ID);
-    int step = SagaMessages.number(message, "reply", SagaHeaders.STEP);
-    SagaPhase phase = SagaMessages.phase(message);
+    SagaMessages.Address address = SagaMessages.Address.of(message, "reply");
+    String sagaType = address.sagaType();
+    String sagaId = address.sagaId();
+    int step = address.step();
+    SagaPhase phase = address.phase();
     String outcome = SagaMessages.required(message, "reply", SagaHeaders.OUTCOME);
     if (!outcome.equals("SUCCESS") && !outcome.equals("FAILURE") && !outcome.equals("ERROR")) {
       throw new InvalidMessageException("reply " + message + " has " + SagaHeaders.OUTCOME + " '" + outcome

@@ -107,11 +107,12 @@ public final class SagaParticipant {
    * mode): barrier, handler, reply.
    */
   public void handle(InboxMessage message, Connection connection) throws SQLException {
-    String sagaType = SagaMessages.required(message, "command", SagaHeaders.SAGA_TYPE);
-    String sagaId = SagaMessages.required(message, "command", SagaHeaders.SAGA_ID);
-    int step = SagaMessages.number(message, "command", SagaHeaders.STEP);
+    SagaMessages.Address address = SagaMessages.Address.of(message, "command");
+    String sagaType = address.sagaType();
+    String sagaId = address.sagaId();
+    int step = address.step();
     String stepName = Objects.requireNonNullElse(message.header(SagaHeaders.STEP_NAME), "#" + step);
-    SagaPhase phase = SagaMessages.phase(message);
+    SagaPhase phase = address.phase();
     String replyTo = SagaMessages.required(message, "command", SagaHeaders.REPLY_TO);
     int attempt = message.header(SagaHeaders.ATTEMPT) == null ? 1
         : SagaMessages.number(message, "command", SagaHeaders.ATTEMPT);

@@ -89,4 +89,18 @@ public final class JdbcTransactions {
       return null;
     });
   }
+
+  /**
+   * Closes a connection that is being given up (lost, broken or no longer needed): a failure to close it is
+   * not reported, because the session is gone either way and what it held is released with it.
+   */
+  public static void closeQuietly(@Nullable Connection connection) {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // nothing left to do with a connection that cannot even be closed
+      }
+    }
+  }
 }

@@ -256,13 +256,7 @@ public final class PostgresOffsetBackingStore implements OffsetBackingStore {
   private void closeConnection() {
     Connection c = connection;
     connection = null;
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // nothing left to do with a broken connection
-      }
-    }
+    JdbcTransactions.closeQuietly(c);
   }
 
   private static String required(Map<String, String> originals, String key) {
