@@ -51,6 +51,7 @@ final class SagaEngine {
       @Nullable String reason, @Nullable String effect, @Nullable String body, Connection connection)
       throws SQLException {
     Step<D> step = definition.step(run.step);
+    counters.replied(run, step, phase, outcome);
     if (phase == SagaPhase.ACTION) {
       if ("SUCCESS".equals(outcome)) {
         actionSucceeded(run, definition, step, body, connection);
@@ -83,7 +84,7 @@ final class SagaEngine {
     if (run.state == SagaState.RUNNING) {
       if (timedOut) {
         run.record(step, "ACTION", "TIMED_OUT", "no reply within " + step.timeout);
-        counters.timedOut();
+        counters.timedOut(run.sagaType, SagaPhase.ACTION);
       }
       if (step.isLocal()) {
         advance(run, definition, run.step, connection);
@@ -97,7 +98,7 @@ final class SagaEngine {
     } else if (run.state == SagaState.COMPENSATING) {
       if (timedOut) {
         run.record(step, "COMPENSATION", "TIMED_OUT", "no reply within " + step.timeout);
-        counters.timedOut();
+        counters.timedOut(run.sagaType, SagaPhase.COMPENSATION);
       }
       if (run.attempt < step.compensationRetry.maxAttempts()) {
         if (step.isLocal()) {
@@ -144,7 +145,7 @@ final class SagaEngine {
     }
     run.finish(SagaState.COMPLETED);
     run.record(definition.step(run.step), "SAGA", "COMPLETED", null);
-    counters.completed();
+    counters.finished(run, SagaState.COMPLETED);
   }
 
   private <D> void actionSucceeded(SagaRun run, SagaDefinition<D> definition, Step<D> step, @Nullable String body,
@@ -190,7 +191,7 @@ final class SagaEngine {
     run.lastError = truncate(reason);
     run.record(definition.step(Math.max(0, Math.min(run.step, definition.steps().size() - 1))), "SAGA",
         "COMPENSATING", reason);
-    counters.compensating();
+    counters.compensating(run.sagaType);
     compensateFrom(run, definition, from, connection);
   }
 
@@ -213,7 +214,7 @@ final class SagaEngine {
     }
     run.finish(SagaState.COMPENSATED);
     run.record(definition.step(Math.max(0, run.step)), "SAGA", "COMPENSATED", null);
-    counters.compensated();
+    counters.finished(run, SagaState.COMPENSATED);
   }
 
   /** Runs a local compensation; on success goes on with the steps before it. False when it failed. */
@@ -243,7 +244,7 @@ final class SagaEngine {
     run.finish(SagaState.FAILED);
     run.lastError = truncate(reason);
     run.record(step, "SAGA", "FAILED", reason);
-    counters.failed();
+    counters.finished(run, SagaState.FAILED);
     log.warn("{} is FAILED and needs an operator: {}", run, reason);
   }
 

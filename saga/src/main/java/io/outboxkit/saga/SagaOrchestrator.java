@@ -8,6 +8,7 @@ import io.outboxkit.core.SqlIdentifier;
 import io.outboxkit.core.TableName;
 import io.outboxkit.core.internal.DatabaseFailures;
 import io.outboxkit.core.internal.JdbcTransactions;
+import io.outboxkit.core.internal.MeterRegistries;
 import io.outboxkit.inbox.InvalidMessageException;
 import io.outboxkit.inbox.kafka.InboxHandler;
 import io.outboxkit.inbox.kafka.InboxMessage;
@@ -78,7 +79,7 @@ public final class SagaOrchestrator implements AutoCloseable {
   private final String replyChannel;
   private final Duration scanInterval;
   private final int scanBatchSize;
-  private final SagaCounters counters = new SagaCounters();
+  private final SagaCounters counters;
   private final boolean springPresent;
   private @Nullable ScheduledExecutorService scanner;
 
@@ -92,6 +93,7 @@ public final class SagaOrchestrator implements AutoCloseable {
     this.replyChannel = builder.replyChannel;
     this.scanInterval = builder.scanInterval;
     this.scanBatchSize = builder.scanBatchSize;
+    this.counters = new SagaCounters(SagaMeters.create(builder.meterRegistry, builder.definitions.keySet()), clock);
     this.engine = new SagaEngine(mapper, replyChannel, clock, counters);
     this.springPresent = isPresent("org.springframework.transaction.support.TransactionSynchronizationManager");
   }
@@ -123,7 +125,7 @@ public final class SagaOrchestrator implements AutoCloseable {
   public boolean start(Connection connection, String sagaType, String sagaId, Object data) {
     boolean started = startOn(connection, sagaType, sagaId, data);
     if (started) {
-      counters.started();
+      counters.started(sagaType);
     }
     return started;
   }
@@ -159,14 +161,14 @@ public final class SagaOrchestrator implements AutoCloseable {
     if (bound != null) {
       boolean started = startOn(bound, sagaType, sagaId, data);
       if (started) {
-        SpringConnections.afterCommit(counters::started);
+        SpringConnections.afterCommit(() -> counters.started(sagaType));
       }
       return started;
     }
     boolean started = inTransaction("starting saga " + sagaType + "/" + sagaId,
         connection -> startOn(connection, sagaType, sagaId, data));
     if (started) {
-      counters.started();
+      counters.started(sagaType);
     }
     return started;
   }
@@ -187,6 +189,7 @@ public final class SagaOrchestrator implements AutoCloseable {
     }
     SagaRun run = new SagaRun(definition.name(), sagaId, 0, SagaState.RUNNING, 0, 0, null, false, json, null,
         deadline, null);
+    run.createdAt = clock.instant();
     engine.start(run, definition, typed, connection);
     commit(connection, run);
     return true;
@@ -233,7 +236,7 @@ public final class SagaOrchestrator implements AutoCloseable {
       run.history.add(new SagaRun.Line(step, definition.step(step).name, phase.name(), "IGNORED", run.attempt,
           outcome + " reply while the saga is " + run.state + " at step " + run.step
               + ("RETRY".equals(run.waitingFor) ? " waiting to retry" : "")));
-      counters.ignoredReply();
+      counters.ignoredReply(sagaType);
       store.update(connection, run);
       return;
     }
@@ -497,6 +500,7 @@ public final class SagaOrchestrator implements AutoCloseable {
     private int scanBatchSize = 100;
     private ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
     private Clock clock = Clock.systemUTC();
+    private @Nullable Object meterRegistry;
 
     private Builder(DataSource dataSource, OutboxWriter writer) {
       this.dataSource = dataSource;
@@ -566,6 +570,21 @@ public final class SagaOrchestrator implements AutoCloseable {
     /** The clock of deadlines. Default the system clock, UTC. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Records the orchestrator's meters in {@code meterRegistry}, an
+     * {@code io.micrometer.core.instrument.MeterRegistry} (Micrometer stays an optional dependency): counters
+     * {@code outboxkit.saga.started}, {@code .compensating}, {@code .timeouts}, {@code .replies.ignored}, the
+     * timer {@code outboxkit.saga.duration} (start to final state, by {@code state}) and the timer
+     * {@code outboxkit.saga.step.duration} (command to reply, by {@code step}, {@code phase} and
+     * {@code outcome}), all tagged {@code saga.type}. Default: no meters.
+     *
+     * @throws OutboxConfigurationException when it is not a Micrometer registry
+     */
+    public Builder meterRegistry(Object meterRegistry) {
+      this.meterRegistry = MeterRegistries.require("SagaOrchestrator meterRegistry", meterRegistry);
       return this;
     }
 

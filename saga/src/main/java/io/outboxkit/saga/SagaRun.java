@@ -29,6 +29,10 @@ final class SagaRun {
   @Nullable Instant nextCheckAt;
   @Nullable Instant sagaDeadline;
   @Nullable String lastError;
+  /** When the saga started; null for a row read before it was known. */
+  @Nullable Instant createdAt;
+  /** When the row was last changed, as read: the time of the saga's last transition. */
+  @Nullable Instant updatedAt;
   final List<OutboxEvent> commands = new ArrayList<>();
   final List<Line> history = new ArrayList<>();
 

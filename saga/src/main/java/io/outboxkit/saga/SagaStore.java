@@ -232,9 +232,12 @@ final class SagaStore {
   }
 
   private static SagaRun run(ResultSet rows) throws SQLException {
-    return new SagaRun(rows.getString(1), rows.getString(2), rows.getLong(9), SagaState.valueOf(rows.getString(3)),
-        rows.getInt(4), rows.getInt(5), rows.getString(6), rows.getBoolean(7), rows.getString(8),
-        instant(rows, 10), instant(rows, 11), rows.getString(12));
+    SagaRun run = new SagaRun(rows.getString(1), rows.getString(2), rows.getLong(9),
+        SagaState.valueOf(rows.getString(3)), rows.getInt(4), rows.getInt(5), rows.getString(6), rows.getBoolean(7),
+        rows.getString(8), instant(rows, 10), instant(rows, 11), rows.getString(12));
+    run.createdAt = instant(rows, 13);
+    run.updatedAt = instant(rows, 14);
+    return run;
   }
 
   private static SagaInstance instance(ResultSet rows, IntFunction<String> stepName) throws SQLException {

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
@@ -13,6 +16,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
@@ -84,11 +88,58 @@ class SagaIT {
   }
 
   @Test
+  void theSagaDeadlineEndsAWaitNoStepTimeoutWouldEndAndTheMetersShowIt(TestDatabase db, TestKafka kafka)
+      throws Exception {
+    try (SagaFixture fixture = new SagaFixture(db, kafka)) {
+      SimpleMeterRegistry meters = new SimpleMeterRegistry();
+      // a step timeout of ten minutes: only the saga's own deadline of 3 s can end the wait for the payment
+      SagaOrchestrator orchestrator = SagaOrchestrator.builder(fixture.dataSource, fixture.writer)
+          .definition(OrderSaga.builder(Duration.ofMinutes(10)).timeout(Duration.ofSeconds(3)).build())
+          .scanInterval(Duration.ofMillis(200))
+          .meterRegistry(meters)
+          .build();
+      orchestrator.startScanner();
+      fixture.closeLater(orchestrator);
+      fixture.consume(orchestrator.replyChannel(), "orchestrator", orchestrator.replyHandler());
+      fixture.consume("inventory", "inventory", OrderSaga.inventory(fixture).commandHandler());
+
+      orchestrator.start(OrderSaga.TYPE, "late-1", new OrderSaga.Data("late-1", 5, ""));
+
+      // the payment service is down: the saga waits at charge-payment until its deadline passes
+      await("the saga's deadline").atMost(SagaFixture.TIMEOUT).pollInterval(Duration.ofMillis(100))
+          .until(() -> events(orchestrator.history(OrderSaga.TYPE, "late-1")),
+              history -> history.contains("SAGA TIMED_OUT charge-payment"));
+      // the payment service comes back: it runs the charge that was sent, then its refund
+      fixture.consume("payment", "payment", OrderSaga.payment(fixture).commandHandler());
+
+      SagaInstance compensated = SagaFixture.awaitState(orchestrator, OrderSaga.TYPE, "late-1", SagaState.COMPENSATED);
+      assertThat(compensated.lastError()).contains("deadline").contains("charge-payment");
+      assertThat(fixture.effects("late-1")).containsExactly("reserve", "charge", "refund", "release");
+
+      assertThat(meters.get("outboxkit.saga.started").tag("saga.type", OrderSaga.TYPE).counter().count())
+          .isEqualTo(1);
+      assertThat(meters.get("outboxkit.saga.compensating").tag("saga.type", OrderSaga.TYPE).counter().count())
+          .isEqualTo(1);
+      Timer duration = meters.get("outboxkit.saga.duration").tag("state", "compensated").timer();
+      assertThat(duration.count()).isEqualTo(1);
+      assertThat(duration.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(3_000);
+      assertThat(meters.get("outboxkit.saga.step.duration").tag("step", "reserve-stock").tag("phase", "action")
+          .tag("outcome", "success").timer().count()).isEqualTo(1);
+      assertThat(meters.get("outboxkit.saga.step.duration").tag("step", "charge-payment").tag("phase", "compensation")
+          .tag("outcome", "success").timer().count()).isEqualTo(1);
+      assertThat(meters.get("outboxkit.saga.duration").tag("state", "completed").timer().count()).isZero();
+      await("the late charge reply is ignored").atMost(SagaFixture.TIMEOUT)
+          .until(() -> meters.get("outboxkit.saga.replies.ignored").counter().count() >= 1);
+    }
+  }
+
+  @Test
   void aParticipantDownLongerThanTheTimeoutIsRetriedThenCompensatedAndItsLateWorkChangesNothing(TestDatabase db,
       TestKafka kafka) throws Exception {
     try (SagaFixture fixture = new SagaFixture(db, kafka)) {
+      SimpleMeterRegistry meters = new SimpleMeterRegistry();
       SagaOrchestrator orchestrator = orchestrator(fixture,
-          OrderSaga.builder(Duration.ofSeconds(60), Duration.ofSeconds(2)).build());
+          OrderSaga.builder(Duration.ofSeconds(60), Duration.ofSeconds(2)).build(), meters);
       fixture.consume("inventory", "inventory", OrderSaga.inventory(fixture).commandHandler());
       kafka.createTopic(fixture.topic("payment"), 2);
 
@@ -112,6 +163,9 @@ class SagaIT {
               .filter(line -> line.startsWith("ACTION IGNORED charge-payment")).count() >= 2);
       assertThat(fixture.effects("d-1")).containsExactly("reserve", "charge", "refund", "release");
       assertThat(orchestrator.find(OrderSaga.TYPE, "d-1").orElseThrow().state()).isEqualTo(SagaState.COMPENSATED);
+      assertThat(meters.get("outboxkit.saga.timeouts").tag("phase", "action").counter().count()).isEqualTo(2);
+      assertThat(meters.get("outboxkit.saga.replies.ignored").counter().count()).isGreaterThanOrEqualTo(2);
+      assertThat(orchestrator.stats().timedOut()).isEqualTo(2);
     }
   }
 
@@ -184,9 +238,15 @@ class SagaIT {
   }
 
   static SagaOrchestrator orchestrator(SagaFixture fixture, SagaDefinition<OrderSaga.Data> definition) {
+    return orchestrator(fixture, definition, new SimpleMeterRegistry());
+  }
+
+  static SagaOrchestrator orchestrator(SagaFixture fixture, SagaDefinition<OrderSaga.Data> definition,
+      MeterRegistry meters) {
     SagaOrchestrator orchestrator = SagaOrchestrator.builder(fixture.dataSource, fixture.writer)
         .definition(definition)
         .scanInterval(Duration.ofMillis(200))
+        .meterRegistry(meters)
         .build();
     orchestrator.startScanner();
     fixture.closeLater(orchestrator);

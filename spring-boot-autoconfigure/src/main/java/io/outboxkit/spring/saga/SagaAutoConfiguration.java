@@ -60,26 +60,27 @@ public class SagaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     SagaOrchestrator sagaOrchestrator(DataSource dataSource, OutboxWriter writer, List<SagaDefinition<?>> definitions,
-        SagaProperties properties) {
+        SagaProperties properties, ObjectProvider<SagaOrchestratorBuilderCustomizer> customizers) {
       if (properties.initializeSchema()) {
         SagaSchema.orchestrator(properties.schema()).install(dataSource);
       }
-      return SagaOrchestrator.builder(dataSource, writer)
+      SagaOrchestrator.Builder builder = SagaOrchestrator.builder(dataSource, writer)
           .definitions(definitions)
           .schema(properties.schema())
           .replyChannel(properties.replyChannel())
           .scanInterval(properties.scanInterval())
-          .scanBatchSize(properties.scanBatchSize())
-          .build();
+          .scanBatchSize(properties.scanBatchSize());
+      customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+      return builder.build();
     }
 
     @Bean
     @ConditionalOnMissingBean(name = "sagaOrchestratorLifecycle")
     SagaConsumerLifecycle sagaOrchestratorLifecycle(SagaOrchestrator orchestrator, Inbox inbox,
         SagaProperties properties, ObjectProvider<KafkaProperties> kafka,
-        ObjectProvider<KafkaConnectionDetails> connection) {
+        ObjectProvider<KafkaConnectionDetails> connection, ObjectProvider<SagaConsumerBuilderCustomizer> customizers) {
       return new SagaConsumerLifecycle(() -> runner(inbox, properties.replyTopic(), properties.consumerGroup(),
-          orchestrator.replyHandler(), kafka, connection), orchestrator);
+          orchestrator.replyHandler(), kafka, connection, customizers), orchestrator);
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -98,11 +99,30 @@ public class SagaAutoConfiguration {
     @ConditionalOnClass(MeterRegistry.class)
     static class MetricsConfiguration {
 
+      /** The orchestrator's counters and timers, in the application's MeterRegistry when there is one. */
+      @Bean
+      @ConditionalOnMissingBean(name = "sagaMeterRegistryCustomizer")
+      SagaOrchestratorBuilderCustomizer sagaMeterRegistryCustomizer(ObjectProvider<MeterRegistry> meterRegistry) {
+        return builder -> meterRegistry.ifUnique(builder::meterRegistry);
+      }
+
       @Bean
       @ConditionalOnMissingBean(name = "sagaMeters")
       SagaMeters sagaMeters(SagaOrchestrator orchestrator, SagaProperties properties) {
         return new SagaMeters(orchestrator, properties.overdueAfter());
       }
+    }
+  }
+
+  /** The inbox meters of the reply and command consumers, tagged with their consumer group. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(MeterRegistry.class)
+  static class ConsumerMetricsConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "sagaConsumerMeterRegistryCustomizer")
+    SagaConsumerBuilderCustomizer sagaConsumerMeterRegistryCustomizer(ObjectProvider<MeterRegistry> meterRegistry) {
+      return builder -> meterRegistry.ifUnique(builder::meterRegistry);
     }
   }
 
@@ -116,7 +136,7 @@ public class SagaAutoConfiguration {
     @ConditionalOnMissingBean(name = "sagaParticipantLifecycle")
     SagaConsumerLifecycle sagaParticipantLifecycle(SagaParticipant participant, Inbox inbox, DataSource dataSource,
         SagaProperties properties, ObjectProvider<KafkaProperties> kafka,
-        ObjectProvider<KafkaConnectionDetails> connection) {
+        ObjectProvider<KafkaConnectionDetails> connection, ObjectProvider<SagaConsumerBuilderCustomizer> customizers) {
       String channel = properties.participant().channel();
       if (channel == null || channel.isBlank()) {
         throw new OutboxConfigurationException("outbox.saga.participant.channel is not set, but the application has a"
@@ -127,12 +147,14 @@ public class SagaAutoConfiguration {
         SagaSchema.participant(properties.schema()).install(dataSource);
       }
       return new SagaConsumerLifecycle(() -> runner(inbox, properties.topicPrefix() + channel,
-          properties.participant().consumerGroupOrDefault(), participant.commandHandler(), kafka, connection), null);
+          properties.participant().consumerGroupOrDefault(), participant.commandHandler(), kafka, connection,
+          customizers), null);
     }
   }
 
   static InboxKafkaRunner runner(Inbox inbox, String topic, String group, InboxHandler handler,
-      ObjectProvider<KafkaProperties> kafka, ObjectProvider<KafkaConnectionDetails> connection) {
+      ObjectProvider<KafkaProperties> kafka, ObjectProvider<KafkaConnectionDetails> connection,
+      ObjectProvider<SagaConsumerBuilderCustomizer> customizers) {
     Map<String, Object> consumer = new LinkedHashMap<>();
     KafkaProperties properties = kafka.getIfUnique();
     if (properties != null) {
@@ -150,11 +172,12 @@ public class SagaAutoConfiguration {
           details.getConsumer().getBootstrapServers()));
     }
     consumer.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    return InboxKafkaRunner.builder(inbox)
+    InboxKafkaRunner.Builder builder = InboxKafkaRunner.builder(inbox)
         .consumerProperties(consumer)
         .topics(topic)
         .consumerName(group)
-        .handler(handler)
-        .build();
+        .handler(handler);
+    customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+    return builder.build();
   }
 }

@@ -1,6 +1,5 @@
 package io.outboxkit.spring.saga;
 
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -9,10 +8,10 @@ import java.time.Duration;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The orchestrator's meters: counters {@code outboxkit.saga.started}, {@code .completed}, {@code .compensated},
- * {@code .failed}, {@code .timeouts}, {@code .replies.ignored} (this instance), and the gauge
- * {@code outboxkit.saga.active} with tag {@code state} ({@code running}, {@code compensating}, {@code failed},
- * {@code overdue}) across all instances, read from the database at most every 5 s.
+ * The gauge {@code outboxkit.saga.active} with tag {@code state} ({@code running}, {@code compensating},
+ * {@code failed}, {@code overdue}): sagas in that state across all instances, read from the database at most
+ * every 5 s. The orchestrator records its own counters and timers ({@code outboxkit.saga.started},
+ * {@code .duration}, {@code .step.duration}, ...) in the same registry through its builder.
  */
 final class SagaMeters implements MeterBinder {
 
@@ -31,22 +30,10 @@ final class SagaMeters implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    counter(registry, "outboxkit.saga.started", "sagas started by this instance", o -> o.stats().started());
-    counter(registry, "outboxkit.saga.completed", "sagas completed", o -> o.stats().completed());
-    counter(registry, "outboxkit.saga.compensated", "sagas compensated", o -> o.stats().compensated());
-    counter(registry, "outboxkit.saga.failed", "sagas left FAILED for an operator", o -> o.stats().failed());
-    counter(registry, "outboxkit.saga.timeouts", "step reply deadlines that passed", o -> o.stats().timedOut());
-    counter(registry, "outboxkit.saga.replies.ignored", "replies for a step the saga no longer waited on",
-        o -> o.stats().ignoredReplies());
     gauge(registry, "running", s -> s.running());
     gauge(registry, "compensating", s -> s.compensating());
     gauge(registry, "failed", s -> s.failed());
     gauge(registry, "overdue", s -> s.overdue());
-  }
-
-  private void counter(MeterRegistry registry, String name, String description,
-      ToDoubleFunction<SagaOrchestrator> value) {
-    FunctionCounter.builder(name, orchestrator, value).description(description).register(registry);
   }
 
   private void gauge(MeterRegistry registry, String state, ToDoubleFunction<SagaOrchestrator.Summary> value) {

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.outboxkit.saga.Reply;
 import io.outboxkit.saga.SagaDefinition;
 import io.outboxkit.saga.SagaInstance;
@@ -18,7 +22,14 @@ import io.outboxkit.writer.OutboxWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -119,10 +130,66 @@ class SagaSpringBootIT {
     assertThat(health.getStatus()).isEqualTo(Status.UP);
     assertThat(health.getDetails()).containsEntry("failed", 0L).containsEntry("overdue", 0L)
         .containsEntry("running", 0L);
-    assertThat(meters.get("outboxkit.saga.started").functionCounter().count()).isEqualTo(2);
-    assertThat(meters.get("outboxkit.saga.completed").functionCounter().count()).isEqualTo(1);
-    assertThat(meters.get("outboxkit.saga.compensated").functionCounter().count()).isEqualTo(1);
+    assertThat(meters.get("outboxkit.saga.started").tag("saga.type", "checkout").counter().count()).isEqualTo(2);
+    assertThat(meters.get("outboxkit.saga.duration").tag("state", "completed").timer().count()).isEqualTo(1);
+    assertThat(meters.get("outboxkit.saga.duration").tag("state", "compensated").timer().count()).isEqualTo(1);
+    assertThat(meters.get("outboxkit.saga.step.duration").tag("saga.type", "checkout").timers()).isNotEmpty();
     assertThat(meters.get("outboxkit.saga.active").tag("state", "failed").gauge().value()).isZero();
+  }
+
+  /**
+   * Every meter docs/observability.md lists exists in the application (the relay, the writer, the saga's
+   * consumers and the orchestrator all record in its registry), every one that this flow drives has moved, and
+   * every metric the Grafana dashboard queries is one that Prometheus shows.
+   */
+  @Test
+  void everyDocumentedMeterExistsAndEveryDashboardQueryNamesAMetricThatIsThere() throws Exception {
+    orders.place("meters-ok", 10);
+    orders.place("meters-declined", 9_000);
+    await().atMost(WAIT).until(() -> state("meters-ok"), Optional.of(SagaState.COMPLETED)::equals);
+    await().atMost(WAIT).until(() -> state("meters-declined"), Optional.of(SagaState.COMPENSATED)::equals);
+
+    List<String> documented = Files.readAllLines(Path.of("..", "docs", "observability.md")).stream()
+        .filter(line -> line.startsWith("| `outboxkit."))
+        .map(line -> line.substring(3, line.indexOf('`', 3)))
+        .toList();
+    assertThat(documented).hasSizeGreaterThan(20).doesNotHaveDuplicates();
+    // the relay's gauges appear with their first sample
+    await().atMost(WAIT).untilAsserted(() -> assertThat(documented)
+        .allSatisfy(name -> assertThat(meters.find(name).meters()).as(name).isNotEmpty()));
+    assertThat(meters.getMeters()).extracting(meter -> meter.getId().getName())
+        .filteredOn(name -> name.startsWith("outboxkit."))
+        .allSatisfy(name -> assertThat(documented).as("documented meters").contains(name));
+
+    // the meters that only faults move are shown moving by their modules' tests (see docs/observability.md)
+    Set<String> faultsOnly = Set.of("outboxkit.relay.dead.letters", "outboxkit.relay.retries",
+        "outboxkit.relay.recovered", "outboxkit.inbox.duplicates", "outboxkit.inbox.failures",
+        "outboxkit.inbox.dead.letters", "outboxkit.inbox.skipped", "outboxkit.inbox.outages",
+        "outboxkit.saga.timeouts", "outboxkit.saga.replies.ignored", "outboxkit.relay.slot.lag",
+        "outboxkit.saga.active");
+    for (String name : documented) {
+      if (faultsOnly.contains(name)) {
+        continue;
+      }
+      double moved = meters.find(name).meters().stream()
+          .flatMap(meter -> StreamSupport.stream(meter.measure().spliterator(), false))
+          .mapToDouble(measurement -> Math.abs(measurement.getValue()))
+          .sum();
+      assertThat(moved).as(name + " moved").isPositive();
+    }
+
+    String scrape = ((PrometheusMeterRegistry) meters).scrape();
+    Set<String> exposed = Pattern.compile("(?m)^(outboxkit_[a-z_]+)").matcher(scrape).results()
+        .map(match -> match.group(1)).collect(Collectors.toSet());
+    JsonNode dashboard = new ObjectMapper().readTree(Path.of("..", "docs", "grafana", "outboxkit.json").toFile());
+    List<String> queries = dashboard.findValues("expr").stream().map(JsonNode::asText).toList();
+    assertThat(queries).hasSizeGreaterThan(10);
+    for (String query : queries) {
+      List<String> metrics = Pattern.compile("outboxkit_[a-z_]+").matcher(query).results()
+          .map(match -> match.group()).toList();
+      assertThat(metrics).as(query).isNotEmpty();
+      assertThat(exposed).as("metrics Prometheus shows, for the query " + query).containsAll(metrics);
+    }
   }
 
   private Optional<SagaState> state(String id) {
@@ -170,6 +237,12 @@ class SagaSpringBootIT {
   @EnableAutoConfiguration
   @Import(Orders.class)
   static class App {
+
+    /** As Prometheus shows the meters: the test reads the names its queries use from its scrape. */
+    @Bean
+    PrometheusMeterRegistry prometheusMeterRegistry() {
+      return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
 
     @Bean
     SagaDefinition<Checkout> checkout() {
