@@ -329,7 +329,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       return false;
     } catch (SQLException | RuntimeException e) {
       log.warn("relay for slot {}: preparing the stream in {} failed, trying again: {}", settings.replicationSlot(),
-          database.where(), e.getMessage());
+          database.where(), e.getMessage() == null ? e.toString() : settings.say(e.getMessage()));
       repairAtLaunch = repair; // the next try repairs if this one was to
       return false;
     } finally {
@@ -422,7 +422,8 @@ final class DebeziumOutboxRelay implements OutboxRelay {
         PublicationCheck.State state = publicationCheck.read(connection);
         String problem = publicationCheck.problem(state);
         if (problem != null) {
-          log.error("relay for slot {}: {}; stopping the engine until then", settings.replicationSlot(), problem);
+          log.error("relay for slot {}: {}; stopping the engine until then", settings.replicationSlot(),
+              settings.say(problem));
           running.stop(true);
           engine = null;
           awaitingRepair = true;
@@ -467,9 +468,10 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   /** ACTIVE while heartbeats come back and the brokers answer; STALLED, with the reason, otherwise. */
   private void judgeLiveness(@Nullable String brokerProblem) {
     String stalled = watch.stalled();
-    String reason = stalled == null ? brokerProblem
+    String problem = stalled == null ? brokerProblem
         : stalled + (brokerProblem != null ? "; " + brokerProblem
             : publisherTrouble != null ? "; the publisher: " + publisherTrouble : "");
+    String reason = problem == null ? null : settings.say(problem);
     synchronized (this) {
       RelayStatus current = status;
       if (reason != null && current.state() == RelayState.ACTIVE) {
@@ -611,7 +613,8 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     }
   }
 
-  private void fail(String reason) {
+  private void fail(String problem) {
+    String reason = settings.say(problem);
     setState(RelayState.FAILED, reason);
     log.error("relay for slot {} FAILED: {}", settings.replicationSlot(), reason);
   }

@@ -15,7 +15,12 @@ final class EngineFailures {
   private EngineFailures() {
   }
 
+  /** The reason for the engine's failure, as the relay shows it ({@link RelaySettings#say}). */
   static String explain(RelaySettings settings, @Nullable String message, @Nullable Throwable error) {
+    return settings.say(reason(settings, message, error));
+  }
+
+  private static String reason(RelaySettings settings, @Nullable String message, @Nullable Throwable error) {
     String root = rootMessage(error);
     String database = "database " + settings.database() + " at " + settings.host() + ":" + settings.port();
     String state = sqlState(error);

@@ -173,10 +173,10 @@ final class KafkaPublisher implements AutoCloseable {
     if (!settings.deadLetterTopic().equals(topic)) {
       return null;
     }
-    return new InvalidTopicException("topic " + topic + " of aggregate type '"
+    return new InvalidTopicException(settings.say("topic " + topic + " of aggregate type '"
         + topic.substring(Math.min(settings.topicPrefix().length(), topic.length())) + "' is the relay's dead-letter"
         + " topic, so the event is not published there as an event: set another deadLetterTopic(..) or"
-        + " topicPrefix(..), or use another aggregate type, and write the event again");
+        + " topicPrefix(..), or use another aggregate type, and write the event again"));
   }
 
   /**

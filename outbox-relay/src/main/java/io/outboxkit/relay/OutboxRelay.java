@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jspecify.annotations.Nullable;
@@ -176,6 +177,7 @@ public interface OutboxRelay extends AutoCloseable {
     Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
     Duration offsetFlushInterval = DEFAULT_OFFSET_FLUSH_INTERVAL;
     boolean highAvailability = true;
+    UnaryOperator<String> messages = UnaryOperator.identity();
     @Nullable Object meterRegistry;
 
     Builder() {
@@ -433,6 +435,17 @@ public interface OutboxRelay extends AutoCloseable {
     public Builder offsetFlushInterval(Duration interval) {
       requireNotNegative("offsetFlushInterval", interval);
       this.offsetFlushInterval = interval;
+      return this;
+    }
+
+    /**
+     * Rewrites the relay's reasons (its status, its log lines, the reason header of its dead letters) before they
+     * are shown. The relay's messages name this builder's methods ("check username(..) and password(..)"); an
+     * integration that configures the relay from settings of its own (Spring Boot's {@code outbox.relay.*}
+     * properties, say) gives a function that names those instead. Default: unchanged.
+     */
+    public Builder messages(UnaryOperator<String> rewrite) {
+      this.messages = Objects.requireNonNull(rewrite, "messages");
       return this;
     }
 

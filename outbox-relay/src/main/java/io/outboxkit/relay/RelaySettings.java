@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param outboxTable the outbox table in table mode; null in WAL-message mode
  * @param walMessagePrefix the logical decoding message prefix in WAL-message mode; null in table mode
+ * @param messages rewrites the relay's reasons before they are shown ({@link #say(String)})
  */
 record RelaySettings(
     String host,
@@ -32,6 +34,7 @@ record RelaySettings(
     String topicPrefix,
     String deadLetterTopic,
     String bootstrapServers,
+    UnaryOperator<String> messages,
     Map<String, Object> producerProperties,
     Map<String, String> debeziumProperties,
     Duration heartbeatInterval,
@@ -48,6 +51,16 @@ record RelaySettings(
 
   /** Name of the relay's watermark table (in {@link #relaySchema()}). */
   static final String WATERMARK_TABLE = "outboxkit_relay_watermark";
+
+  /**
+   * A reason as the relay shows it (status, log lines, dead-letter headers): rewritten by the builder's
+   * {@link OutboxRelay.Builder#messages messages(..)}, so that an integration that configured the relay from
+   * its own settings sees those named instead of the builder's methods.
+   */
+  String say(String reason) {
+    String said = messages.apply(reason);
+    return said == null ? reason : said;
+  }
 
   static RelaySettings from(OutboxRelay.Builder builder) {
     boolean walMode = !builder.mode.readsTable();
@@ -69,6 +82,7 @@ record RelaySettings(
         builder.topicPrefix,
         builder.deadLetterTopic != null ? builder.deadLetterTopic : OutboxRelay.Builder.DEFAULT_DEAD_LETTER_TOPIC,
         Objects.requireNonNull(builder.bootstrapServers),
+        builder.messages,
         new LinkedHashMap<>(builder.producerProperties),
         new LinkedHashMap<>(builder.debeziumProperties),
         builder.heartbeatInterval,

@@ -43,4 +43,21 @@ class EngineFailuresTest {
         new IllegalStateException("wrapped", new SQLException(message, sqlState)));
     return EngineFailures.explain(settings, "Connector failed", error);
   }
+
+  @Test
+  void anIntegrationThatConfiguredTheRelayFromItsOwnSettingsSeesThoseNamedInTheReasons() {
+    RelaySettings fromProperties = RelaySettings.from(OutboxRelay.builder()
+        .database("db.example", 5432, "orders").username("relay").bootstrapServers("k:9092")
+        .replicationSlot("orders_slot").topicPrefix("shop.").deadLetterTopic("shop.dlq")
+        .messages(text -> text.replace("password(..)", "app.relay.password")
+            .replace("username(..)", "app.relay.username").replace("deadLetterTopic(..)", "app.relay.dlq")
+            .replace("topicPrefix(..)", "app.relay.prefix")));
+
+    SQLException refused = new SQLException("password authentication failed for user \"relay\"", "28P01");
+    assertThat(EngineFailures.explain(fromProperties, "Connector failed", new RuntimeException("wrapped", refused)))
+        .contains("check app.relay.username and app.relay.password").doesNotContain("(..)");
+    assertThat(fromProperties.say("set deadLetterTopic(..) or topicPrefix(..)"))
+        .isEqualTo("set app.relay.dlq or app.relay.prefix");
+    assertThat(settings.say("set deadLetterTopic(..)")).as("by default unchanged").isEqualTo("set deadLetterTopic(..)");
+  }
 }

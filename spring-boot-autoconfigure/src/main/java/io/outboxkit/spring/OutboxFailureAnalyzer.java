@@ -3,8 +3,7 @@ package io.outboxkit.spring;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.ServerUnavailableException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.outboxkit.spring.relay.RelayMessages;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
@@ -17,9 +16,6 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  * builder methods that fix a problem; the report names the {@code outbox.*} properties that set them instead.
  */
 final class OutboxFailureAnalyzer extends AbstractFailureAnalyzer<OutboxException> {
-
-  /** The relay builder's methods as its messages name them, and the properties that set them, longest first. */
-  private static final Map<String, String> PROPERTY_OF_BUILDER_METHOD = builderMethodProperties();
 
   @Override
   protected @Nullable FailureAnalysis analyze(Throwable rootFailure, OutboxException cause) {
@@ -39,32 +35,7 @@ final class OutboxFailureAnalyzer extends AbstractFailureAnalyzer<OutboxExceptio
             : "PostgreSQL or Kafka refused what OutboxKit asked for, for the reason given above: change what it "
                 + "names (a setting among the outbox.* properties, a grant, or an object in the database), then "
                 + "start again.";
-    return new FailureAnalysis("OutboxKit could not start: " + withPropertyNames(cause.getMessage()), action,
+    return new FailureAnalysis("OutboxKit could not start: " + RelayMessages.withPropertyNames(cause.getMessage()), action,
         cause);
-  }
-
-  /** The message with each relay builder method it names replaced by the property that sets it. */
-  static String withPropertyNames(@Nullable String message) {
-    String text = String.valueOf(message);
-    for (Map.Entry<String, String> method : PROPERTY_OF_BUILDER_METHOD.entrySet()) {
-      text = text.replace(method.getKey(), method.getValue());
-    }
-    return text;
-  }
-
-  private static Map<String, String> builderMethodProperties() {
-    Map<String, String> properties = new LinkedHashMap<>();
-    properties.put("jdbcUrl(..) or database(host, port, name)", "outbox.relay.jdbc-url");
-    properties.put("jdbcUrl(..) / database(host, port, name)", "outbox.relay.jdbc-url");
-    properties.put("username(..), password(..)", "outbox.relay.username, outbox.relay.password");
-    properties.put("username(..) and password(..)", "outbox.relay.username and outbox.relay.password");
-    properties.put("username(..)", "outbox.relay.username");
-    properties.put("bootstrapServers(..)", "outbox.relay.bootstrap-servers");
-    properties.put("replicationSlot(..)", "outbox.replication-slot");
-    properties.put("schema(..) and table(..)", "outbox.table.schema and outbox.table.name");
-    properties.put("relaySchema(..)", "outbox.relay.schema");
-    properties.put("topicPrefix(..)", "outbox.relay.topic-prefix");
-    properties.put("deadLetterTopic(..)", "outbox.relay.dead-letter-topic");
-    return properties;
   }
 }

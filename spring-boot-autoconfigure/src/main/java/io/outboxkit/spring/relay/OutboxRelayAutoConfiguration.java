@@ -104,6 +104,7 @@ public class OutboxRelayAutoConfiguration {
     setting("outbox.relay.offset-flush-interval",
         () -> builder.offsetFlushInterval(properties.offsetFlushInterval()));
     builder.highAvailability(properties.highAvailability());
+    builder.messages(RelayMessages::withPropertyNames);
     if (brokersFromApplication && ClassUtils.isPresent(KAFKA_CONNECTION_DETAILS, classLoader())) {
       // the same brokers as the application's producers, so the same way in: security.protocol, ssl.*, sasl.*
       ApplicationKafka.securityProperties(beanFactory).forEach((name, value) ->
