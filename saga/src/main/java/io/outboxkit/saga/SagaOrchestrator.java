@@ -204,43 +204,39 @@ public final class SagaOrchestrator implements AutoCloseable {
   }
 
   private void onReply(InboxMessage message, Connection connection) throws SQLException {
-    SagaMessages.Address address = SagaMessages.Address.of(message, "reply");
-    String sagaType = address.sagaType();
-    String sagaId = address.sagaId();
-    int step = address.step();
-    SagaPhase phase = address.phase();
+    SagaMessages.Address reply = SagaMessages.Address.of(message, "reply");
     String outcome = SagaMessages.required(message, "reply", SagaHeaders.OUTCOME);
     if (!outcome.equals("SUCCESS") && !outcome.equals("FAILURE") && !outcome.equals("ERROR")) {
       throw new InvalidMessageException("reply " + message + " has " + SagaHeaders.OUTCOME + " '" + outcome
           + "': expected SUCCESS, FAILURE or ERROR");
     }
-    SagaDefinition<?> definition = definitions.get(sagaType);
+    SagaDefinition<?> definition = definitions.get(reply.sagaType());
     if (definition == null) {
-      throw new InvalidMessageException("reply " + message + " is for saga type '" + sagaType
+      throw new InvalidMessageException("reply " + message + " is for saga type '" + reply.sagaType()
           + "', which this orchestrator does not run (it runs " + definitions.keySet() + ")");
     }
-    if (step < 0 || step >= definition.steps().size()) {
-      throw new InvalidMessageException("reply " + message + " is for step " + step + " of saga type '" + sagaType
-          + "', which has steps 0 to " + (definition.steps().size() - 1));
+    if (reply.step() < 0 || reply.step() >= definition.steps().size()) {
+      throw new InvalidMessageException("reply " + message + " is for step " + reply.step() + " of saga type '"
+          + reply.sagaType() + "', which has steps 0 to " + (definition.steps().size() - 1));
     }
-    SagaRun run = store.lock(connection, sagaType, sagaId);
+    SagaRun run = store.lock(connection, reply.sagaType(), reply.sagaId());
     if (run == null) {
-      throw new InvalidMessageException("reply " + message + " is for saga " + sagaType + "/" + sagaId
-          + ", which does not exist");
+      throw new InvalidMessageException("reply " + message + " is for saga " + reply.sagaType() + "/"
+          + reply.sagaId() + ", which does not exist");
     }
-    boolean expected = run.step == step
-        && ((phase == SagaPhase.ACTION && run.state == SagaState.RUNNING)
-            || (phase == SagaPhase.COMPENSATION && run.state == SagaState.COMPENSATING))
+    boolean expected = run.step == reply.step()
+        && ((reply.phase() == SagaPhase.ACTION && run.state == SagaState.RUNNING)
+            || (reply.phase() == SagaPhase.COMPENSATION && run.state == SagaState.COMPENSATING))
         && (outcome.equals("SUCCESS") || "REPLY".equals(run.waitingFor));
     if (!expected) {
-      run.history.add(new SagaRun.Line(step, definition.step(step).name, phase.name(), "IGNORED", run.attempt,
-          outcome + " reply while the saga is " + run.state + " at step " + run.step
+      run.history.add(new SagaRun.Line(reply.step(), definition.step(reply.step()).name, reply.phase().name(),
+          "IGNORED", run.attempt, outcome + " reply while the saga is " + run.state + " at step " + run.step
               + ("RETRY".equals(run.waitingFor) ? " waiting to retry" : "")));
-      counters.ignoredReply(sagaType);
+      counters.ignoredReply(reply.sagaType());
       store.update(connection, run);
       return;
     }
-    engine.onReply(run, definition, phase, outcome, message.header(SagaHeaders.REASON),
+    engine.onReply(run, definition, reply.phase(), outcome, message.header(SagaHeaders.REASON),
         message.header(SagaHeaders.EFFECT), message.valueAsString(), connection);
     commit(connection, run);
   }
