@@ -16,6 +16,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -92,6 +94,18 @@ public class SagaAutoConfiguration {
       @ConditionalOnMissingBean(name = "sagaHealthIndicator")
       HealthIndicator sagaHealthIndicator(SagaOrchestrator orchestrator, SagaProperties properties) {
         return new SagaHealthIndicator(orchestrator, properties.overdueAfter());
+      }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(Endpoint.class)
+    @ConditionalOnAvailableEndpoint(SagaEndpoint.class)
+    static class EndpointConfiguration {
+
+      @Bean
+      @ConditionalOnMissingBean
+      SagaEndpoint sagaEndpoint(SagaOrchestrator orchestrator, SagaProperties properties) {
+        return new SagaEndpoint(orchestrator, properties.overdueAfter());
       }
     }
 

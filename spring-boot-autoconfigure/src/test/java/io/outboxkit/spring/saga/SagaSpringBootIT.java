@@ -39,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -67,7 +68,8 @@ import org.springframework.transaction.annotation.Transactional;
     "outbox.relay.heartbeat-interval=1s",
     "outbox.saga.participant.channel=payment",
     "outbox.saga.scan-interval=200ms",
-    "spring.kafka.consumer.auto-offset-reset=earliest"})
+    "spring.kafka.consumer.auto-offset-reset=earliest",
+    "management.endpoints.web.exposure.include=health,sagas"})
 @DirtiesContext
 class SagaSpringBootIT {
 
@@ -107,6 +109,7 @@ class SagaSpringBootIT {
   @Autowired SagaOrchestrator orchestrator;
   @Autowired JdbcTemplate jdbc;
   @Autowired MeterRegistry meters;
+  @Autowired SagaEndpoint endpoint;
   @Autowired @Qualifier("sagaHealthIndicator") HealthIndicator sagaHealth;
 
   @Test
@@ -190,6 +193,35 @@ class SagaSpringBootIT {
       assertThat(metrics).as(query).isNotEmpty();
       assertThat(exposed).as("metrics Prometheus shows, for the query " + query).containsAll(metrics);
     }
+  }
+
+  @Test
+  void theSagasEndpointShowsCountsSagasAndHistoryAndRetriesOnlyFailedSagas() {
+    orders.place("endpoint-1", 10);
+    await().atMost(WAIT).until(() -> state("endpoint-1"), Optional.of(SagaState.COMPLETED)::equals);
+
+    SagaEndpoint.Overview failed = endpoint.sagas(null, null);
+    assertThat(failed.listedState()).isEqualTo("FAILED");
+    assertThat(failed.sagas()).isEmpty();
+    assertThat(failed.failed()).isZero();
+    assertThat(endpoint.sagas("completed", SagaEndpoint.MAX_LIMIT).sagas()).extracting(SagaInstance::sagaId)
+        .contains("endpoint-1");
+
+    SagaEndpoint.Detail detail = endpoint.saga("checkout", "endpoint-1");
+    assertThat(detail).isNotNull();
+    assertThat(detail.saga().state()).isEqualTo(SagaState.COMPLETED);
+    assertThat(detail.history()).extracting(entry -> entry.phase() + " " + entry.event())
+        .startsWith("SAGA STARTED").endsWith("SAGA COMPLETED");
+    assertThat(endpoint.saga("checkout", "no-such-order")).isNull();
+
+    SagaEndpoint.RetryResult retry = endpoint.retry("checkout", "endpoint-1");
+    assertThat(retry.retried()).isFalse();
+    assertThat(retry.message()).contains("it is COMPLETED", "only FAILED sagas are retried");
+    assertThat(endpoint.retry("checkout", "no-such-order").message()).contains("there is no such saga");
+    assertThatThrownBy(() -> endpoint.sagas("sleeping", null)).isInstanceOf(InvalidEndpointRequestException.class)
+        .hasMessageContaining("state is 'sleeping'");
+    assertThatThrownBy(() -> endpoint.sagas(null, 0)).isInstanceOf(InvalidEndpointRequestException.class)
+        .hasMessageContaining("limit is 0");
   }
 
   private Optional<SagaState> state(String id) {
