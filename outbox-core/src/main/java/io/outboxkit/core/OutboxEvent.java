@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * An event to publish through the outbox: where it goes ({@code aggregateType} chooses the topic,
  * {@code aggregateId} is the Kafka key and keeps order), what it is ({@code eventType}) and its body.
  *
- * <p>The payload is serialized to JSON by the writer's {@link PayloadSerializer}; a {@link String} is
+ * <p>The payload is serialized to JSON by the writer's payload serializer (outbox-writer's
+ * {@code io.outboxkit.writer.PayloadSerializer}); a {@link String} is
  * taken as JSON text as it is. Extra headers travel to Kafka as record headers beside {@code id} and
  * {@code eventType}.
  *

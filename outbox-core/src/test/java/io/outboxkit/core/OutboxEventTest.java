@@ -38,19 +38,4 @@ class OutboxEventTest {
     assertThatThrownBy(() -> OutboxEvent.of("order", "1", "Created", "{}").withHeaders(given))
         .isInstanceOf(InvalidEventException.class).hasMessageContaining("header 'tenant' has a null value");
   }
-
-  @Test
-  void jacksonSerializerWritesObjectsAndKeepsJsonTextAsItIs() {
-    PayloadSerializer serializer = PayloadSerializer.jackson();
-    assertThat(serializer.toJson(Map.of("orderId", 7))).isEqualTo("{\"orderId\":7}");
-    assertThat(serializer.toJson("[1, 2]")).isEqualTo("[1, 2]");
-  }
-
-  @Test
-  void jacksonSerializerNamesThePayloadTypeItCannotWrite() {
-    assertThatThrownBy(() -> PayloadSerializer.jackson().toJson(new Object()))
-        .isInstanceOf(InvalidEventException.class)
-        .hasMessageContaining("java.lang.Object")
-        .hasMessageContaining("cannot be serialized");
-  }
 }

@@ -2,6 +2,7 @@ package io.outboxkit.relay;
 
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.SchemaScripts;
 import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.TableName;
 import io.outboxkit.core.internal.DatabaseFailures;
@@ -25,9 +26,6 @@ import org.slf4j.LoggerFactory;
 final class RelayDatabase {
 
   private static final Logger log = LoggerFactory.getLogger(RelayDatabase.class);
-
-  static final String SCHEMA_RESOURCE = "/io/outboxkit/relay/schema/v1/postgresql.sql";
-  static final String REPLICATION_RESOURCE = "/io/outboxkit/relay/schema/v1/postgresql-replication.sql";
 
   private final RelaySettings settings;
 
@@ -120,7 +118,7 @@ final class RelayDatabase {
   }
 
   private void installRelayTables(Connection connection) throws SQLException {
-    String sql = resource(SCHEMA_RESOURCE).replace("${schema}", settings.relaySchema().quoted());
+    String sql = script(SchemaScripts.RELAY_TABLES_V1);
     try (Statement statement = connection.createStatement()) {
       statement.execute(sql);
     } catch (SQLException e) {
@@ -135,7 +133,7 @@ final class RelayDatabase {
             + "relay tables " + settings.offsetTable() + " and " + settings.heartbeatTable() + " in database "
             + settings.database() + " at " + server() + " (PostgreSQL: " + firstLine(e) + "): grant it CREATE ON "
             + "SCHEMA " + settings.relaySchema() + ", create the tables beforehand from "
-            + SCHEMA_RESOURCE.substring(1) + " in the relay's jar, or choose another schema with relaySchema(..)",
+            + SchemaScripts.RELAY_TABLES_V1 + " in outbox-core's jar, or choose another schema with relaySchema(..)",
             e);
       }
       throw translate(e, "creating the relay tables " + settings.offsetTable() + " and "
@@ -151,11 +149,10 @@ final class RelayDatabase {
   boolean installPublicationAndSlot(Connection connection) throws SQLException {
     checkExistingSlot(connection);
     boolean slotExisted = slotExists(connection);
-    // one statement at a time: a slot cannot be created in a transaction that has written (the DO block)
-    String[] statements = replicationStatements();
+    // one script at a time: a slot cannot be created in a transaction that has written (the publication's)
     try (Statement statement = connection.createStatement()) {
-      statement.execute(statements[0]);
-      statement.execute(statements[1]);
+      statement.execute(script(SchemaScripts.PUBLICATION_V1));
+      statement.execute(script(SchemaScripts.REPLICATION_SLOT_V1));
     } catch (SQLException e) {
       if ("42710".equals(e.getSQLState())) { // duplicate_object: another relay instance raced us
         log.debug("publication or slot created concurrently: {}", e.getMessage());
@@ -163,8 +160,8 @@ final class RelayDatabase {
         throw new OutboxConfigurationException("database user '" + settings.username() + "' cannot create "
             + "publication " + settings.publication() + " for " + publishedTables() + " in database "
             + settings.database() + " at " + server() + " (PostgreSQL: " + firstLine(e) + "): creating or "
-            + "extending a publication takes the tables' owner; run " + REPLICATION_RESOURCE.substring(1)
-            + " (or outbox-writer's OutboxSchema) as the owner when installing the schema, or set username(..) to "
+            + "extending a publication takes the tables' owner; run " + SchemaScripts.PUBLICATION_V1
+            + " from outbox-core's jar (or outbox-writer's OutboxSchema) as the owner when installing the schema, or set username(..) to "
             + "the owner", e);
       } else {
         throw translate(e, "creating publication " + settings.publication() + " and replication slot "
@@ -190,7 +187,7 @@ final class RelayDatabase {
       return false;
     }
     try (Statement statement = connection.createStatement()) {
-      statement.execute(replicationStatements()[1]);
+      statement.execute(script(SchemaScripts.REPLICATION_SLOT_V1));
     } catch (SQLException e) {
       if ("42710".equals(e.getSQLState())) {
         return false; // another relay instance created it
@@ -210,24 +207,17 @@ final class RelayDatabase {
    */
   void repairPublication(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
-      statement.execute(replicationStatements()[0]);
+      statement.execute(script(SchemaScripts.PUBLICATION_V1));
     }
   }
 
-  /** The replication SQL with this relay's placeholders substituted: the publication's block, the slot's. */
-  String[] replicationStatements() {
-    TableName outbox = settings.outboxTable();
-    String sql = resource(REPLICATION_RESOURCE).replace("\r\n", "\n")
-        .replace("${publication}", settings.publication())
-        .replace("${slot}", settings.replicationSlot())
-        .replace("${outbox_table}", outbox == null ? "" : outbox.qualified())
-        .replace("${heartbeat_table}", settings.heartbeatTable().qualified());
-    int end = sql.indexOf("\n$$;\n");
-    if (end < 0) {
-      throw new IllegalStateException("resource " + REPLICATION_RESOURCE + " lacks the end of its DO block");
-    }
-    int split = end + "\n$$;\n".length();
-    return new String[] {sql.substring(0, split), sql.substring(split)};
+  /**
+   * One of outbox-core's schema scripts ({@link SchemaScripts}) with this relay's names in its placeholders:
+   * the same scripts outbox-writer's installer and migration tools run.
+   */
+  String script(String resource) {
+    return SqlResources.read(RelayDatabase.class, resource, SchemaScripts.placeholders(settings.outboxTable(),
+        settings.relaySchema(), settings.publication(), settings.replicationSlot()));
   }
 
   /** The tables of the relay's publication, for messages. */
@@ -322,9 +312,5 @@ final class RelayDatabase {
       row.next();
       return row.getString(1);
     }
-  }
-
-  static String resource(String name) {
-    return SqlResources.read(RelayDatabase.class, name);
   }
 }

@@ -3,7 +3,6 @@ package io.outboxkit.writer;
 import io.outboxkit.core.InvalidEventException;
 import io.outboxkit.core.OutboxEvent;
 import io.outboxkit.core.OutboxHeaders;
-import io.outboxkit.core.PayloadSerializer;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 

@@ -3,6 +3,7 @@ package io.outboxkit.writer;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.OutboxReplication;
+import io.outboxkit.core.SchemaScripts;
 import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.SqlIdentifier;
 import io.outboxkit.core.TableName;
@@ -14,8 +15,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Installs the outbox schema in PostgreSQL: the outbox table, the publication the relay reads it through
  * and, by default, the relay's logical replication slot. For users without a migration tool; with Flyway or
- * Liquibase, run the two SQL resources instead ({@link #POSTGRESQL_V1} and
- * {@link #POSTGRESQL_V1_REPLICATION_SLOT}, see the module's README).
+ * Liquibase, apply outbox-core's SQL set instead ({@link SchemaScripts}, see the module's README): this class
+ * runs those same scripts, with its names in their placeholders.
  *
  * <p>Install the schema, publication and slot before the first event is written: the relay starts streaming
  * at the slot's position and pgoutput only sends changes made while the table was in the publication, so
@@ -35,26 +34,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Installing is idempotent: running it again changes nothing, also from several instances at once
- * (installers of the same table wait for each other on a transaction-level advisory lock).
+ * (installers of the same publication, relays included, wait for each other on an advisory lock).
  * Names are validated identifiers, substituted quoted into the shipped SQL. Immutable and thread-safe.
  */
 public final class OutboxSchema {
 
-  /** Class path resource: the outbox table and the publication, version 1, with the default names. */
-  public static final String POSTGRESQL_V1 = "io/outboxkit/writer/schema/v1/postgresql.sql";
-
-  /**
-   * Class path resource: the logical replication slot, version 1, with the default name. Must run outside a
-   * transaction that wrote anything.
-   */
-  public static final String POSTGRESQL_V1_REPLICATION_SLOT =
-      "io/outboxkit/writer/schema/v1/postgresql-replication-slot.sql";
-
   private static final Logger log = LoggerFactory.getLogger(OutboxSchema.class);
-
-  /** The default names as they stand in the shipped SQL, quoted as identifiers or as string literals. */
-  private static final Pattern TABLE_SCRIPT_NAMES = Pattern.compile("([\"'])(public|outbox_event|outboxkit)\\1");
-  private static final Pattern SLOT_SCRIPT_NAMES = Pattern.compile("([\"'])(outboxkit)\\1");
 
   private final TableName table;
   private final SqlIdentifier publication;
@@ -68,12 +53,14 @@ public final class OutboxSchema {
     this.publication = SqlIdentifier.of("OutboxSchema publication", builder.publication);
     this.replicationSlot = builder.replicationSlot;
     this.createReplicationSlot = builder.createReplicationSlot;
-    this.tableScript = substitute(SqlResources.read(OutboxSchema.class, POSTGRESQL_V1), TABLE_SCRIPT_NAMES, Map.of(
-        TableName.DEFAULT_SCHEMA, table.schema().name(),
-        TableName.DEFAULT_OUTBOX_TABLE, table.table().name(),
-        OutboxReplication.DEFAULT_PUBLICATION, publication.name()));
-    this.replicationSlotScript = substitute(SqlResources.read(OutboxSchema.class, POSTGRESQL_V1_REPLICATION_SLOT),
-        SLOT_SCRIPT_NAMES, Map.of(OutboxReplication.DEFAULT_SLOT, replicationSlot.name()));
+    // the relay keeps its tables in the outbox table's schema unless told otherwise: where they exist, its
+    // heartbeat table joins the publication as the relay would add it
+    Map<String, String> placeholders =
+        SchemaScripts.placeholders(table, table.schema(), publication.name(), replicationSlot.name());
+    this.tableScript = SqlResources.read(OutboxSchema.class, SchemaScripts.OUTBOX_TABLE_V1, placeholders) + "\n"
+        + SqlResources.read(OutboxSchema.class, SchemaScripts.PUBLICATION_V1, placeholders);
+    this.replicationSlotScript =
+        SqlResources.read(OutboxSchema.class, SchemaScripts.REPLICATION_SLOT_V1, placeholders);
   }
 
   /** A builder with the default names: {@code public.outbox_event}, publication and slot {@code outboxkit}. */
@@ -81,12 +68,18 @@ public final class OutboxSchema {
     return new Builder();
   }
 
-  /** The outbox table and publication SQL with this installer's names. Run it in a transaction. */
+  /**
+   * The outbox table's and the publication's scripts ({@link SchemaScripts#OUTBOX_TABLE_V1},
+   * {@link SchemaScripts#PUBLICATION_V1}) with this installer's names. Run it in a transaction.
+   */
   public String tableScript() {
     return tableScript;
   }
 
-  /** The replication slot SQL with this installer's slot name. Run it outside a transaction. */
+  /**
+   * The replication slot's script ({@link SchemaScripts#REPLICATION_SLOT_V1}) with this installer's slot
+   * name. Run it outside a transaction.
+   */
   public String replicationSlotScript() {
     return replicationSlotScript;
   }
@@ -191,17 +184,6 @@ public final class OutboxSchema {
           + e.getMessage() + "]" + left, e);
     }
     log.info("replication slot {} (pgoutput) installed (or already there)", replicationSlot);
-  }
-
-  private static String substitute(String script, Pattern names, Map<String, String> replacements) {
-    Matcher matcher = names.matcher(script);
-    StringBuilder out = new StringBuilder(script.length() + 64);
-    while (matcher.find()) {
-      String quote = matcher.group(1);
-      matcher.appendReplacement(out, Matcher.quoteReplacement(quote + replacements.get(matcher.group(2)) + quote));
-    }
-    matcher.appendTail(out);
-    return out.toString();
   }
 
   /** Configures an {@link OutboxSchema}. Every setter checks its value at once. Not thread-safe. */

@@ -3,7 +3,6 @@ package io.outboxkit.writer;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxEvent;
 import io.outboxkit.core.OutboxReplication;
-import io.outboxkit.core.PayloadSerializer;
 import io.outboxkit.core.TableName;
 import io.outboxkit.core.WriteMode;
 import io.outboxkit.core.internal.MeterRegistries;

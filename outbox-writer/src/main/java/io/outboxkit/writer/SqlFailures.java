@@ -3,6 +3,7 @@ package io.outboxkit.writer;
 import io.outboxkit.core.InvalidEventException;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
+import io.outboxkit.core.SchemaScripts;
 import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.TableName;
 import io.outboxkit.core.WriteMode;
@@ -44,7 +45,7 @@ final class SqlFailures {
           + " as jsonb: " + reported + rollBack, failure);
       case "22001" -> new InvalidEventException("a value is too long for its column: " + reported + rollBack, failure);
       case "42P01" -> new OutboxConfigurationException("the outbox table " + table.qualified() + " does not exist:"
-          + " install the schema (OutboxSchema, or the SQL resource " + OutboxSchema.POSTGRESQL_V1 + " with your"
+          + " install the schema (OutboxSchema, or the SQL set " + SchemaScripts.LOCATION_V1 + " with your"
           + " migration tool), or configure the right schema and table" + rollBack + " [" + reported + "]", failure);
       case "3F000" -> new OutboxConfigurationException("the schema " + table.schema().quoted() + " does not exist:"
           + " configure the outbox table's schema" + rollBack + " [" + reported + "]", failure);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.core.SchemaScripts;
 import io.outboxkit.core.WriteMode;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -90,23 +91,30 @@ class BuilderValidationTest {
 
     assertThat(schema.tableScript())
         .contains("CREATE TABLE IF NOT EXISTS \"Shop\".\"events_out\" (")
-        .contains("outbox text := '\"Shop\".\"events_out\"';")
-        .contains("EXECUTE 'CREATE PUBLICATION \"shop_pub\" FOR TABLE ' || outbox || ' WITH (publish = ''insert'')'")
-        .contains("EXECUTE 'ALTER PUBLICATION \"shop_pub\" ADD TABLE ' || outbox")
-        .contains("pubname = 'shop_pub' AND schemaname = 'Shop' AND tablename = 'events_out'")
-        .doesNotContain("\"public\"", "'public'", "outbox_event", "outboxkit");
+        .contains("outbox := '\"Shop\".\"events_out\"'::regclass;")
+        .contains("pg_catalog.to_regclass('\"Shop\".outboxkit_relay_heartbeat')")
+        .contains("WHERE pubname = 'shop_pub';")
+        .contains("'CREATE PUBLICATION %I FOR TABLE %s WITH (publish = %L)', 'shop_pub'")
+        .doesNotContain("${", "\"public\"", "'outboxkit'");
     assertThat(schema.replicationSlotScript())
         .contains("pg_create_logical_replication_slot('shop_slot', 'pgoutput')")
-        .doesNotContain("outboxkit");
+        .doesNotContain("${", "'outboxkit'");
   }
 
   @Test
-  void withDefaultNamesTheInstallerRunsTheShippedSqlUnchanged() throws Exception {
+  void theInstallerRunsOutboxCoresScriptsWithOnlyThePlaceholdersReplaced() throws Exception {
     OutboxSchema schema = OutboxSchema.builder().build();
 
-    assertThat(schema.tableScript()).isEqualTo(resource(OutboxSchema.POSTGRESQL_V1));
-    assertThat(schema.replicationSlotScript()).isEqualTo(resource(OutboxSchema.POSTGRESQL_V1_REPLICATION_SLOT));
+    assertThat(schema.tableScript()).isEqualTo(withDefaultNames(resource(SchemaScripts.OUTBOX_TABLE_V1)) + "\n"
+        + withDefaultNames(resource(SchemaScripts.PUBLICATION_V1)));
+    assertThat(schema.replicationSlotScript())
+        .isEqualTo(withDefaultNames(resource(SchemaScripts.REPLICATION_SLOT_V1)));
     assertThat(schema.tableScript()).contains("CREATE TABLE IF NOT EXISTS \"public\".\"outbox_event\"");
+  }
+
+  private static String withDefaultNames(String script) {
+    return script.replace("${outbox_table}", "\"public\".\"outbox_event\"").replace("${relay_schema}", "\"public\"")
+        .replace("${publication}", "outboxkit").replace("${slot}", "outboxkit");
   }
 
   private static String resource(String path) throws Exception {

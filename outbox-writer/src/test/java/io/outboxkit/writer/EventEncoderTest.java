@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.outboxkit.core.InvalidEventException;
 import io.outboxkit.core.OutboxEvent;
-import io.outboxkit.core.PayloadSerializer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

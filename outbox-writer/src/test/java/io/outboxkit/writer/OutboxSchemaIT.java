@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.OutboxReplication;
+import io.outboxkit.core.SchemaScripts;
 import io.outboxkit.core.WalMessageEnvelope;
 import io.outboxkit.core.WriteMode;
 import io.outboxkit.test.OutboxIntegrationTest;
@@ -20,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -206,8 +208,12 @@ class OutboxSchemaIT {
 
   @Test
   void theShippedSqlFilesRunAsAMigrationToolRunsThemAndAreIdempotent(TestDatabase db) throws Exception {
-    String tableSql = resource(OutboxSchema.POSTGRESQL_V1);
-    String slotSql = resource(OutboxSchema.POSTGRESQL_V1_REPLICATION_SLOT);
+    // the values a migration tool's placeholders are given, as the README shows them
+    Map<String, String> values = Map.of("outbox_table", "public.outbox_event", "relay_schema", "public",
+        "publication", "outboxkit", "slot", "outboxkit");
+    String tableSql = withValues(resource(SchemaScripts.OUTBOX_TABLE_V1), values) + "\n"
+        + withValues(resource(SchemaScripts.PUBLICATION_V1), values);
+    String slotSql = withValues(resource(SchemaScripts.REPLICATION_SLOT_V1), values);
 
     for (int run = 0; run < 2; run++) {
       try (Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
@@ -276,6 +282,14 @@ class OutboxSchemaIT {
       }
       return columns;
     }
+  }
+
+  private static String withValues(String script, Map<String, String> values) {
+    for (Map.Entry<String, String> value : values.entrySet()) {
+      script = script.replace("${" + value.getKey() + "}", value.getValue());
+    }
+    assertThat(script).doesNotContain("${");
+    return script;
   }
 
   private static String resource(String path) throws Exception {

@@ -35,8 +35,8 @@ class OutboxFailureAnalyzerTest {
   void aMissingOutboxTableAsksToCreateItAsTheMessageSays() {
     FailureAnalysis analysis = analyzer.analyze(new BeanCreationException("outboxWriter", "could not create",
         new OutboxConfigurationException("outbox table public.outbox_event does not exist in database orders as "
-            + "user 'app' ...: set outbox.writer.initialize-schema=true, or run outbox-writer's "
-            + "io/outboxkit/writer/schema/v1/postgresql.sql ...")));
+            + "user 'app' ...: set outbox.writer.initialize-schema=true, or apply outbox-core's SQL "
+            + "set io/outboxkit/core/schema/v1 ...")));
     assertThat(analysis.getDescription()).startsWith("OutboxKit could not start: outbox table public.outbox_event "
         + "does not exist").contains("outbox.writer.initialize-schema=true");
     assertThat(analysis.getAction())

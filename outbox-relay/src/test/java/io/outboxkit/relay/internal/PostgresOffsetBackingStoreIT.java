@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.outboxkit.core.SchemaScripts;
 import io.debezium.embedded.EmbeddedWorkerConfig;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
@@ -100,8 +101,8 @@ class PostgresOffsetBackingStoreIT {
 
   private static void createTable(TestDatabase db) throws Exception {
     try (InputStream in = PostgresOffsetBackingStoreIT.class.getResourceAsStream(
-        "/io/outboxkit/relay/schema/v1/postgresql.sql")) {
-      execute(db, new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${schema}", "\"public\""));
+        "/" + SchemaScripts.RELAY_TABLES_V1)) {
+      execute(db, new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${relay_schema}", "\"public\""));
     }
   }
 

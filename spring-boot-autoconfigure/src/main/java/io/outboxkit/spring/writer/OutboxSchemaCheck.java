@@ -3,17 +3,18 @@ package io.outboxkit.spring.writer;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxException;
 import io.outboxkit.core.OutboxReplication;
+import io.outboxkit.core.SchemaScripts;
 import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.TableName;
 import io.outboxkit.core.internal.DatabaseFailures;
 import io.outboxkit.core.internal.OutboxCatalog.ReplicationSlot;
 import io.outboxkit.core.internal.OutboxCatalog;
 import io.outboxkit.spring.OutboxProperties;
-import io.outboxkit.writer.OutboxSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -88,17 +89,16 @@ final class OutboxSchemaCheck {
     if (columns.isEmpty()) {
       throw new OutboxConfigurationException("outbox table " + table + " does not exist in " + where
           + " (or that user cannot see it), and outbox.mode=" + mode() + " writes every event there. Install it "
-          + "before the first event: set outbox.writer.initialize-schema=true, or run outbox-writer's "
-          + OutboxSchema.POSTGRESQL_V1 + " and then, outside a transaction, "
-          + OutboxSchema.POSTGRESQL_V1_REPLICATION_SLOT + " with your migration tool" + renamedScripts()
-          + ". If the outbox table has another name, set outbox.table.schema and outbox.table.name." + TURN_OFF);
+          + "before the first event: set outbox.writer.initialize-schema=true, or apply outbox-core's SQL set "
+          + SchemaScripts.LOCATION_V1 + " (its scripts in order, the replication slot's outside a transaction) with "
+          + "your migration tool, with the placeholders " + placeholderValues() + ". If the outbox table has another name, set outbox.table.schema and outbox.table.name." + TURN_OFF);
     }
     List<String> missing = OutboxCatalog.missingColumns(columns, OutboxCatalog.EVENT_COLUMNS);
     if (!missing.isEmpty()) {
       throw new OutboxConfigurationException("outbox table " + table + " in " + where + " lacks the column(s) "
           + String.join(", ", missing) + ", which the writer inserts ("
           + String.join(", ", OutboxCatalog.EVENT_COLUMNS) + "): set outbox.table.schema and outbox.table.name to "
-          + "the outbox table, or create it as outbox-writer's " + OutboxSchema.POSTGRESQL_V1 + " does." + TURN_OFF);
+          + "the outbox table, or create it as outbox-core's " + SchemaScripts.OUTBOX_TABLE_V1 + " does." + TURN_OFF);
     }
     log.info("outbox table {} checked in {}: it has the columns the writer inserts", table, where);
   }
@@ -112,9 +112,9 @@ final class OutboxSchemaCheck {
           + where + "), and with outbox.mode=" + mode() + " events exist only in the write-ahead log, which "
           + "PostgreSQL keeps for a logical slot only from the slot's creation on: events written now would be "
           + "lost for good. Create the slot before the first event: set outbox.writer.initialize-schema=true, or "
-          + "run " + create + " in database " + database + " (outside a transaction; outbox-writer's "
-          + OutboxSchema.POSTGRESQL_V1_REPLICATION_SLOT + " does the same for the slot '"
-          + OutboxReplication.DEFAULT_SLOT + "'). If the relay streams from another slot, set "
+          + "run " + create + " in database " + database + " (outside a transaction; outbox-core's "
+          + SchemaScripts.REPLICATION_SLOT_V1 + " does the same with the placeholder slot=" + slot + "). If the "
+          + "relay streams from another slot, set "
           + "outbox.replication-slot to its name." + TURN_OFF);
     }
     if (!found.servesDatabase(database)) {
@@ -128,18 +128,15 @@ final class OutboxSchemaCheck {
     log.info("replication slot {} checked: a logical {} slot in {}", slot, OutboxReplication.PLUGIN, where);
   }
 
-  /** The shipped scripts use the default names; say which to replace when the properties name others. */
-  private String renamedScripts() {
+  /** The values of the SQL set's placeholders for these properties, as a migration tool is to be given them. */
+  private String placeholderValues() {
     TableName table = outbox.table().tableName();
-    TableName defaultTable =
-        TableName.of("schema", TableName.DEFAULT_SCHEMA, "table", TableName.DEFAULT_OUTBOX_TABLE);
-    if (table.equals(defaultTable) && outbox.publication().equals(OutboxReplication.DEFAULT_PUBLICATION)
-        && outbox.replicationSlot().equals(OutboxReplication.DEFAULT_SLOT)) {
-      return "";
-    }
-    return " (they are written for " + defaultTable + ", publication " + OutboxReplication.DEFAULT_PUBLICATION
-        + " and slot " + OutboxReplication.DEFAULT_SLOT + ": in a copy, use table " + table + ", publication "
-        + outbox.publication() + " and slot " + outbox.replicationSlot() + " instead)";
+    Map<String, String> values =
+        SchemaScripts.placeholders(table, table.schema(), outbox.publication(), outbox.replicationSlot());
+    return String.join(", ", SchemaScripts.OUTBOX_TABLE + "=" + values.get(SchemaScripts.OUTBOX_TABLE),
+        SchemaScripts.RELAY_SCHEMA + "=" + values.get(SchemaScripts.RELAY_SCHEMA),
+        SchemaScripts.PUBLICATION + "=" + values.get(SchemaScripts.PUBLICATION),
+        SchemaScripts.SLOT + "=" + values.get(SchemaScripts.SLOT));
   }
 
   /** The mode as the property {@code outbox.mode} is written. */

@@ -8,11 +8,14 @@ import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.writer.OutboxSchema;
 import io.outboxkit.writer.OutboxWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -43,22 +46,24 @@ class OutboxSchemaCheckIT {
       assertThat(StartupFailures.messages(context.getStartupFailure()))
           .contains("outbox table public.outbox_event does not exist in database " + db.name())
           .contains("set outbox.writer.initialize-schema=true")
-          .contains("run outbox-writer's io/outboxkit/writer/schema/v1/postgresql.sql and then, outside a "
-              + "transaction, io/outboxkit/writer/schema/v1/postgresql-replication-slot.sql")
+          .contains("apply outbox-core's SQL set io/outboxkit/core/schema/v1 (its scripts in order, the replication "
+              + "slot's outside a transaction) with your migration tool, with the placeholders "
+              + "outbox_table=\"public\".\"outbox_event\", relay_schema=\"public\", publication=outboxkit, slot="
+              + db.name())
           .contains("set outbox.table.schema and outbox.table.name")
           .contains("set outbox.writer.verify-schema=false");
     });
   }
 
   @Test
-  void withOtherNamesTheReportSaysWhichNamesToReplaceInTheShippedSql(TestDatabase db) throws Exception {
+  void withOtherNamesTheReportGivesThePlaceholdersOfTheShippedSqlTheseNames(TestDatabase db) throws Exception {
     db.execute("CREATE SCHEMA shop");
     application(db).withPropertyValues("outbox.table.schema=shop", "outbox.table.name=order_events",
             "outbox.publication=shop_pub")
         .run(context -> assertThat(StartupFailures.messages(context.getStartupFailure()))
             .contains("outbox table shop.order_events does not exist")
-            .contains("they are written for public.outbox_event, publication outboxkit and slot outboxkit: in a "
-                + "copy, use table shop.order_events, publication shop_pub and slot " + db.name() + " instead"));
+            .contains("with the placeholders outbox_table=\"shop\".\"order_events\", relay_schema=\"shop\", "
+                + "publication=shop_pub, slot=" + db.name()));
   }
 
   @Test
@@ -75,10 +80,13 @@ class OutboxSchemaCheckIT {
   }
 
   @Test
-  void aSchemaThatSpringSqlInitInstallsIsInPlaceBeforeTheCheck(TestDatabase db) {
+  void aSchemaThatSpringSqlInitInstallsIsInPlaceBeforeTheCheck(TestDatabase db, @TempDir Path folder)
+      throws Exception {
+    // Spring's script runner has no placeholders: it runs the script with the names filled in
+    Path script = Files.writeString(folder.resolve("outbox.sql"), OutboxSchema.builder().build().tableScript());
     application(db).withConfiguration(AutoConfigurations.of(DataSourceInitializationAutoConfiguration.class))
         .withPropertyValues("spring.sql.init.mode=always",
-            "spring.sql.init.schema-locations=classpath:" + OutboxSchema.POSTGRESQL_V1,
+            "spring.sql.init.schema-locations=" + script.toUri(),
             "spring.sql.init.separator=" + ScriptUtils.EOF_STATEMENT_SEPARATOR) // the script has DO blocks
         .run(context -> assertThat(context).hasNotFailed().hasSingleBean(OutboxWriter.class));
   }

@@ -1,6 +1,7 @@
-package io.outboxkit.core;
+package io.outboxkit.writer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outboxkit.core.InvalidEventException;
 
 /**
  * Turns an event payload into the JSON text stored in the outbox and sent to Kafka as the record value.

@@ -1,8 +1,9 @@
-package io.outboxkit.core;
+package io.outboxkit.writer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outboxkit.core.InvalidEventException;
 import java.util.Objects;
 
 /** The default {@link PayloadSerializer}. */

@@ -1,10 +1,12 @@
--- OutboxKit relay tables, version 1 (PostgreSQL). Idempotent.
--- ${schema} stands for the relay schema (a validated, quoted identifier); the relay substitutes it and
--- runs this file on start when the tables are missing. To install them with Flyway or Liquibase instead,
--- replace ${schema} with your schema.
+-- OutboxKit schema version 1 (PostgreSQL), script 2 of 4: the relay's own tables. Idempotent.
+-- Placeholder: ${relay_schema}, the schema of the relay's tables (the relay's relaySchema setting; by default
+-- the outbox table's schema, for example public). The schema must exist. Needs CREATE on the schema.
+-- The relay runs this script on start with its own settings; Flyway and Liquibase replace the placeholder
+-- the same way (see outbox-writer's README). Run it before script 3, which adds the heartbeat table to the
+-- publication.
 
 -- The relay's position: Debezium's offsets, one row per key, written only for acknowledged records.
-CREATE TABLE IF NOT EXISTS ${schema}.outboxkit_relay_offset (
+CREATE TABLE IF NOT EXISTS ${relay_schema}.outboxkit_relay_offset (
     store_name   varchar(255) NOT NULL,
     offset_key   text         NOT NULL,
     offset_value text         NOT NULL,
@@ -15,7 +17,7 @@ CREATE TABLE IF NOT EXISTS ${schema}.outboxkit_relay_offset (
 -- Heartbeats: the relay inserts a row per slot every heartbeat interval (and deletes the slot's older
 -- rows in the same statement). The insert is a change in the publication, so the slot advances while the
 -- outbox is quiet. Inserts only, so it works with a publication that publishes inserts only.
-CREATE TABLE IF NOT EXISTS ${schema}.outboxkit_relay_heartbeat (
+CREATE TABLE IF NOT EXISTS ${relay_schema}.outboxkit_relay_heartbeat (
     id        bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     slot_name varchar(63) NOT NULL,
     beat_at   timestamptz NOT NULL DEFAULT now()
@@ -25,7 +27,7 @@ CREATE TABLE IF NOT EXISTS ${schema}.outboxkit_relay_heartbeat (
 -- table: after the slot was created late or again, after the publication was dropped and created again,
 -- or after the outbox table left the publication and joined it again, the relay publishes once more every
 -- outbox row of a transaction from delivered_below_xid on (all rows when it is null).
-CREATE TABLE IF NOT EXISTS ${schema}.outboxkit_relay_watermark (
+CREATE TABLE IF NOT EXISTS ${relay_schema}.outboxkit_relay_watermark (
     slot_name           varchar(63) PRIMARY KEY,
     -- the publication's membership when last checked (catalog oids); a change means a possible gap
     publication         text,

@@ -1,35 +1,46 @@
--- OutboxKit relay: publication and logical replication slot, version 1 (PostgreSQL). Idempotent.
--- Run it when installing the outbox schema, before the first event is written: PostgreSQL keeps WAL for
--- a slot only from the slot's creation on, and a publication sends only changes made after a table joined
--- it. The relay runs the same statements on start (OutboxRelay.prepareReplication() runs them alone).
--- Placeholders (validated identifiers; the relay substitutes them, or replace them by hand):
---   ${publication}      the publication name (lower case)
---   ${slot}             the replication slot name (lower case)
---   ${outbox_table}     the outbox table, quoted and schema-qualified, for example "public"."outbox_event";
---                       empty in WAL-message mode
---   ${heartbeat_table}  the relay's heartbeat table, for example "public"."outboxkit_relay_heartbeat"
+-- OutboxKit schema version 1 (PostgreSQL), script 3 of 4: the publication the relay streams through.
+-- Idempotent: an existing publication gets the missing tables added and is otherwise left as it is.
+-- Placeholders:
+--   ${publication}   the publication's name (lower-case letters, digits and underscores)
+--   ${outbox_table}  the outbox table, schema-qualified, as in script 1; empty when the relay runs in
+--                    WAL-message mode without an outbox table
+--   ${relay_schema}  the schema of the relay's tables, as in script 2: its heartbeat table joins the
+--                    publication when it exists (run script 2 first; the relay adds it on start otherwise)
+-- outbox-writer's OutboxSchema and the relay's preparation run this same script with their settings.
+-- Run it before the first event is written: pgoutput sends a table's changes only from the moment the table
+-- is in the publication. Creating a publication needs CREATE on the database and ownership of the tables.
+--
 -- The publication publishes inserts only: the relay needs nothing else, and deletes (the writer's
--- delete-after-insert mode, clean-up jobs) or updates never reach it. On PostgreSQL 15 and later the
--- outbox table is published with the columns the relay reads only (a column list leaving out created_at
--- and any column of your own), so that neither PostgreSQL nor the relay decodes the others for every
--- event; not where PostgreSQL refuses a column list or it could break writes: a partitioned outbox table,
--- or an existing publication with FOR TABLES IN SCHEMA elements or that publishes updates or deletes.
--- Existing publications are kept as they are, with the missing tables added.
--- Creating the slot needs the REPLICATION attribute (or superuser); creating the publication needs
--- ownership of the tables. The relay's own tables must exist first (schema/v1/postgresql.sql).
+-- delete-after-insert mode, clean-up jobs) or updates never reach it. On PostgreSQL 15 and later the outbox
+-- table joins with the columns the relay reads only (a column list leaving out created_at and any column of
+-- your own), so that neither PostgreSQL nor the relay decodes the others for every event; not where
+-- PostgreSQL refuses a column list or it could break writes: a partitioned outbox table, or an existing
+-- publication with FOR TABLES IN SCHEMA elements or that publishes updates or deletes. A reader of the
+-- publication that needs another column (Debezium's EventRouter with table.field.event.timestamp=created_at,
+-- say) must be given it, in one transaction: ALTER PUBLICATION ... DROP TABLE <outbox>; then
+-- ALTER PUBLICATION ... ADD TABLE <outbox> (id, ..., created_at); (not SET TABLE, which would also remove
+-- the heartbeat table).
 
 DO $$
 DECLARE
     pub pg_catalog.pg_publication%ROWTYPE;
     outbox regclass;
+    heartbeat regclass := pg_catalog.to_regclass('${relay_schema}.outboxkit_relay_heartbeat');
     wanted regclass;
-    tables regclass[] := ARRAY['${heartbeat_table}']::regclass[];
+    tables regclass[] := ARRAY[]::regclass[];
     missing text[] := ARRAY[]::text[];
     read_columns text;
 BEGIN
     IF '${outbox_table}' <> '' THEN
         outbox := '${outbox_table}'::regclass;
-        tables := outbox || tables;
+        tables := tables || outbox;
+    END IF;
+    IF heartbeat IS NOT NULL THEN
+        tables := tables || heartbeat;
+    END IF;
+    IF pg_catalog.cardinality(tables) = 0 THEN
+        RAISE EXCEPTION 'publication "%" would hold no table: give the outbox table (placeholder outbox_table), or create the relay''s tables (script 2) in the schema given as relay_schema first',
+            '${publication}' USING ERRCODE = 'undefined_table';
     END IF;
     SELECT * INTO pub FROM pg_catalog.pg_publication WHERE pubname = '${publication}';
     IF pub.puballtables THEN
@@ -69,6 +80,3 @@ BEGIN
     END IF;
 END
 $$;
-
-SELECT pg_catalog.pg_create_logical_replication_slot('${slot}', 'pgoutput')
-WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = '${slot}');

@@ -1,0 +1,2 @@
+-- a script with placeholders for SqlResourcesTest
+SELECT 1 FROM ${table} WHERE name = '${name}';
