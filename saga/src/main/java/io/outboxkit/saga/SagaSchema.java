@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -41,7 +42,7 @@ public final class SagaSchema {
   private SagaSchema(String what, String resource, String schema) {
     this.what = what;
     this.schema = SqlIdentifier.of("saga schema", schema);
-    this.sql = SqlResources.read(SagaSchema.class, resource).replace("${schema}", this.schema.quoted());
+    this.sql = SqlResources.read(SagaSchema.class, resource, Map.of("schema", this.schema.quoted()));
   }
 
   /** The orchestrator's tables in {@code schema} (for example {@code public}). */
