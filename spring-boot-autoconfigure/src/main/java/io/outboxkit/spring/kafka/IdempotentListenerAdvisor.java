@@ -46,7 +46,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>With OpenTelemetry, a record listener's method runs in a CONSUMER span, a child of the record's {@code
  * traceparent}, marked {@code outboxkit.inbox.outcome=duplicate} when the inbox absorbed the record as a
- * duplicate; events the method writes with the OutboxWriter carry that span's context.
+ * duplicate; events the method writes with the OutboxWriter carry that span's context. A batch listener's
+ * call runs in one CONSUMER span linked to the context of each record that carries one.
  */
 final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, SmartInitializingSingleton {
 
@@ -184,7 +185,14 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, Smart
         if (!(argument instanceof List<?> records)) {
           throw new InvalidMessageException(listener.description() + " was called without its records");
         }
-        return batches.invokeBatch((ProxyMethodInvocation) invocation, listener, consumer, records);
+        try (RecordTracing.TraceSpan span = tracing().startBatch(records, consumer)) {
+          try {
+            return batches.invokeBatch((ProxyMethodInvocation) invocation, listener, consumer, records);
+          } catch (Throwable failure) {
+            span.failed(failure);
+            throw failure;
+          }
+        }
       }
       if (!(argument instanceof ConsumerRecord<?, ?> record)) {
         throw new InvalidMessageException(listener.description() + " was called without a record");

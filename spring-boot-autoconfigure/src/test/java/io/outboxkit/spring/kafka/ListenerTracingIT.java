@@ -43,7 +43,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * An {@link IdempotentListener @IdempotentListener} traced with the application's {@code OpenTelemetry} bean,
  * against real PostgreSQL and Kafka: the method runs in a CONSUMER span, child of the record's {@code
  * traceparent}; the event it writes with the OutboxWriter stores that span's context; the same record delivered
- * again is a consumer span marked as an absorbed duplicate, and writes nothing.
+ * again is a consumer span marked as an absorbed duplicate, and writes nothing. A batch listener's call is one
+ * consumer span linked to its records' contexts.
  */
 @ExtendWith(ListenerTracingIT.DropDatabaseLast.class) // declared first: runs after the context closed
 @SpringBootTest(classes = ListenerTracingIT.ShippingApplication.class, properties = {
@@ -62,16 +63,19 @@ class ListenerTracingIT {
   static final TestDatabase DATABASE = OutboxTestInfrastructure.shared().newDatabase("listener_tracing");
   static final TestKafka KAFKA = OutboxTestInfrastructure.shared().kafka("listener-tracing");
   static final String TOPIC = KAFKA.newTopic("payments");
+  static final String BATCH_TOPIC = KAFKA.newTopic("refunds");
   static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
 
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) throws Exception {
     KAFKA.createTopic(TOPIC, 1);
+    KAFKA.createTopic(BATCH_TOPIC, 1);
     registry.add("spring.datasource.url", DATABASE::jdbcUrl);
     registry.add("spring.datasource.username", DATABASE::username);
     registry.add("spring.datasource.password", DATABASE::password);
     registry.add("spring.kafka.bootstrap-servers", KAFKA::bootstrapServers);
     registry.add("shipping.topic", () -> TOPIC);
+    registry.add("shipping.batch-topic", () -> BATCH_TOPIC);
   }
 
   /** Drops the test database once the application has stopped. */
@@ -112,16 +116,40 @@ class ListenerTracingIT {
     assertThat(duplicate.getSpanId()).isNotEqualTo(processed.getSpanId());
   }
 
+  @Test
+  void aBatchListenerRunsInOneConsumerSpanLinkedToItsRecordsContexts() throws Exception {
+    publish(BATCH_TOPIC, "o-2", UUID.randomUUID().toString());
+    await().atMost(WAIT).until(() -> spansOf(BATCH_TOPIC).size() == 1);
+
+    SpanData span = spansOf(BATCH_TOPIC).get(0);
+    assertThat(span.getKind()).isEqualTo(SpanKind.CONSUMER);
+    assertThat(span.getParentSpanContext().isValid()).as("a batch span has links, not a parent").isFalse();
+    assertThat(span.getLinks()).singleElement().satisfies(link -> {
+      assertThat(link.getSpanContext().getTraceId()).isEqualTo(TRACE_ID);
+      assertThat(link.getSpanContext().getSpanId()).isEqualTo(RELAY_SPAN);
+    });
+    assertThat(span.getAttributes().get(AttributeKey.longKey("messaging.batch.message_count"))).isEqualTo(1);
+  }
+
   private static List<SpanData> consumerSpans() {
-    return SPANS.getFinishedSpanItems().stream().filter(span -> span.getKind() == SpanKind.CONSUMER).toList();
+    return spansOf(TOPIC);
+  }
+
+  private static List<SpanData> spansOf(String topic) {
+    return SPANS.getFinishedSpanItems().stream()
+        .filter(span -> span.getKind() == SpanKind.CONSUMER && span.getName().equals("process " + topic)).toList();
   }
 
   private static void publish(String order, String id) throws Exception {
+    publish(TOPIC, order, id);
+  }
+
+  private static void publish(String topic, String order, String id) throws Exception {
     var properties = KAFKA.producerProperties();
     properties.put("key.serializer", StringSerializer.class.getName());
     properties.put("value.serializer", StringSerializer.class.getName());
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties)) {
-      ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, order, "{}");
+      ProducerRecord<String, String> record = new ProducerRecord<>(topic, order, "{}");
       record.headers().add("id", id.getBytes(StandardCharsets.UTF_8));
       record.headers().add("traceparent",
           ("00-" + TRACE_ID + "-" + RELAY_SPAN + "-01").getBytes(StandardCharsets.UTF_8));
@@ -131,7 +159,7 @@ class ListenerTracingIT {
 
   @SpringBootConfiguration
   @EnableAutoConfiguration
-  @Import(ShippingListener.class)
+  @Import({ShippingListener.class, RefundListener.class})
   static class ShippingApplication {
 
     /** What a Boot application with Micrometer Tracing's OpenTelemetry bridge has: an OpenTelemetry bean. */
@@ -156,6 +184,22 @@ class ListenerTracingIT {
     @IdempotentListener
     public void on(ConsumerRecord<String, String> record) {
       writer.publish(OutboxEvent.of("shipment", record.key(), "ShipmentRequested", "{}"));
+    }
+  }
+
+  /** Counts refunds, a poll at a time. */
+  static class RefundListener {
+
+    private final JdbcTemplate jdbc;
+
+    RefundListener(JdbcTemplate jdbc) {
+      this.jdbc = jdbc;
+    }
+
+    @KafkaListener(topics = "${shipping.batch-topic}", groupId = "refunds", batch = "true")
+    @IdempotentListener
+    public void on(List<ConsumerRecord<String, String>> records) {
+      jdbc.queryForObject("SELECT count(*) FROM outbox_event", Integer.class); // work in the inbox's transaction
     }
   }
 }
