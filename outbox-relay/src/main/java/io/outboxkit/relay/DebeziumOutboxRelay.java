@@ -259,7 +259,8 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     repairAtLaunch = false;
     KafkaPublisher publisher;
     try {
-      publisher = new KafkaPublisher(settings, metrics, this::retrying);
+      publisher = new KafkaPublisher(settings, metrics, this::retrying,
+          PublishTracing.create(settings.tracing(), settings.openTelemetry()));
     } catch (KafkaException e) {
       fail("the Kafka producer cannot be created with bootstrapServers=" + settings.bootstrapServers()
           + " and the given producer properties: " + EngineFailures.explain(settings, e.getMessage(), e));

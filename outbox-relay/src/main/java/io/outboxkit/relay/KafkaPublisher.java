@@ -3,6 +3,7 @@ package io.outboxkit.relay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ final class KafkaPublisher implements AutoCloseable {
   private final Backoff backoff;
   private final RecordSender sender;
   private final DeadLetters deadLetters;
+  private final PublishTracing tracing;
 
   /**
    * A publisher with a Kafka producer configured by {@link #producerConfig(RelaySettings)}.
@@ -48,14 +50,21 @@ final class KafkaPublisher implements AutoCloseable {
    * @param retryListener told why the publisher retries, and null once it no longer does
    * @throws org.apache.kafka.common.KafkaException if Kafka refuses the producer configuration
    */
-  KafkaPublisher(RelaySettings settings, Metrics metrics, Consumer<@Nullable String> retryListener) {
+  KafkaPublisher(RelaySettings settings, Metrics metrics, Consumer<@Nullable String> retryListener,
+      PublishTracing tracing) {
     this(settings, metrics, retryListener, () -> new KafkaProducer<>(producerConfig(settings)),
-        Backoff.PUBLISHING);
+        Backoff.PUBLISHING, tracing);
   }
 
   KafkaPublisher(RelaySettings settings, Metrics metrics, Consumer<@Nullable String> retryListener,
       Supplier<Producer<byte[], byte[]>> producers, Backoff backoff) {
+    this(settings, metrics, retryListener, producers, backoff, PublishTracing.NONE);
+  }
+
+  KafkaPublisher(RelaySettings settings, Metrics metrics, Consumer<@Nullable String> retryListener,
+      Supplier<Producer<byte[], byte[]>> producers, Backoff backoff, PublishTracing tracing) {
     this.settings = settings;
+    this.tracing = tracing;
     this.metrics = metrics;
     this.retryListener = retryListener;
     this.backoff = backoff;
@@ -95,6 +104,41 @@ final class KafkaPublisher implements AutoCloseable {
    * @throws InterruptedException if the relay is stopping; then nothing of this batch may be committed
    */
   void publish(List<RecordMapper.Event> events, List<RecordMapper.Invalid> invalid) throws InterruptedException {
+    Map<RecordMapper.Event, PublishTracing.PublishSpan> spans = startSpans(events);
+    try {
+      publish(events, spans);
+    } finally {
+      if (spans != null) {
+        for (PublishTracing.PublishSpan span : spans.values()) {
+          span.abandoned(); // only those neither acknowledged nor dead-lettered are left
+        }
+      }
+    }
+    for (RecordMapper.Invalid bad : invalid) {
+      deadLetters.invalid(bad);
+    }
+  }
+
+  /** The producer spans of the events that carry a trace context; null when there are none. */
+  private @Nullable Map<RecordMapper.Event, PublishTracing.PublishSpan> startSpans(List<RecordMapper.Event> events) {
+    if (tracing == PublishTracing.NONE) {
+      return null;
+    }
+    Map<RecordMapper.Event, PublishTracing.PublishSpan> spans = null;
+    for (RecordMapper.Event event : events) {
+      PublishTracing.PublishSpan span = tracing.start(event);
+      if (span != null) {
+        if (spans == null) {
+          spans = new IdentityHashMap<>();
+        }
+        spans.put(event, span);
+      }
+    }
+    return spans;
+  }
+
+  private void publish(List<RecordMapper.Event> events,
+      @Nullable Map<RecordMapper.Event, PublishTracing.PublishSpan> spans) throws InterruptedException {
     List<RecordMapper.Event> pending = events;
     Backoff.Attempts attempts = null;
     while (!pending.isEmpty()) {
@@ -113,6 +157,12 @@ final class KafkaPublisher implements AutoCloseable {
         Throwable failure = outcomes.get(i).failure();
         if (failure == null) {
           acknowledged++;
+          if (spans != null) {
+            PublishTracing.PublishSpan span = spans.remove(event);
+            if (span != null) {
+              span.acknowledged(outcomes.get(i).metadata());
+            }
+          }
           if (event.commitMillis() > 0) {
             metrics.commitToAck(now - event.commitMillis());
           }
@@ -121,6 +171,12 @@ final class KafkaPublisher implements AutoCloseable {
         SendFailures.Handling handling = SendFailures.handling(failure);
         if (handling == SendFailures.Handling.DEAD_LETTER) {
           deadLetters.unpublishable(event, failure);
+          if (spans != null) {
+            PublishTracing.PublishSpan span = spans.remove(event);
+            if (span != null) {
+              span.deadLettered(failure);
+            }
+          }
           continue;
         }
         if (retry == null) {
@@ -158,9 +214,6 @@ final class KafkaPublisher implements AutoCloseable {
     if (attempts != null) {
       log.info("all records of the batch acknowledged after {} retry attempt(s)", attempts.count());
       retryListener.accept(null);
-    }
-    for (RecordMapper.Invalid bad : invalid) {
-      deadLetters.invalid(bad);
     }
   }
 

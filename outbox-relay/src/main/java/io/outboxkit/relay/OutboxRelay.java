@@ -1,5 +1,6 @@
 package io.outboxkit.relay;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.OutboxReplication;
 import io.outboxkit.core.SqlIdentifier;
@@ -24,9 +25,10 @@ import org.jspecify.annotations.Nullable;
  * publication limited to the relay's tables) and a Kafka producer with {@code acks=all} and idempotence. Each
  * event becomes one Kafka record: topic {@code <topic prefix><aggregatetype>}, key the aggregate id, value the
  * payload's JSON text, headers {@code id}, {@code eventType}, {@code traceparent}/{@code tracestate} and the
- * writer's extra headers. The relay's position (Debezium's offsets) is stored in a PostgreSQL table and moves
- * only after the broker acknowledged every record of a batch: delivery is at least once, in commit order per
- * aggregate.
+ * writer's extra headers. With OpenTelemetry, each event that carries a trace context is published in a
+ * producer span ({@link Builder#tracing(boolean)}). The relay's position (Debezium's offsets) is stored in a
+ * PostgreSQL table and moves only after the broker acknowledged every record of a batch: delivery is at least
+ * once, in commit order per aggregate.
  *
  * <pre>{@code
  * OutboxRelay relay = OutboxRelay.builder()
@@ -179,6 +181,8 @@ public interface OutboxRelay extends AutoCloseable {
     boolean highAvailability = true;
     UnaryOperator<String> messages = UnaryOperator.identity();
     @Nullable Object meterRegistry;
+    boolean tracing = true;
+    @Nullable Object openTelemetry;
 
     Builder() {
     }
@@ -464,6 +468,30 @@ public interface OutboxRelay extends AutoCloseable {
      */
     public Builder meterRegistry(Object meterRegistry) {
       this.meterRegistry = MeterRegistries.require("meterRegistry", meterRegistry);
+      return this;
+    }
+
+    /**
+     * Whether to make a producer span for each published event that carries its writer's trace context, when
+     * opentelemetry-api is on the class path. Default {@code true}; without OpenTelemetry, or with its no-op
+     * tracer provider, the relay makes no spans and does no tracing work per record.
+     *
+     * <p>The span ({@code send <topic>}, kind {@code PRODUCER}) is a child of the writer's span, and its own
+     * context replaces the stored one in the record's {@code traceparent}/{@code tracestate} headers, so that
+     * a consumer's span is its child. Events written without a trace context get no span and no trace
+     * headers.
+     */
+    public Builder tracing(boolean enabled) {
+      this.tracing = enabled;
+      return this;
+    }
+
+    /**
+     * The OpenTelemetry instance whose tracer makes the producer spans. Default {@code GlobalOpenTelemetry.get()},
+     * looked up when the relay starts streaming.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
       return this;
     }
 

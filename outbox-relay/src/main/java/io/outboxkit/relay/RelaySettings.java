@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param outboxTable the outbox table in table mode; null in WAL-message mode
  * @param walMessagePrefix the logical decoding message prefix in WAL-message mode; null in table mode
  * @param messages rewrites the relay's reasons before they are shown ({@link #say(String)})
+ * @param tracing whether to make producer spans (when opentelemetry-api is present)
+ * @param openTelemetry an {@code io.opentelemetry.api.OpenTelemetry}, or null for {@code GlobalOpenTelemetry}
  */
 record RelaySettings(
     String host,
@@ -41,7 +43,9 @@ record RelaySettings(
     Duration stallTimeout,
     Duration offsetFlushInterval,
     boolean highAvailability,
-    @Nullable Object meterRegistry) {
+    @Nullable Object meterRegistry,
+    boolean tracing,
+    @Nullable Object openTelemetry) {
 
   /** Name of the relay's offset table (in {@link #relaySchema()}). */
   static final String OFFSET_TABLE = "outboxkit_relay_offset";
@@ -89,7 +93,9 @@ record RelaySettings(
         builder.stallTimeout,
         builder.offsetFlushInterval,
         builder.highAvailability,
-        builder.meterRegistry);
+        builder.meterRegistry,
+        builder.tracing,
+        builder.openTelemetry);
   }
 
   boolean walMessageMode() {
@@ -167,6 +173,7 @@ record RelaySettings(
         + ", bootstrapServers=" + bootstrapServers + ", producerProperties=" + Secrets.masked(producerProperties)
         + ", debeziumProperties=" + Secrets.masked(debeziumProperties) + ", heartbeatInterval=" + heartbeatInterval
         + ", stallTimeout=" + stallTimeout + ", offsetFlushInterval=" + offsetFlushInterval
-        + ", highAvailability=" + highAvailability + ", meterRegistry=" + meterRegistry + "]";
+        + ", highAvailability=" + highAvailability + ", meterRegistry=" + meterRegistry + ", tracing=" + tracing
+        + ", openTelemetry=" + (openTelemetry == null ? "global" : "given") + "]";
   }
 }

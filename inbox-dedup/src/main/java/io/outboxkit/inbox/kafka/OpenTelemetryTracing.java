@@ -80,7 +80,7 @@ final class OpenTelemetryTracing implements RecordTracing {
   }
 
   @Override
-  public TraceSpan startRecord(ConsumerRecord<byte[], byte[]> record) {
+  public TraceSpan startRecord(ConsumerRecord<?, ?> record) {
     if (record.headers().lastHeader(OutboxHeaders.TRACEPARENT) == null) {
       return TraceSpan.NONE;
     }
@@ -98,10 +98,10 @@ final class OpenTelemetryTracing implements RecordTracing {
   }
 
   @Override
-  public TraceSpan startBatch(List<ConsumerRecord<byte[], byte[]>> records) {
+  public TraceSpan startBatch(List<? extends ConsumerRecord<?, ?>> records) {
     SpanBuilder builder = null;
     String topic = null;
-    for (ConsumerRecord<byte[], byte[]> record : records) {
+    for (ConsumerRecord<?, ?> record : records) {
       if (record.headers().lastHeader(OutboxHeaders.TRACEPARENT) == null) {
         continue;
       }

@@ -5,6 +5,7 @@ import io.outboxkit.inbox.Inbox;
 import io.outboxkit.inbox.InboxOutcome;
 import io.outboxkit.inbox.InvalidMessageException;
 import io.outboxkit.inbox.kafka.MessageIdExtractor;
+import io.outboxkit.inbox.kafka.RecordTracing;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>The inbox, the transaction manager and the default message id extractor are looked up on first use (or
  * once all singletons exist, when an annotated method was found), never while beans are being proxied.
+ *
+ * <p>With OpenTelemetry, a record listener's method runs in a CONSUMER span, a child of the record's {@code
+ * traceparent}, marked {@code outboxkit.inbox.outcome=duplicate} when the inbox absorbed the record as a
+ * duplicate; events the method writes with the OutboxWriter carry that span's context. A batch listener's
+ * call runs in one CONSUMER span linked to the context of each record that carries one.
  */
 final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, SmartInitializingSingleton {
 
@@ -63,6 +69,7 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, Smart
   private final Pointcut pointcut = new AnnotatedListenerPointcut();
   private final Advice advice = new InboxInterceptor();
   private volatile @Nullable ListenerMeters meters;
+  private volatile @Nullable ListenerTracing tracing;
 
   IdempotentListenerAdvisor(ConfigurableListableBeanFactory beanFactory, ObjectProvider<Inbox> inbox,
       ObjectProvider<MessageIdExtractor> defaultExtractor, ObjectProvider<DataSource> dataSource) {
@@ -111,6 +118,16 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, Smart
     if (current == null) {
       current = beanFactory.getBeanProvider(ListenerMeters.class).getIfAvailable(() -> ListenerMeters.NONE);
       meters = current;
+    }
+    return current;
+  }
+
+  /** The consumer spans, looked up on first use; none without OpenTelemetry or with tracing turned off. */
+  private ListenerTracing tracing() {
+    ListenerTracing current = tracing;
+    if (current == null) {
+      current = beanFactory.getBeanProvider(ListenerTracing.class).getIfAvailable(() -> ListenerTracing.NONE);
+      tracing = current;
     }
     return current;
   }
@@ -168,7 +185,14 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, Smart
         if (!(argument instanceof List<?> records)) {
           throw new InvalidMessageException(listener.description() + " was called without its records");
         }
-        return batches.invokeBatch((ProxyMethodInvocation) invocation, listener, consumer, records);
+        try (RecordTracing.TraceSpan span = tracing().startBatch(records, consumer)) {
+          try {
+            return batches.invokeBatch((ProxyMethodInvocation) invocation, listener, consumer, records);
+          } catch (Throwable failure) {
+            span.failed(failure);
+            throw failure;
+          }
+        }
       }
       if (!(argument instanceof ConsumerRecord<?, ?> record)) {
         throw new InvalidMessageException(listener.description() + " was called without a record");
@@ -176,19 +200,24 @@ final class IdempotentListenerAdvisor implements PointcutAdvisor, Ordered, Smart
       String messageId = listener.messageId(record, defaultExtractor);
       Object[] result = new Object[1];
       InboxOutcome outcome;
-      try {
-        outcome = transactions().execute(status -> inbox.getObject().process(consumer, messageId, connection -> {
-          try {
-            result[0] = invocation.proceed();
-          } catch (RuntimeException | Error e) {
-            throw e;
-          } catch (Throwable e) {
-            throw new CheckedFailure(e);
-          }
-        }));
-      } catch (RuntimeException | Error failure) {
-        meters().failures(consumer, 1);
-        throw CheckedFailure.unwrap(failure);
+      try (RecordTracing.TraceSpan span = tracing().start(record, consumer)) {
+        try {
+          outcome = transactions().execute(status -> inbox.getObject().process(consumer, messageId, connection -> {
+            try {
+              result[0] = invocation.proceed();
+            } catch (RuntimeException | Error e) {
+              throw e;
+            } catch (Throwable e) {
+              throw new CheckedFailure(e);
+            }
+          }));
+        } catch (RuntimeException | Error failure) {
+          meters().failures(consumer, 1);
+          Throwable unwrapped = CheckedFailure.unwrap(failure);
+          span.failed(unwrapped);
+          throw unwrapped;
+        }
+        span.outcome(outcome);
       }
       meters().outcome(consumer, outcome);
       if (outcome == InboxOutcome.DUPLICATE) {

@@ -6,6 +6,7 @@ import io.outboxkit.core.internal.InboxMeters;
 import io.outboxkit.inbox.Inbox;
 import io.outboxkit.inbox.InvalidMessageException;
 import io.outboxkit.inbox.kafka.MessageIdExtractor;
+import io.outboxkit.spring.OutboxTracingProperties;
 import io.outboxkit.spring.inbox.InboxAutoConfiguration;
 import io.outboxkit.spring.inbox.InboxProperties;
 import javax.sql.DataSource;
@@ -47,7 +48,9 @@ import org.springframework.util.backoff.BackOff;
  *       Spring Kafka's own {@code kafka_dlt-*} headers;
  *   <li>with Micrometer and a {@code MeterRegistry}, both record the inbox's counters, tagged with the consumer
  *       name: {@code outboxkit.inbox.processed}, {@code .duplicates}, {@code .failures} (attempts rolled back)
- *       and {@code .dead.letters}, the same meters as the inbox runner's.
+ *       and {@code .dead.letters}, the same meters as the inbox runner's;
+ *   <li>with opentelemetry-api, a record listener's method runs in a consumer span like the inbox runner's
+ *       (unless {@code outbox.tracing.enabled} is {@code false}).
  * </ul>
  *
  * <p>Active when spring-kafka and inbox-dedup are on the class path and {@code outbox.inbox.enabled} is not
@@ -57,7 +60,7 @@ import org.springframework.util.backoff.BackOff;
     afterName = "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration")
 @ConditionalOnClass({KafkaListener.class, Inbox.class, TransactionTemplate.class})
 @ConditionalOnBooleanProperty(name = "outbox.inbox.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(InboxProperties.class)
+@EnableConfigurationProperties({InboxProperties.class, OutboxTracingProperties.class})
 public class InboxListenerAutoConfiguration {
 
   /** Idempotent listeners through the inbox. */
@@ -97,6 +100,22 @@ public class InboxListenerAutoConfiguration {
     @Bean
     ListenerMeters inboxListenerMeters(ObjectProvider<MeterRegistry> meterRegistry) {
       return new ListenerMeters(InboxMeters.create(meterRegistry.getIfUnique()));
+    }
+  }
+
+  /**
+   * Consumer spans around idempotent listeners, with the application's {@code OpenTelemetry} bean when it has
+   * one (else {@code GlobalOpenTelemetry}), unless {@code outbox.tracing.enabled=false}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.opentelemetry.api.OpenTelemetry")
+  static class TracingConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ListenerTracing inboxListenerTracing(OutboxTracingProperties tracing,
+        ObjectProvider<io.opentelemetry.api.OpenTelemetry> openTelemetry) {
+      return tracing.enabled() ? new ListenerTracing(openTelemetry.getIfUnique()) : ListenerTracing.NONE;
     }
   }
 

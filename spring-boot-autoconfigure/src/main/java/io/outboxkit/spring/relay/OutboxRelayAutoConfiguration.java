@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.relay.OutboxRelay;
 import io.outboxkit.spring.OutboxProperties;
+import io.outboxkit.spring.OutboxTracingProperties;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,9 @@ import org.springframework.util.StringUtils;
  * beans, started after the context has started and closed with the context.
  *
  * <p>With Micrometer on the class path the relay's meters ({@code outboxkit.relay.*}) are registered in the
- * application's {@code MeterRegistry}. Every bean backs off when the application defines its own.
+ * application's {@code MeterRegistry}. With opentelemetry-api, the relay makes producer spans with the
+ * application's {@code OpenTelemetry} bean, unless {@code outbox.tracing.enabled=false}. Every bean backs off
+ * when the application defines its own.
  */
 @AutoConfiguration(afterName = {
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -44,7 +47,7 @@ import org.springframework.util.StringUtils;
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
 @ConditionalOnClass(OutboxRelay.class)
 @ConditionalOnBooleanProperty("outbox.relay.enabled")
-@EnableConfigurationProperties({OutboxProperties.class, OutboxRelayProperties.class})
+@EnableConfigurationProperties({OutboxProperties.class, OutboxRelayProperties.class, OutboxTracingProperties.class})
 public class OutboxRelayAutoConfiguration {
 
   private static final String JDBC_CONNECTION_DETAILS =
@@ -135,6 +138,26 @@ public class OutboxRelayAutoConfiguration {
     @Order(0)
     OutboxRelayBuilderCustomizer outboxRelayMeterRegistryCustomizer(ObjectProvider<MeterRegistry> meterRegistry) {
       return builder -> meterRegistry.ifUnique(builder::meterRegistry);
+    }
+  }
+
+  /**
+   * The relay's producer spans: with the application's {@code OpenTelemetry} bean when it has one (else {@code
+   * GlobalOpenTelemetry}), off with {@code outbox.tracing.enabled=false}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.opentelemetry.api.OpenTelemetry")
+  static class TracingConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "outboxRelayTracingCustomizer")
+    @Order(0)
+    OutboxRelayBuilderCustomizer outboxRelayTracingCustomizer(OutboxTracingProperties tracing,
+        ObjectProvider<io.opentelemetry.api.OpenTelemetry> openTelemetry) {
+      return builder -> {
+        builder.tracing(tracing.enabled());
+        openTelemetry.ifUnique(builder::openTelemetry);
+      };
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.spring.OutboxProperties;
+import io.outboxkit.spring.OutboxTracingProperties;
 import io.outboxkit.writer.OutboxSchema;
 import io.outboxkit.writer.OutboxWriter;
 import io.outboxkit.writer.PayloadSerializer;
@@ -38,7 +39,7 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
 @ConditionalOnClass({OutboxWriter.class, DataSourceUtils.class})
 @ConditionalOnSingleCandidate(DataSource.class)
 @ConditionalOnBooleanProperty(name = "outbox.writer.enabled", matchIfMissing = true)
-@EnableConfigurationProperties({OutboxProperties.class, OutboxWriterProperties.class})
+@EnableConfigurationProperties({OutboxProperties.class, OutboxWriterProperties.class, OutboxTracingProperties.class})
 public class OutboxWriterAutoConfiguration {
 
   /**
@@ -75,7 +76,7 @@ public class OutboxWriterAutoConfiguration {
   @ConditionalOnMissingBean
   @DependsOnDatabaseInitialization
   OutboxWriter outboxWriter(DataSource dataSource, OutboxProperties outbox, OutboxWriterProperties properties,
-      PayloadSerializer payloadSerializer, ObjectProvider<OutboxSchemaInitializer> schemaInitializer,
+      OutboxTracingProperties tracing, PayloadSerializer payloadSerializer, ObjectProvider<OutboxSchemaInitializer> schemaInitializer,
       ObjectProvider<OutboxWriterBuilderCustomizer> customizers) {
     schemaInitializer.ifAvailable(initializer -> { }); // the schema is installed before the first write
     OutboxWriter.Builder builder = OutboxWriter.builder(dataSource);
@@ -91,7 +92,7 @@ public class OutboxWriterAutoConfiguration {
     setting("outbox.writer.max-payload-size", () -> builder.maxPayloadBytes((int) maxPayloadBytes));
     builder.serializer(payloadSerializer);
     builder.allowWritesOutsideTransaction(properties.allowWritesOutsideTransaction());
-    builder.traceContextPropagation(properties.traceContextPropagation());
+    builder.traceContextPropagation(properties.traceContextPropagation() && tracing.enabled());
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
     OutboxWriter writer = builder.build();
     if (properties.verifySchema()) {

@@ -61,6 +61,17 @@ class InboxListenerAutoConfigurationTest {
   }
 
   @Test
+  void listenersAreTracedWithTheApplicationsOpenTelemetryUnlessTracingIsOff() {
+    runner.withBean(io.opentelemetry.api.OpenTelemetry.class, io.opentelemetry.api.OpenTelemetry::noop)
+        .run(context -> assertThat(context.getBean(ListenerTracing.class)).isNotSameAs(ListenerTracing.NONE));
+    runner.withPropertyValues("outbox.tracing.enabled=false")
+        .run(context -> assertThat(context.getBean(ListenerTracing.class)).isSameAs(ListenerTracing.NONE));
+    runner.withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader("io.opentelemetry"))
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ListenerTracing.class)
+            .hasSingleBean(IdempotentListenerAdvisor.class));
+  }
+
+  @Test
   void noAdvisorWithoutAnInboxOrWhenDisabled() {
     runner.withPropertyValues("outbox.inbox.listener.enabled=false").run(context ->
         assertThat(context).hasNotFailed().doesNotHaveBean(IdempotentListenerAdvisor.class)

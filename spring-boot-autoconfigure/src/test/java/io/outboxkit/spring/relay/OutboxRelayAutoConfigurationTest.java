@@ -214,6 +214,15 @@ class OutboxRelayAutoConfigurationTest {
   }
 
   @Test
+  void theRelayIsTracedWhenOpenTelemetryIsOnTheClassPath() {
+    runner.withPropertyValues(RELAY).run(context -> assertThat(context).hasSingleBean(OutboxRelay.class)
+        .hasBean("outboxRelayTracingCustomizer"));
+    runner.withPropertyValues(RELAY).withClassLoader(new FilteredClassLoader("io.opentelemetry"))
+        .run(context -> assertThat(context).hasSingleBean(OutboxRelay.class)
+            .doesNotHaveBean("outboxRelayTracingCustomizer"));
+  }
+
+  @Test
   void metersAreRegisteredInTheApplicationsRegistry() {
     runner.withPropertyValues(RELAY).withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
       MeterRegistry registry = context.getBean(MeterRegistry.class);

@@ -24,9 +24,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.DataSourceUtils;
@@ -55,6 +58,16 @@ class OutboxWriterAutoConfigurationTest {
       assertThat(outbox.mode()).isEqualTo(WriteMode.TABLE);
       assertThat(context.getBean(OutboxWriterProperties.class).maxPayloadSize().toBytes()).isEqualTo(1_048_576);
     });
+  }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void outboxTracingEnabledFalseTurnsTheWritersTraceContextOff(CapturedOutput output) {
+    runner.withPropertyValues("outbox.tracing.enabled=false").run(context -> {
+      assertThat(context).hasSingleBean(OutboxWriter.class);
+      assertThat(output.getAll()).contains("trace context off").doesNotContain("trace context from OpenTelemetry");
+    });
+    runner.run(context -> assertThat(output.getAll()).contains("trace context from OpenTelemetry"));
   }
 
   @Test
