@@ -105,6 +105,7 @@ public final class BenchmarkMain {
         case WRITER -> report.writers = new WriterBenchmark(infrastructure, profile,
             options.writerEventsPerTransaction()).run();
         case INBOX -> report.consumers = new InboxBenchmark(infrastructure, profile).run();
+        case SAGA -> report.sagas = new SagaBenchmark(infrastructure, profile).run();
       }
     }
 

@@ -38,7 +38,7 @@ class MarkdownReportTest {
 
   @Test
   void theLongDrainIsJudgedLikeTheOtherDrainsWhenTheProfileHasOne() {
-    Report report = report(Profile.QUICK.with(null, null, 1_000_000));
+    Report report = report(Profile.QUICK.with(null, null, 1_000_000, null));
     RelayResult ours = relay(RelayKind.OUTBOXKIT_TABLE, 30_000, 25.0, 250.0);
     ours.longDrainPerSecond = 60_000.0;
     ours.longDrainSecondHalfPerSecond = 70_000.0;

@@ -1,0 +1,239 @@
+package io.outboxkit.benchmarks;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.outboxkit.inbox.Inbox;
+import io.outboxkit.inbox.InboxSchema;
+import io.outboxkit.inbox.kafka.InboxHandler;
+import io.outboxkit.inbox.kafka.InboxKafkaRunner;
+import io.outboxkit.relay.OutboxRelay;
+import io.outboxkit.relay.RelayState;
+import io.outboxkit.relay.RelayStatus;
+import io.outboxkit.saga.SagaSchema;
+import io.outboxkit.test.OutboxTestInfrastructure;
+import io.outboxkit.test.TestDatabase;
+import io.outboxkit.test.TestKafka;
+import io.outboxkit.writer.OutboxSchema;
+import io.outboxkit.writer.OutboxWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+
+/**
+ * The four services of the saga benchmark, each with a database of its own (outbox, inbox, saga or barrier
+ * tables and its business table), a pool on it, an outbox writer, an inbox and an OutboxKit relay streaming
+ * its outbox to Kafka. Every relay uses the same topic prefix, so a service's events reach the topics the
+ * others read. Both the orchestrated and the choreographed flow run on these services.
+ */
+final class SagaServices implements AutoCloseable {
+
+  /** Partitions of every saga topic, and inbox runners (one consumer group) per service and flow. */
+  static final int PARTITIONS = 2;
+  static final int RUNNERS_PER_SERVICE = 2;
+  /** Connections per service pool: the runners of both flows, the starters, the scanner, the harness. */
+  static final int POOL_SIZE = 2 * RUNNERS_PER_SERVICE + SagaBenchmark.STARTER_THREADS + 2;
+  /** The relay settings the benchmark changes from the relay's defaults, as a user tuning for latency would. */
+  static final String RELAY_POLL_INTERVAL_MS = "1";
+  static final int RELAY_LINGER_MS = 1;
+  static final String RELAY_SETTINGS = "OutboxRelay per database, table mode, its defaults except Debezium"
+      + " `poll.interval.ms` " + RELAY_POLL_INTERVAL_MS + " (default 5) and producer `linger.ms` "
+      + RELAY_LINGER_MS + " (default 5)";
+  static final String CONSUMER_SETTINGS = RUNNERS_PER_SERVICE + " InboxKafkaRunner per service and flow in one"
+      + " consumer group, " + PARTITIONS + " partitions per topic, one inbox transaction per record; consumer"
+      + " `fetch.max.wait.ms` 100 (default 500; `fetch.min.bytes` 1 returns a fetch as soon as a record is there)";
+
+  /** One service: its database and what writes to and reads from it. */
+  record Service(String name, TestDatabase db, HikariDataSource pool, OutboxWriter writer, Inbox inbox,
+                 OutboxRelay relay) {
+  }
+
+  final TestKafka kafka;
+  final String topicPrefix;
+  final Service order;
+  final Service inventory;
+  final Service payment;
+  final Service shipping;
+  private final List<Service> services = new ArrayList<>();
+  private final List<AutoCloseable> runners = new ArrayList<>();
+  private final List<String> topics = new ArrayList<>();
+
+  SagaServices(OutboxTestInfrastructure infrastructure) throws SQLException {
+    kafka = infrastructure.kafka("saga");
+    topicPrefix = kafka.newTopic("saga") + ".";
+    try {
+      order = service(infrastructure, "order", true);
+      inventory = service(infrastructure, "inventory", false);
+      payment = service(infrastructure, "payment", false);
+      shipping = service(infrastructure, "shipping", false);
+      for (Service service : services) {
+        awaitActive(service);
+      }
+    } catch (SQLException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private Service service(OutboxTestInfrastructure infrastructure, String name, boolean orchestrator)
+      throws SQLException {
+    TestDatabase db = infrastructure.newDatabase("saga " + name);
+    OutboxSchema.builder().replicationSlot(db.name()).build().install(db.dataSource());
+    InboxSchema.builder().build().install(db.dataSource());
+    if (orchestrator) {
+      SagaSchema.orchestrator("public").install(db.dataSource());
+      db.execute("CREATE TABLE bench_order (order_id text PRIMARY KEY, amount int NOT NULL, state text NOT NULL,"
+          + " created_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz)");
+    } else {
+      SagaSchema.participant("public").install(db.dataSource());
+      db.execute("CREATE TABLE bench_effect (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, order_id text NOT"
+          + " NULL, name text NOT NULL)");
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(db.jdbcUrl());
+    config.setUsername(db.username());
+    config.setPassword(db.password());
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setPoolName("saga-" + name);
+    HikariDataSource pool = new HikariDataSource(config);
+    OutboxRelay relay = OutboxRelay.builder()
+        .database(db.host(), db.port(), db.name())
+        .username(db.username())
+        .password(db.password())
+        .replicationSlot(db.name())
+        .topicPrefix(topicPrefix)
+        .bootstrapServers(kafka.bootstrapServers())
+        .debeziumProperty("poll.interval.ms", RELAY_POLL_INTERVAL_MS)
+        .producerProperty("linger.ms", RELAY_LINGER_MS)
+        .build();
+    Service service = new Service(name, db, pool, OutboxWriter.builder(pool).build(), Inbox.builder(pool).build(),
+        relay);
+    services.add(service);
+    relay.start();
+    return service;
+  }
+
+  /** The topic of an aggregate type (a channel), created with {@link #PARTITIONS} partitions the first time. */
+  synchronized String topic(String channel) {
+    String topic = topicPrefix + channel;
+    if (!topics.contains(topic)) {
+      kafka.createTopic(topic, PARTITIONS);
+      topics.add(topic);
+    }
+    return topic;
+  }
+
+  /** Starts {@link #RUNNERS_PER_SERVICE} inbox runners in one group for the service, on the channels' topics. */
+  void consume(Service service, String consumerName, InboxHandler handler, String... channels) {
+    List<String> names = new ArrayList<>();
+    for (String channel : channels) {
+      names.add(topic(channel));
+    }
+    String group = consumerName + "-" + kafka.newGroupId();
+    for (int i = 0; i < RUNNERS_PER_SERVICE; i++) {
+      Properties properties = kafka.consumerProperties(group);
+      properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+      InboxKafkaRunner runner = InboxKafkaRunner.builder(service.inbox())
+          .consumerProperties(properties)
+          .topics(names)
+          .consumerName(consumerName)
+          .handler(handler)
+          .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+          .threadName(String.format(Locale.ROOT, "%s-%d", consumerName, i))
+          .build();
+      runner.start();
+      runners.add(runner);
+    }
+  }
+
+  void closeLater(AutoCloseable closeable) {
+    runners.add(closeable);
+  }
+
+  /** The first relay or runner failure, or null. */
+  String failure() {
+    for (Service service : services) {
+      RelayStatus status = service.relay().status();
+      if (status.state() == RelayState.FAILED || status.state() == RelayState.STOPPED) {
+        return "the relay of the " + service.name() + " service is " + status.state() + ": " + status.reason();
+      }
+    }
+    for (AutoCloseable closeable : runners) {
+      if (closeable instanceof InboxKafkaRunner runner && runner.failure() != null) {
+        return "an inbox runner failed: " + runner.failure();
+      }
+    }
+    return null;
+  }
+
+  /** Messages consumed through the inboxes of all four services so far (one inbox transaction each). */
+  long consumedMessages() throws SQLException {
+    long total = 0;
+    for (Service service : services) {
+      try (Connection connection = service.pool().getConnection();
+           PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM inbox_message");
+           ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        total += rows.getLong(1);
+      }
+    }
+    return total;
+  }
+
+  /** The server's WAL position in bytes: the difference of two readings is the WAL all four databases wrote. */
+  long walPosition() throws SQLException {
+    try (Connection connection = order.pool().getConnection();
+         PreparedStatement statement = connection.prepareStatement("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
+         ResultSet rows = statement.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  /** Records a participant's business effect in its transaction (no unique key: twice shows as two rows). */
+  static void effect(Connection connection, String orderId, String name) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "INSERT INTO bench_effect (order_id, name) VALUES (?, ?)")) {
+      statement.setString(1, orderId);
+      statement.setString(2, name);
+      statement.executeUpdate();
+    }
+  }
+
+  private static void awaitActive(Service service) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (service.relay().status().state() != RelayState.ACTIVE) {
+      RelayStatus status = service.relay().status();
+      if (status.state() == RelayState.FAILED || status.state() == RelayState.STOPPED) {
+        throw new BenchmarkException("the relay of the " + service.name() + " service is " + status.state() + ": "
+            + status.reason());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new BenchmarkException("the relay of the " + service.name() + " service is not active within 120 s");
+      }
+      SagaBenchmark.pause(20);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (int i = runners.size() - 1; i >= 0; i--) {
+      try {
+        runners.get(i).close();
+      } catch (Exception ignored) {
+        // closing what is left
+      }
+    }
+    for (Service service : services) {
+      service.relay().close();
+      service.pool().close();
+      service.db().close();
+    }
+  }
+}
