@@ -67,7 +67,7 @@ record Profile(
       Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(6), 20_000, 1, 1,
       List.of(RelayKind.OUTBOXKIT_TABLE, RelayKind.OUTBOXKIT_WAL_MESSAGE, RelayKind.POLLING,
           RelayKind.DEBEZIUM_DEFAULTS),
-      500, 3_000, 100, Duration.ofSeconds(3), Duration.ofSeconds(15));
+      500, 2_000, 100, Duration.ofSeconds(2), Duration.ofSeconds(10));
 
   static final Profile FULL = new Profile("full", 100_000, 100_000, 1_000_000, Duration.ofSeconds(30),
       3_000_000, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(20),

@@ -79,8 +79,24 @@ final class SagaBenchmark {
       if (flows.get(0) instanceof OrchestratedShop orchestrated) {
         log.info("saga benchmark: orchestrator {}", orchestrated.stats());
       }
+      logTableWrites(services);
     }
     return results;
+  }
+
+  /** What each database wrote, table by table, for the README's analysis; only logged. */
+  private static void logTableWrites(SagaServices services) {
+    pause(1500);
+    for (SagaServices.Service service : List.of(services.order, services.inventory, services.payment,
+        services.shipping)) {
+      try {
+        log.info("saga benchmark: rows written in the {} database (both flows): {}", service.name(),
+            SagaServices.tableWrites(service));
+      } catch (Exception e) {
+        log.warn("saga benchmark: the {} database's table statistics could not be read: {}", service.name(),
+            message(e));
+      }
+    }
   }
 
   private interface Measurement {

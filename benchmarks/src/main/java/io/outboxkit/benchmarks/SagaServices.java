@@ -196,6 +196,26 @@ final class SagaServices implements AutoCloseable {
     }
   }
 
+  /**
+   * Rows inserted, updated (of which HOT: no index touched), deleted per table of the service's database, from
+   * {@code pg_stat_user_tables} (the server's statistics, which lag by up to a second or so).
+   */
+  static String tableWrites(Service service) throws SQLException {
+    StringBuilder out = new StringBuilder();
+    try (Connection connection = service.pool().getConnection();
+         PreparedStatement statement = connection.prepareStatement("SELECT relname, n_tup_ins, n_tup_upd,"
+             + " n_tup_hot_upd, n_tup_del FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0"
+             + " ORDER BY relname");
+         ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        out.append(out.length() == 0 ? "" : "; ").append(rows.getString(1)).append(" ins ").append(rows.getLong(2))
+            .append(" upd ").append(rows.getLong(3)).append(" (hot ").append(rows.getLong(4)).append(") del ")
+            .append(rows.getLong(5));
+      }
+    }
+    return out.toString();
+  }
+
   /** Records a participant's business effect in its transaction (no unique key: twice shows as two rows). */
   static void effect(Connection connection, String orderId, String name) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(
