@@ -161,10 +161,21 @@ final class MarkdownReport {
     return result == null || result.latency() == null ? null : result.latency().p99Millis();
   }
 
+  private static String cpu(double @Nullable [] millis) {
+    if (millis == null) {
+      return Format.MISSING;
+    }
+    List<String> parts = new ArrayList<>();
+    for (double value : millis) {
+      parts.add(Double.isNaN(value) ? Format.MISSING : Format.decimal(value));
+    }
+    return String.join(" / ", parts);
+  }
+
   static MarkdownTable sagas(Report report) {
     MarkdownTable table = new MarkdownTable("flow", "sagas/s end to end", "sagas (compensated)",
         "latency p50 ms", "p90 ms", "p99 ms", "max ms", "latency run: started/s, counted",
-        "messages per saga", "WAL KB per saga");
+        "messages per saga", "WAL KB per saga", "CPU ms per saga: harness / PostgreSQL / broker");
     for (SagaResult r : report.sagas) {
       LatencySummary l = r.latency();
       table.row(r.id(), Format.rate(r.sagasPerSecond()),
@@ -175,7 +186,8 @@ final class MarkdownReport {
           l == null ? Format.MISSING : Format.millis(l.maxMillis()),
           l == null ? Format.MISSING : Format.decimal(r.latencyStartRate()) + ", " + l.count(),
           r.messagesPerSaga() == null ? Format.MISSING : String.format(Locale.ROOT, "%.2f", r.messagesPerSaga()),
-          Format.decimal(r.walBytesPerSaga() == null ? null : r.walBytesPerSaga() / 1024));
+          Format.decimal(r.walBytesPerSaga() == null ? null : r.walBytesPerSaga() / 1024),
+          cpu(r.cpuMillisPerSaga()));
     }
     return table;
   }
@@ -390,7 +402,9 @@ final class MarkdownReport {
           + " = final transaction's now() - start transaction's now() (order service database); after each run"
           + " every saga must have ended as designed and each participant applied each effect once; messages per saga ="
           + " records consumed through the four services' inboxes during the throughput run / sagas (each one inbox"
-          + " transaction); WAL per saga = the server's WAL position's advance during the throughput run / sagas",
+          + " transaction); WAL per saga = the server's WAL position's advance during the throughput run / sagas; CPU per saga = CPU"
+          + " time (user + system) during the throughput run / sagas of the harness JVM (the four relays, every"
+          + " consumer and handler), of the PostgreSQL server's processes and of the broker's JVM",
           SagaBenchmark.COMPENSATE_EVERY, p.sagaWarmUpSagas(), p.sagaSagas(), SagaBenchmark.STARTER_THREADS,
           p.sagaLatencyRate(), SagaBenchmark.STARTER_THREADS, p.sagaLatencyWarmUp().toSeconds(), p.sagaLatencyWindow().toSeconds()));
       lines.add("saga relays: " + SagaServices.RELAY_SETTINGS);

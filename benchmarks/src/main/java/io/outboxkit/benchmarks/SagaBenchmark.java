@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,7 @@ final class SagaBenchmark {
         results.add(new SagaResult(flow.id(), flow.describe(), t == null ? null : t.perSecond,
             t == null ? 0 : t.sagas, t == null ? 0 : t.compensated, l == null ? null : l.latency,
             l == null ? null : l.startRate, t == null ? null : t.messagesPerSaga,
-            t == null ? null : t.walBytesPerSaga, failures.get(flow.id())));
+            t == null ? null : t.walBytesPerSaga, t == null ? null : t.cpuMillisPerSaga, failures.get(flow.id())));
       }
       if (flows.get(0) instanceof OrchestratedShop orchestrated) {
         log.info("saga benchmark: orchestrator {}", orchestrated.stats());
@@ -117,7 +118,7 @@ final class SagaBenchmark {
 
   /** What one run of a flow measured. */
   private record Run(int sagas, int compensated, double perSecond, LatencySummary latency, double startRate,
-                     double messagesPerSaga, double walBytesPerSaga) {
+                     double messagesPerSaga, double walBytesPerSaga, double @Nullable [] cpuMillisPerSaga) {
   }
 
   private Run throughput(SagaServices services, SagaFlow flow, String prefix, int sagas) throws Exception {
@@ -125,6 +126,7 @@ final class SagaBenchmark {
     AtomicInteger next = new AtomicInteger();
     long messagesBefore = services.consumedMessages();
     long walBefore = services.walPosition();
+    long[] cpuBefore = services.cpuNanos();
     long begin = System.nanoTime();
     try {
       List<Future<?>> futures = new ArrayList<>();
@@ -144,15 +146,21 @@ final class SagaBenchmark {
     }
     long started = System.nanoTime();
     awaitFinal(services, flow, prefix, sagas);
+    long[] cpuAfter = services.cpuNanos();
     Run counted = evaluate(services, flow, prefix, sagas, 0);
+    double[] cpu = new double[cpuAfter.length];
+    for (int i = 0; i < cpu.length; i++) {
+      cpu[i] = cpuBefore[i] < 0 || cpuAfter[i] < 0 ? Double.NaN : (cpuAfter[i] - cpuBefore[i]) / 1e6 / sagas;
+    }
     Run run = new Run(counted.sagas, counted.compensated, counted.perSecond, counted.latency, 0,
         (services.consumedMessages() - messagesBefore) / (double) sagas,
-        (services.walPosition() - walBefore) / (double) sagas);
+        (services.walPosition() - walBefore) / (double) sagas, cpu);
     log.info("saga benchmark {} {}: {} sagas started in {} ms, all final after {} ms: {} sagas/s", flow.id(),
         prefix, sagas, TimeUnit.NANOSECONDS.toMillis(started - begin),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), Math.round(run.perSecond));
-    log.info(String.format(Locale.ROOT, "saga benchmark %s %s: %.2f messages consumed and %.0f WAL bytes per saga",
-        flow.id(), prefix, run.messagesPerSaga, run.walBytesPerSaga));
+    log.info(String.format(Locale.ROOT, "saga benchmark %s %s: %.2f messages consumed, %.0f WAL bytes, CPU ms %.1f"
+        + " harness, %.1f PostgreSQL, %.1f broker per saga", flow.id(), prefix, run.messagesPerSaga,
+        run.walBytesPerSaga, cpu[0], cpu[1], cpu[2]));
     return run;
   }
 
@@ -189,7 +197,7 @@ final class SagaBenchmark {
     double startRate = (sagas - 1 - warmUp) / ((startedAt[sagas - 1] - startedAt[warmUp]) / 1e9);
     awaitFinal(services, flow, prefix, sagas);
     Run run = evaluate(services, flow, prefix, sagas, warmUp);
-    Run result = new Run(run.sagas, run.compensated, run.perSecond, run.latency, startRate, 0, 0);
+    Run result = new Run(run.sagas, run.compensated, run.perSecond, run.latency, startRate, 0, 0, null);
     LatencySummary l = result.latency;
     log.info(String.format(Locale.ROOT, "saga benchmark %s at %d sagas/s (started at %.1f/s): p50 %.1f ms, p99 %.1f"
         + " ms, max %.1f ms", flow.id(), rate, startRate, l.p50Millis(), l.p99Millis(), l.maxMillis()));
@@ -251,7 +259,7 @@ final class SagaBenchmark {
     long completed = completedCount(sagas);
     checkEffects(services, flow, prefix, completed, sagas - completed);
     double seconds = (last - first) / 1e6;
-    return new Run(sagas, compensated, sagas / seconds, LatencySummary.ofNanos(latencies), 0, 0, 0);
+    return new Run(sagas, compensated, sagas / seconds, LatencySummary.ofNanos(latencies), 0, 0, 0, null);
   }
 
   /** Sagas of a run that complete (the others are refused by shipping and compensated). */

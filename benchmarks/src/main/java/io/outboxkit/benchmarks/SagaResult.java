@@ -15,13 +15,16 @@ import org.jspecify.annotations.Nullable;
  * @param messagesPerSaga messages consumed through the inboxes per saga in the throughput run (each one an inbox
  *     transaction; add the start transaction for the transactions per saga)
  * @param walBytesPerSaga WAL written per saga in the throughput run, all four databases
+ * @param cpuMillisPerSaga CPU milliseconds per saga in the throughput run: this JVM (relays, consumers, handlers),
+ *     PostgreSQL, the broker; null where not known
  * @param failure why the flow could not be measured, or null
  */
 record SagaResult(String id, String description, @Nullable Double sagasPerSecond, int sagas, int compensated,
                   @Nullable LatencySummary latency, @Nullable Double latencyStartRate, @Nullable Double messagesPerSaga,
-                  @Nullable Double walBytesPerSaga, @Nullable String failure) {
+                  @Nullable Double walBytesPerSaga, double @Nullable [] cpuMillisPerSaga,
+                  @Nullable String failure) {
 
   static SagaResult failed(String id, String description, String failure) {
-    return new SagaResult(id, description, null, 0, 0, null, null, null, null, failure);
+    return new SagaResult(id, description, null, 0, 0, null, null, null, null, null, failure);
   }
 }

@@ -186,6 +186,35 @@ final class SagaServices implements AutoCloseable {
     return total;
   }
 
+  /**
+   * CPU time used so far, in nanoseconds: this JVM (the relays, the consumers and the services' handlers),
+   * the PostgreSQL server (the postmaster and its children) and this JVM's other child processes (the broker);
+   * -1 where the platform does not tell.
+   */
+  long[] cpuNanos() throws SQLException {
+    long harness = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    long postgres = -1;
+    long backend;
+    try (Connection connection = order.pool().getConnection();
+         PreparedStatement statement = connection.prepareStatement("SELECT pg_backend_pid()");
+         ResultSet rows = statement.executeQuery()) {
+      rows.next();
+      backend = rows.getLong(1);
+    }
+    long postmaster = ProcessHandle.of(backend).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+    if (postmaster > 0) {
+      postgres = cpu(ProcessHandle.of(postmaster).stream()) + cpu(ProcessHandle.of(postmaster).stream()
+          .flatMap(ProcessHandle::children));
+    }
+    long others = cpu(ProcessHandle.current().descendants()
+        .filter(p -> p.info().command().map(c -> !c.endsWith("postgres")).orElse(true)));
+    return new long[] {harness, postgres, others};
+  }
+
+  private static long cpu(java.util.stream.Stream<ProcessHandle> processes) {
+    return processes.mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+  }
+
   /** The server's WAL position in bytes: the difference of two readings is the WAL all four databases wrote. */
   long walPosition() throws SQLException {
     try (Connection connection = order.pool().getConnection();

@@ -114,9 +114,9 @@ class MarkdownReportTest {
     Report report = report();
     report.sagas = List.of(
         new SagaResult("orchestrated", "the orchestrator", 400.0, 2_000, 200,
-            new LatencySummary(1_000, 40.0, 60.0, 120.0, 150.0), 100.0, 6.6, 13_312.0, null),
+            new LatencySummary(1_000, 40.0, 60.0, 120.0, 150.0), 100.0, 6.6, 13_312.0, new double[] {4.0, 3.5, 1.25}, null),
         new SagaResult("choreographed", "events", 450.0, 2_000, 200,
-            new LatencySummary(1_000, 20.0, 30.0, 50.0, 70.0), 99.8, 4.2, 4_096.0, null));
+            new LatencySummary(1_000, 20.0, 30.0, 50.0, 70.0), 99.8, 4.2, 4_096.0, null, null));
 
     String markdown = MarkdownReport.render(report);
 
@@ -127,7 +127,7 @@ class MarkdownReportTest {
     assertThat(markdown).contains("| saga orchestrated, completion p99 at 100 sagas/s, ms, vs choreographed (lower"
         + " is better) | 120.0 | 50.0 | 2.40x | <= 100 ms | missed by 20 ms (20% over) |");
     assertThat(markdown).contains("## Sagas: orchestrated and choreographed")
-        .contains("| orchestrated | 400 | 2,000 (200) | 40.0 | 60.0 | 120.0 | 150.0 | 100.0, 1000 | 6.60 | 13.0 |");
+        .contains("| orchestrated | 400 | 2,000 (200) | 40.0 | 60.0 | 120.0 | 150.0 | 100.0, 1000 | 6.60 | 13.0 | 4.0 / 3.5 / 1.3 |");
     assertThat(markdown).contains("- saga orchestrated: the orchestrator");
   }
 
