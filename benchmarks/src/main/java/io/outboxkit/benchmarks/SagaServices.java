@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * The four services of the saga benchmark, each with a database of its own (outbox, inbox, saga or barrier
@@ -39,15 +38,18 @@ final class SagaServices implements AutoCloseable {
   static final int RUNNERS_PER_SERVICE = 2;
   /** Connections per service pool: the runners of both flows, the starters, the scanner, the harness. */
   static final int POOL_SIZE = 2 * RUNNERS_PER_SERVICE + SagaBenchmark.STARTER_THREADS + 2;
-  /** The relay settings the benchmark changes from the relay's defaults, as a user tuning for latency would. */
-  static final String RELAY_POLL_INTERVAL_MS = "1";
+  /**
+   * The relay setting the benchmark changes from the relay's defaults, as a user tuning for latency would:
+   * a message of a saga waits at most this long in the producer for others to join its batch.
+   */
   static final int RELAY_LINGER_MS = 1;
-  static final String RELAY_SETTINGS = "OutboxRelay per database, table mode, its defaults except Debezium"
-      + " `poll.interval.ms` " + RELAY_POLL_INTERVAL_MS + " (default 5) and producer `linger.ms` "
-      + RELAY_LINGER_MS + " (default 5)";
+  static final String RELAY_SETTINGS = "OutboxRelay per database, table mode, its defaults (Debezium"
+      + " `poll.interval.ms` 5) except producer `linger.ms` " + RELAY_LINGER_MS + " (default 5); Debezium"
+      + " `poll.interval.ms` 1 was tried and left out: each idle engine then wakes every millisecond, which took a"
+      + " quarter of the harness JVM's CPU samples in a profile";
   static final String CONSUMER_SETTINGS = RUNNERS_PER_SERVICE + " InboxKafkaRunner per service and flow in one"
       + " consumer group, " + PARTITIONS + " partitions per topic, one inbox transaction per record; consumer"
-      + " `fetch.max.wait.ms` 100 (default 500; `fetch.min.bytes` 1 returns a fetch as soon as a record is there)";
+      + " defaults (`fetch.min.bytes` 1: a fetch returns as soon as a record is there)";
 
   /** One service: its database and what writes to and reads from it. */
   record Service(String name, TestDatabase db, HikariDataSource pool, OutboxWriter writer, Inbox inbox,
@@ -109,7 +111,6 @@ final class SagaServices implements AutoCloseable {
         .replicationSlot(db.name())
         .topicPrefix(topicPrefix)
         .bootstrapServers(kafka.bootstrapServers())
-        .debeziumProperty("poll.interval.ms", RELAY_POLL_INTERVAL_MS)
         .producerProperty("linger.ms", RELAY_LINGER_MS)
         .build();
     Service service = new Service(name, db, pool, OutboxWriter.builder(pool).build(), Inbox.builder(pool).build(),
@@ -138,7 +139,6 @@ final class SagaServices implements AutoCloseable {
     String group = consumerName + "-" + kafka.newGroupId();
     for (int i = 0; i < RUNNERS_PER_SERVICE; i++) {
       Properties properties = kafka.consumerProperties(group);
-      properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
       InboxKafkaRunner runner = InboxKafkaRunner.builder(service.inbox())
           .consumerProperties(properties)
           .topics(names)
