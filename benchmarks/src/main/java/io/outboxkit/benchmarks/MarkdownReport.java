@@ -324,10 +324,13 @@ final class MarkdownReport {
   static List<String> settings(Report report) {
     Profile p = report.profile;
     List<String> lines = new ArrayList<>();
-    lines.add("events: " + Payloads.SIZE + "-byte JSON payloads (as written), aggregate type `"
-        + Payloads.AGGREGATE_TYPE + "`, " + Payloads.AGGREGATES + " aggregate ids as keys, one topic of one"
-        + " partition per relay run; the harness writes the relays' events itself (the same rows for every"
-        + " table-reading relay; WAL messages in OutboxKit's envelope for the WAL-message relay)");
+    if (!report.relays.isEmpty() || !report.writers.isEmpty() || !report.consumers.isEmpty()
+        || !report.ceiling.isEmpty()) {
+      lines.add("events: " + Payloads.SIZE + "-byte JSON payloads (as written), aggregate type `"
+          + Payloads.AGGREGATE_TYPE + "`, " + Payloads.AGGREGATES + " aggregate ids as keys, one topic of one"
+          + " partition per relay run; the harness writes the relays' events itself (the same rows for every"
+          + " table-reading relay; WAL messages in OutboxKit's envelope for the WAL-message relay)");
+    }
     if (!report.relays.isEmpty()) {
       lines.add(p.relayRounds() == 1 ? "relays: each measured once, in the order listed"
           : "relays: each measured " + p.relayRounds() + " times, every other round in reverse order; each figure"
@@ -407,6 +410,12 @@ final class MarkdownReport {
           + " consumer and handler), of the PostgreSQL server's processes and of the broker's JVM",
           SagaBenchmark.COMPENSATE_EVERY, p.sagaWarmUpSagas(), p.sagaSagas(), SagaBenchmark.STARTER_THREADS,
           p.sagaLatencyRate(), SagaBenchmark.STARTER_THREADS, p.sagaLatencyWarmUp().toSeconds(), p.sagaLatencyWindow().toSeconds()));
+      if (report.sagaIdleCpuMillisPerSecond != null) {
+        lines.add("saga services idle (every relay and consumer of both flows running, no saga, "
+            + SagaBenchmark.IDLE_WINDOW.toSeconds() + " s before the warm-up): CPU ms per second, harness /"
+            + " PostgreSQL / broker: " + cpu(report.sagaIdleCpuMillisPerSecond) + "; a throughput run's CPU per saga"
+            + " includes this much per second of its duration");
+      }
       lines.add("saga relays: " + SagaServices.RELAY_SETTINGS);
       lines.add("saga consumers: " + SagaServices.CONSUMER_SETTINGS + "; HikariCP pool of "
           + SagaServices.POOL_SIZE + " connections per service");

@@ -24,6 +24,8 @@ final class Report {
   List<RoundsResult> writers = new ArrayList<>();
   List<RoundsResult> consumers = new ArrayList<>();
   List<SagaResult> sagas = new ArrayList<>();
+  /** CPU ms per second (harness, PostgreSQL, broker) of the saga services while idle; null if not measured. */
+  double @Nullable [] sagaIdleCpuMillisPerSecond;
   /** Parts that were not run at all (left out on the command line). */
   List<String> skipped = new ArrayList<>();
 

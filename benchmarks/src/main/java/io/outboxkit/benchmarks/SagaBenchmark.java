@@ -33,8 +33,12 @@ final class SagaBenchmark {
 
   private static final Logger log = LoggerFactory.getLogger(SagaBenchmark.class);
 
+  /** How long the services are left idle to measure their CPU use without sagas. */
+  static final Duration IDLE_WINDOW = Duration.ofSeconds(5);
+
   private final OutboxTestInfrastructure infrastructure;
   private final Profile profile;
+  private double @Nullable [] idleCpuMillisPerSecond;
 
   SagaBenchmark(OutboxTestInfrastructure infrastructure, Profile profile) {
     this.infrastructure = infrastructure;
@@ -56,6 +60,7 @@ final class SagaBenchmark {
     try (services) {
       List<SagaFlow> flows = List.of(new OrchestratedShop(services), new ChoreographedShop(services));
       Map<String, String> failures = new LinkedHashMap<>();
+      idleCpuMillisPerSecond = idleCpu(services);
       Map<String, Run> throughput = new LinkedHashMap<>();
       Map<String, Run> latency = new LinkedHashMap<>();
       for (SagaFlow flow : flows) {
@@ -83,6 +88,35 @@ final class SagaBenchmark {
       logTableWrites(services);
     }
     return results;
+  }
+
+  /**
+   * CPU milliseconds per second of the harness JVM, PostgreSQL and the broker while every relay and consumer of
+   * both flows runs and no saga is started: what a run pays for its duration on top of its sagas; null when
+   * it cannot be read.
+   */
+  double @Nullable [] idleCpuMillisPerSecond() {
+    return idleCpuMillisPerSecond;
+  }
+
+  private static double @Nullable [] idleCpu(SagaServices services) {
+    try {
+      long[] before = services.cpuNanos();
+      long begin = System.nanoTime();
+      pause(IDLE_WINDOW.toMillis());
+      long[] after = services.cpuNanos();
+      double seconds = (System.nanoTime() - begin) / 1e9;
+      double[] perSecond = new double[before.length];
+      for (int i = 0; i < before.length; i++) {
+        perSecond[i] = before[i] < 0 || after[i] < 0 ? Double.NaN : (after[i] - before[i]) / 1e6 / seconds;
+      }
+      log.info(String.format(Locale.ROOT, "saga benchmark: idle CPU ms per second %.1f harness, %.1f PostgreSQL,"
+          + " %.1f broker", perSecond[0], perSecond[1], perSecond[2]));
+      return perSecond;
+    } catch (Exception e) {
+      log.warn("saga benchmark: idle CPU not measured: {}", message(e));
+      return null;
+    }
   }
 
   /** What each database wrote, table by table, for the README's analysis; only logged. */

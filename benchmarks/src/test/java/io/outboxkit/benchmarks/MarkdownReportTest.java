@@ -129,6 +129,7 @@ class MarkdownReportTest {
     assertThat(markdown).contains("## Sagas: orchestrated and choreographed")
         .contains("| orchestrated | 400 | 2,000 (200) | 40.0 | 60.0 | 120.0 | 150.0 | 100.0, 1000 | 6.60 | 13.0 | 4.0 / 3.5 / 1.3 |");
     assertThat(markdown).contains("- saga orchestrated: the orchestrator");
+    assertThat(markdown).as("the relay events' shape is no setting of a saga-only run").doesNotContain("- events: ");
   }
 
   @Test
