@@ -412,7 +412,7 @@ final class MarkdownReport {
           p.sagaLatencyRate(), SagaBenchmark.STARTER_THREADS, p.sagaLatencyWarmUp().toSeconds(), p.sagaLatencyWindow().toSeconds()));
       if (report.sagaIdleCpuMillisPerSecond != null) {
         lines.add("saga services idle (every relay and consumer of both flows running, no saga, "
-            + SagaBenchmark.IDLE_WINDOW.toSeconds() + " s before the warm-up): CPU ms per second, harness /"
+            + SagaBenchmark.IDLE_WINDOW.toSeconds() + " s right after the warm-up): CPU ms per second, harness /"
             + " PostgreSQL / broker: " + cpu(report.sagaIdleCpuMillisPerSecond) + "; a throughput run's CPU per saga"
             + " includes this much per second of its duration");
       }

@@ -60,13 +60,13 @@ final class SagaBenchmark {
     try (services) {
       List<SagaFlow> flows = List.of(new OrchestratedShop(services), new ChoreographedShop(services));
       Map<String, String> failures = new LinkedHashMap<>();
-      idleCpuMillisPerSecond = idleCpu(services);
       Map<String, Run> throughput = new LinkedHashMap<>();
       Map<String, Run> latency = new LinkedHashMap<>();
       for (SagaFlow flow : flows) {
         guarded(flow, failures, () -> throughput(services, flow, "w" + flow.id().charAt(0) + "-",
             profile.sagaWarmUpSagas()));
       }
+      idleCpuMillisPerSecond = idleCpu(services);
       for (SagaFlow flow : flows) {
         guarded(flow, failures, () -> throughput.put(flow.id(), throughput(services, flow,
             "t" + flow.id().charAt(0) + "-", profile.sagaSagas())));
