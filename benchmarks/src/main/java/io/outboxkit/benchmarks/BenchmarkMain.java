@@ -105,6 +105,11 @@ public final class BenchmarkMain {
         case WRITER -> report.writers = new WriterBenchmark(infrastructure, profile,
             options.writerEventsPerTransaction()).run();
         case INBOX -> report.consumers = new InboxBenchmark(infrastructure, profile).run();
+        case SAGA -> {
+          SagaBenchmark sagas = new SagaBenchmark(infrastructure, profile);
+          report.sagas = sagas.run();
+          report.sagaIdleCpuMillisPerSecond = sagas.idleCpuMillisPerSecond();
+        }
       }
     }
 

@@ -24,7 +24,7 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
 
   /** The benchmarks of a run, in the order they run. */
   enum Part {
-    CEILING, RELAY, WRITER, INBOX;
+    CEILING, RELAY, WRITER, INBOX, SAGA;
 
     String id() {
       return name().toLowerCase(Locale.ROOT);
@@ -35,13 +35,14 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
       usage: java -jar benchmarks/target/benchmarks.jar [options]
         --profile quick|full|smoke   sizes and durations (default quick: a few minutes; full: publishable
                                      figures; smoke: a minute or two, checks that everything works)
-        --only PART[,PART...]        run only these: ceiling, relay, writer, inbox (default: all)
+        --only PART[,PART...]        run only these: ceiling, relay, writer, inbox, saga (default: all)
         --relays ID[,ID...]          relays to measure: outboxkit-table, outboxkit-wal, polling,
                                      debezium-defaults, debezium-tuned (default: the profile's)
         --drain-events N             events of the backlog drain (default: the profile's)
         --long-drain-events N        events of the long backlog drain, by a relay process of its own,
                                      once per relay; 0 leaves it out (default: 1,000,000 in the full
                                      profile, 0 otherwise)
+        --sagas N                    sagas per flow in the saga throughput run (default: the profile's)
         --writer-events N            events per business transaction of 100 rows in the writer
                                      benchmark, 1-100 (default 100: one per row)
         --relay-jvm-options "OPTS"   JVM options of every relay process (default: -Xms128m -Xmx256m
@@ -56,6 +57,7 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
     List<RelayKind> relays = null;
     Integer drainEvents = null;
     Integer longDrainEvents = null;
+    Integer sagas = null;
     Path resultsDirectory = null;
     List<String> relayJvmOptions = RelayProcess.DEFAULT_JVM_OPTIONS;
     int writerEvents = BusinessRows.ROWS;
@@ -83,6 +85,7 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
         }
         case "--drain-events" -> drainEvents = number(arg, value(args, ++i, arg), 2, 10_000_000);
         case "--long-drain-events" -> longDrainEvents = number(arg, value(args, ++i, arg), 0, 10_000_000);
+        case "--sagas" -> sagas = number(arg, value(args, ++i, arg), 10, 1_000_000);
         case "--writer-events" -> writerEvents = number(arg, value(args, ++i, arg), 1, BusinessRows.ROWS);
         case "--results-dir" -> resultsDirectory = Path.of(value(args, ++i, arg));
         case "--relay-jvm-options" -> {
@@ -96,7 +99,7 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
         default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
       }
     }
-    profile = profile.with(relays, drainEvents, longDrainEvents);
+    profile = profile.with(relays, drainEvents, longDrainEvents, sagas);
     return new BenchmarkOptions(profile, parts, resultsDirectory, relayJvmOptions, writerEvents, help);
   }
 
@@ -139,6 +142,6 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
         return part;
       }
     }
-    throw new IllegalArgumentException("unknown part '" + id + "': use ceiling, relay, writer or inbox");
+    throw new IllegalArgumentException("unknown part '" + id + "': use ceiling, relay, writer, inbox or saga");
   }
 }

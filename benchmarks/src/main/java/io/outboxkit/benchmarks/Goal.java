@@ -15,6 +15,8 @@ record Goal(Kind kind, double target, String unit) {
   enum Kind {
     /** A ratio (OutboxKit / baseline) of at least the target. */
     RATIO_AT_LEAST,
+    /** An absolute value of at least the target. */
+    AT_LEAST,
     /** An absolute value of at most the target. */
     AT_MOST,
     /** An absolute value below the target. */
@@ -23,6 +25,10 @@ record Goal(Kind kind, double target, String unit) {
 
   static Goal ratioAtLeast(double target) {
     return new Goal(Kind.RATIO_AT_LEAST, target, "");
+  }
+
+  static Goal atLeast(double target, String unit) {
+    return new Goal(Kind.AT_LEAST, target, unit);
   }
 
   static Goal atMost(double target, String unit) {
@@ -37,6 +43,7 @@ record Goal(Kind kind, double target, String unit) {
   String text() {
     return switch (kind) {
       case RATIO_AT_LEAST -> ">= " + Format.ratio(target);
+      case AT_LEAST -> ">= " + Format.number(target) + " " + unit;
       case AT_MOST -> "<= " + Format.number(target) + " " + unit;
       case BELOW -> "< " + Format.number(target) + " " + unit;
     };
@@ -51,6 +58,9 @@ record Goal(Kind kind, double target, String unit) {
     return switch (kind) {
       case RATIO_AT_LEAST -> value >= target ? "met"
           : String.format(Locale.ROOT, "missed by %.2fx (%.0f%% short)", target - value,
+              (target - value) / target * 100);
+      case AT_LEAST -> value >= target ? "met"
+          : String.format(Locale.ROOT, "missed by %s %s (%.0f%% short)", Format.number(target - value), unit,
               (target - value) / target * 100);
       case AT_MOST -> value <= target ? "met" : over(value);
       case BELOW -> value < target ? "met" : over(value);

@@ -17,6 +17,9 @@ final class MarkdownReport {
   static final Goal WRITER_TABLE = Goal.ratioAtLeast(0.8);
   static final Goal WRITER_WAL_MESSAGE = Goal.ratioAtLeast(0.95);
   static final Goal INBOX = Goal.ratioAtLeast(0.8);
+  static final Goal SAGA_THROUGHPUT = Goal.atLeast(500, "sagas/s");
+  static final Goal SAGA_P99 = Goal.atMost(100, "ms");
+  static final Goal SAGA_VS_CHOREOGRAPHY = Goal.ratioAtLeast(0.8);
 
   private MarkdownReport() {
   }
@@ -45,6 +48,9 @@ final class MarkdownReport {
     if (!report.consumers.isEmpty()) {
       out.append("## Inbox: consumer throughput\n\n")
           .append(rounds(report.consumers, "messages/s", 0, "").render()).append('\n');
+    }
+    if (!report.sagas.isEmpty()) {
+      out.append("## Sagas: orchestrated and choreographed\n\n").append(sagas(report).render()).append('\n');
     }
     if (!report.ceiling.isEmpty()) {
       out.append("## Ceiling: raw KafkaProducer\n\n").append(ceiling(report).render()).append('\n');
@@ -134,6 +140,54 @@ final class MarkdownReport {
       row(table, "inbox (batch), messages/s, vs the same consumer without dedup",
           inbox == null ? null : inbox.perSecond(), plain == null ? null : plain.perSecond(), Format::rate, INBOX,
           true);
+    }
+    if (!report.sagas.isEmpty()) {
+      SagaResult orchestrated = report.saga("orchestrated");
+      SagaResult choreographed = report.saga("choreographed");
+      Double ours = orchestrated == null ? null : orchestrated.sagasPerSecond();
+      Double base = choreographed == null ? null : choreographed.sagasPerSecond();
+      row(table, "saga orchestrated (3 participants), sagas/s end to end, vs the same saga choreographed", ours,
+          base, Format::rate, SAGA_VS_CHOREOGRAPHY, true);
+      row(table, "saga orchestrated, sagas/s end to end (absolute goal; baseline column: choreographed)", ours,
+          base, Format::rate, SAGA_THROUGHPUT, false);
+      int rate = report.profile.sagaLatencyRate();
+      row(table, "saga orchestrated, completion p99 at " + rate + " sagas/s, ms, vs choreographed (lower is"
+          + " better)", p99(orchestrated), p99(choreographed), Format::millis, SAGA_P99, false);
+    }
+    return table;
+  }
+
+  private static @Nullable Double p99(@Nullable SagaResult result) {
+    return result == null || result.latency() == null ? null : result.latency().p99Millis();
+  }
+
+  private static String cpu(double @Nullable [] millis) {
+    if (millis == null) {
+      return Format.MISSING;
+    }
+    List<String> parts = new ArrayList<>();
+    for (double value : millis) {
+      parts.add(Double.isNaN(value) ? Format.MISSING : Format.decimal(value));
+    }
+    return String.join(" / ", parts);
+  }
+
+  static MarkdownTable sagas(Report report) {
+    MarkdownTable table = new MarkdownTable("flow", "sagas/s end to end", "sagas (compensated)",
+        "latency p50 ms", "p90 ms", "p99 ms", "max ms", "latency run: started/s, counted",
+        "messages per saga", "WAL KB per saga", "CPU ms per saga: harness / PostgreSQL / broker");
+    for (SagaResult r : report.sagas) {
+      LatencySummary l = r.latency();
+      table.row(r.id(), Format.rate(r.sagasPerSecond()),
+          r.sagas() == 0 ? Format.MISSING : String.format(Locale.ROOT, "%,d (%,d)", r.sagas(), r.compensated()),
+          l == null ? Format.MISSING : Format.millis(l.p50Millis()),
+          l == null ? Format.MISSING : Format.millis(l.p90Millis()),
+          l == null ? Format.MISSING : Format.millis(l.p99Millis()),
+          l == null ? Format.MISSING : Format.millis(l.maxMillis()),
+          l == null ? Format.MISSING : Format.decimal(r.latencyStartRate()) + ", " + l.count(),
+          r.messagesPerSaga() == null ? Format.MISSING : String.format(Locale.ROOT, "%.2f", r.messagesPerSaga()),
+          Format.decimal(r.walBytesPerSaga() == null ? null : r.walBytesPerSaga() / 1024),
+          cpu(r.cpuMillisPerSaga()));
     }
     return table;
   }
@@ -254,6 +308,11 @@ final class MarkdownReport {
         lines.add("inbox " + r.id() + ": " + (r.failure() != null ? "FAILED: " : "") + r.missingReason());
       }
     }
+    for (SagaResult r : report.sagas) {
+      if (r.failure() != null) {
+        lines.add("saga " + r.id() + ": FAILED: " + r.failure());
+      }
+    }
     for (CeilingResult c : report.ceiling) {
       if (c.failure() != null) {
         lines.add("ceiling " + c.name() + ": FAILED: " + c.failure());
@@ -265,10 +324,13 @@ final class MarkdownReport {
   static List<String> settings(Report report) {
     Profile p = report.profile;
     List<String> lines = new ArrayList<>();
-    lines.add("events: " + Payloads.SIZE + "-byte JSON payloads (as written), aggregate type `"
-        + Payloads.AGGREGATE_TYPE + "`, " + Payloads.AGGREGATES + " aggregate ids as keys, one topic of one"
-        + " partition per relay run; the harness writes the relays' events itself (the same rows for every"
-        + " table-reading relay; WAL messages in OutboxKit's envelope for the WAL-message relay)");
+    if (!report.relays.isEmpty() || !report.writers.isEmpty() || !report.consumers.isEmpty()
+        || !report.ceiling.isEmpty()) {
+      lines.add("events: " + Payloads.SIZE + "-byte JSON payloads (as written), aggregate type `"
+          + Payloads.AGGREGATE_TYPE + "`, " + Payloads.AGGREGATES + " aggregate ids as keys, one topic of one"
+          + " partition per relay run; the harness writes the relays' events itself (the same rows for every"
+          + " table-reading relay; WAL messages in OutboxKit's envelope for the WAL-message relay)");
+    }
     if (!report.relays.isEmpty()) {
       lines.add(p.relayRounds() == 1 ? "relays: each measured once, in the order listed"
           : "relays: each measured " + p.relayRounds() + " times, every other round in reverse order; each figure"
@@ -329,6 +391,37 @@ final class MarkdownReport {
       for (RoundsResult r : report.consumers) {
         if (!r.description().isEmpty()) {
           lines.add("inbox " + r.id() + ": " + r.description());
+        }
+      }
+    }
+    if (!report.sagas.isEmpty()) {
+      lines.add(String.format(Locale.ROOT, "saga benchmark: one order saga of 3 participant steps (reserve stock,"
+          + " charge payment, schedule shipping), each with a compensation; every %dth saga is refused by shipping"
+          + " and compensated; 4 services (order, inventory, payment, shipping), each its own database with its"
+          + " outbox, inbox and relay, all in the harness JVM; both flows on the same services, each with its own"
+          + " consumers; a warm-up of %,d sagas per flow first; throughput: %,d sagas per flow started by %d"
+          + " threads as fast as they go, rate = sagas / time from the first start transaction to the last final"
+          + " transaction; latency: %d sagas/s from %d paced threads taking turns, %d s warm-up left out, %d s measured, latency"
+          + " = final transaction's now() - start transaction's now() (order service database); after each run"
+          + " every saga must have ended as designed and each participant applied each effect once; messages per saga ="
+          + " records consumed through the four services' inboxes during the throughput run / sagas (each one inbox"
+          + " transaction); WAL per saga = the server's WAL position's advance during the throughput run / sagas; CPU per saga = CPU"
+          + " time (user + system) during the throughput run / sagas of the harness JVM (the four relays, every"
+          + " consumer and handler), of the PostgreSQL server's processes and of the broker's JVM",
+          SagaBenchmark.COMPENSATE_EVERY, p.sagaWarmUpSagas(), p.sagaSagas(), SagaBenchmark.STARTER_THREADS,
+          p.sagaLatencyRate(), SagaBenchmark.STARTER_THREADS, p.sagaLatencyWarmUp().toSeconds(), p.sagaLatencyWindow().toSeconds()));
+      if (report.sagaIdleCpuMillisPerSecond != null) {
+        lines.add("saga services idle (every relay and consumer of both flows running, no saga, "
+            + SagaBenchmark.IDLE_WINDOW.toSeconds() + " s right after the warm-up): CPU ms per second, harness /"
+            + " PostgreSQL / broker: " + cpu(report.sagaIdleCpuMillisPerSecond) + "; a throughput run's CPU per saga"
+            + " includes this much per second of its duration");
+      }
+      lines.add("saga relays: " + SagaServices.RELAY_SETTINGS);
+      lines.add("saga consumers: " + SagaServices.CONSUMER_SETTINGS + "; HikariCP pool of "
+          + SagaServices.POOL_SIZE + " connections per service");
+      for (SagaResult r : report.sagas) {
+        if (!r.description().isEmpty()) {
+          lines.add("saga " + r.id() + ": " + r.description());
         }
       }
     }

@@ -28,6 +28,11 @@ import org.jspecify.annotations.Nullable;
  * @param relayRounds how often each relay is measured; every other round runs the relays in reverse order,
  *     and each figure is the median over the rounds
  * @param relays the relays measured, in order
+ * @param sagaWarmUpSagas sagas per flow of the saga benchmark's uncounted warm-up run
+ * @param sagaSagas sagas per flow of the saga throughput run
+ * @param sagaLatencyRate sagas started per second in the saga latency run
+ * @param sagaLatencyWarmUp the first part of the saga latency run, left out of the percentiles
+ * @param sagaLatencyWindow the measured part of the saga latency run
  */
 record Profile(
     String name,
@@ -44,24 +49,32 @@ record Profile(
     int inboxMessages,
     int rounds,
     int relayRounds,
-    List<RelayKind> relays) {
+    List<RelayKind> relays,
+    int sagaWarmUpSagas,
+    int sagaSagas,
+    int sagaLatencyRate,
+    Duration sagaLatencyWarmUp,
+    Duration sagaLatencyWindow) {
 
   /** A minute or two: checks that every part of the harness works; its figures mean little. */
   static final Profile SMOKE = new Profile("smoke", 20_000, 5_000, 0, Duration.ofSeconds(3), 100_000, 1_000,
       Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ofSeconds(2), 5_000, 1, 1,
       List.of(RelayKind.OUTBOXKIT_TABLE, RelayKind.OUTBOXKIT_WAL_MESSAGE, RelayKind.POLLING,
-          RelayKind.DEBEZIUM_DEFAULTS));
+          RelayKind.DEBEZIUM_DEFAULTS),
+      200, 500, 100, Duration.ofSeconds(1), Duration.ofSeconds(4));
 
   static final Profile QUICK = new Profile("quick", 100_000, 20_000, 0, Duration.ofSeconds(8), 400_000, 1_000,
       Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(6), 20_000, 1, 1,
       List.of(RelayKind.OUTBOXKIT_TABLE, RelayKind.OUTBOXKIT_WAL_MESSAGE, RelayKind.POLLING,
-          RelayKind.DEBEZIUM_DEFAULTS));
+          RelayKind.DEBEZIUM_DEFAULTS),
+      500, 2_000, 100, Duration.ofSeconds(2), Duration.ofSeconds(10));
 
   static final Profile FULL = new Profile("full", 100_000, 100_000, 1_000_000, Duration.ofSeconds(30),
       3_000_000, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(20),
       100_000, 3, 2,
       List.of(RelayKind.OUTBOXKIT_TABLE, RelayKind.OUTBOXKIT_WAL_MESSAGE, RelayKind.POLLING,
-          RelayKind.DEBEZIUM_DEFAULTS, RelayKind.DEBEZIUM_TUNED));
+          RelayKind.DEBEZIUM_DEFAULTS, RelayKind.DEBEZIUM_TUNED),
+      1_000, 10_000, 100, Duration.ofSeconds(5), Duration.ofSeconds(60));
 
   static Profile named(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
@@ -77,11 +90,13 @@ record Profile(
     return (int) ((latencyWarmUp.toMillis() + latencyWindow.toMillis()) * latencyRate / 1000);
   }
 
-  /** This profile with the given relays and drain sizes instead of its own; null keeps its own. */
-  Profile with(@Nullable List<RelayKind> chosen, @Nullable Integer drain, @Nullable Integer longDrain) {
+  /** This profile with the given relays, drain sizes and saga count instead of its own; null keeps its own. */
+  Profile with(@Nullable List<RelayKind> chosen, @Nullable Integer drain, @Nullable Integer longDrain,
+               @Nullable Integer sagas) {
     return new Profile(name, ceilingEvents, drain == null ? drainEvents : drain,
         longDrain == null ? longDrainEvents : longDrain, withWriterWindow, withWriterMaxEvents, latencyRate,
         latencyWarmUp, latencyWindow, writerWarmUp, writerWindow, inboxMessages, rounds, relayRounds,
-        chosen == null ? relays : List.copyOf(chosen));
+        chosen == null ? relays : List.copyOf(chosen), sagaWarmUpSagas, sagas == null ? sagaSagas : sagas,
+        sagaLatencyRate, sagaLatencyWarmUp, sagaLatencyWindow);
   }
 }

@@ -23,6 +23,9 @@ final class Report {
   List<RelayResult> relays = new ArrayList<>();
   List<RoundsResult> writers = new ArrayList<>();
   List<RoundsResult> consumers = new ArrayList<>();
+  List<SagaResult> sagas = new ArrayList<>();
+  /** CPU ms per second (harness, PostgreSQL, broker) of the saga services while idle; null if not measured. */
+  double @Nullable [] sagaIdleCpuMillisPerSecond;
   /** Parts that were not run at all (left out on the command line). */
   List<String> skipped = new ArrayList<>();
 
@@ -44,6 +47,10 @@ final class Report {
     return consumers.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
   }
 
+  @Nullable SagaResult saga(String id) {
+    return sagas.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
+  }
+
   @Nullable CeilingResult ceiling(String name) {
     return ceiling.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
   }
@@ -53,6 +60,7 @@ final class Report {
     return relays.stream().anyMatch(r -> r.failure != null)
         || writers.stream().anyMatch(r -> r.failure() != null)
         || consumers.stream().anyMatch(r -> r.failure() != null)
-        || ceiling.stream().anyMatch(r -> r.failure() != null);
+        || ceiling.stream().anyMatch(r -> r.failure() != null)
+        || sagas.stream().anyMatch(r -> r.failure() != null);
   }
 }

@@ -50,6 +50,16 @@ class BenchmarkOptionsTest {
   }
 
   @Test
+  void theSagaPartRunsAloneWithItsOwnCount() {
+    BenchmarkOptions options = BenchmarkOptions.parse("--only", "saga", "--sagas", "800");
+    assertThat(options.parts()).containsExactly(BenchmarkOptions.Part.SAGA);
+    assertThat(options.profile().sagaSagas()).isEqualTo(800);
+    assertThat(options.profile().sagaLatencyRate()).isEqualTo(100);
+    assertThat(BenchmarkOptions.parse().profile().sagaSagas()).isEqualTo(Profile.QUICK.sagaSagas());
+    assertThatThrownBy(() -> BenchmarkOptions.parse("--sagas", "5")).hasMessageContaining("--sagas must be");
+  }
+
+  @Test
   void badArgumentsNameWhatIsWrong() {
     assertThatThrownBy(() -> BenchmarkOptions.parse("--profile", "huge"))
         .hasMessageContaining("unknown profile 'huge'");

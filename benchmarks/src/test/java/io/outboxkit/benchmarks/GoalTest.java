@@ -29,6 +29,14 @@ class GoalTest {
   }
 
   @Test
+  void anAbsoluteMinimumSaysByHowMuchItFellShort() {
+    Goal goal = Goal.atLeast(500, "sagas/s");
+    assertThat(goal.text()).isEqualTo(">= 500 sagas/s");
+    assertThat(goal.verdict(500.0)).isEqualTo("met");
+    assertThat(goal.verdict(400.0)).isEqualTo("missed by 100 sagas/s (20% short)");
+  }
+
+  @Test
   void noFigureIsNotMeasured() {
     assertThat(Goal.ratioAtLeast(0.8).verdict(null)).isEqualTo("not measured");
   }

@@ -38,7 +38,7 @@ class MarkdownReportTest {
 
   @Test
   void theLongDrainIsJudgedLikeTheOtherDrainsWhenTheProfileHasOne() {
-    Report report = report(Profile.QUICK.with(null, null, 1_000_000));
+    Report report = report(Profile.QUICK.with(null, null, 1_000_000, null));
     RelayResult ours = relay(RelayKind.OUTBOXKIT_TABLE, 30_000, 25.0, 250.0);
     ours.longDrainPerSecond = 60_000.0;
     ours.longDrainSecondHalfPerSecond = 70_000.0;
@@ -107,6 +107,38 @@ class MarkdownReportTest {
 
     assertThat(table).contains("| polling | 32,000 | 36,000 | 3.0 | 40,000 | 2.5 | 12,000 | 20,000 | 64,000 | 10.0 | 20.0"
         + " | 50.0 | 60.0 | 1,000 | 120.0 | 0 |");
+  }
+
+  @Test
+  void sagasAreJudgedAgainstTheChoreographyAndTheAbsoluteGoals() {
+    Report report = report();
+    report.sagas = List.of(
+        new SagaResult("orchestrated", "the orchestrator", 400.0, 2_000, 200,
+            new LatencySummary(1_000, 40.0, 60.0, 120.0, 150.0), 100.0, 6.6, 13_312.0, new double[] {4.0, 3.5, 1.25}, null),
+        new SagaResult("choreographed", "events", 450.0, 2_000, 200,
+            new LatencySummary(1_000, 20.0, 30.0, 50.0, 70.0), 99.8, 4.2, 4_096.0, null, null));
+
+    String markdown = MarkdownReport.render(report);
+
+    assertThat(markdown).contains("| saga orchestrated (3 participants), sagas/s end to end, vs the same saga"
+        + " choreographed | 400 | 450 | 0.89x | >= 0.80x | met |");
+    assertThat(markdown).contains("| saga orchestrated, sagas/s end to end (absolute goal; baseline column:"
+        + " choreographed) | 400 | 450 | 0.89x | >= 500 sagas/s | missed by 100 sagas/s (20% short) |");
+    assertThat(markdown).contains("| saga orchestrated, completion p99 at 100 sagas/s, ms, vs choreographed (lower"
+        + " is better) | 120.0 | 50.0 | 2.40x | <= 100 ms | missed by 20 ms (20% over) |");
+    assertThat(markdown).contains("## Sagas: orchestrated and choreographed")
+        .contains("| orchestrated | 400 | 2,000 (200) | 40.0 | 60.0 | 120.0 | 150.0 | 100.0, 1000 | 6.60 | 13.0 | 4.0 / 3.5 / 1.3 |");
+    assertThat(markdown).contains("- saga orchestrated: the orchestrator");
+    assertThat(markdown).as("the relay events' shape is no setting of a saga-only run").doesNotContain("- events: ");
+  }
+
+  @Test
+  void aFailedSagaFlowIsListedAndFailsTheRun() {
+    Report report = report();
+    report.sagas = List.of(SagaResult.failed("orchestrated", "", "3 of 500 sagas not final in time"));
+
+    assertThat(MarkdownReport.render(report)).contains("- saga orchestrated: FAILED: 3 of 500 sagas not final in time");
+    assertThat(report.hasFailures()).isTrue();
   }
 
   private static Report report() {
