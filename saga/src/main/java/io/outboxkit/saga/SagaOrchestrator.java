@@ -2,6 +2,7 @@ package io.outboxkit.saga;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.OpenTelemetry;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.core.ServerUnavailableException;
 import io.outboxkit.core.SqlIdentifier;
@@ -80,6 +81,7 @@ public final class SagaOrchestrator implements AutoCloseable {
   private final Duration scanInterval;
   private final int scanBatchSize;
   private final SagaCounters counters;
+  private final SagaTracing tracing;
   private final boolean springPresent;
   private @Nullable ScheduledExecutorService scanner;
 
@@ -93,6 +95,7 @@ public final class SagaOrchestrator implements AutoCloseable {
     this.replyChannel = builder.replyChannel;
     this.scanInterval = builder.scanInterval;
     this.scanBatchSize = builder.scanBatchSize;
+    this.tracing = SagaTracing.create(builder.tracing, builder.openTelemetry);
     this.counters = new SagaCounters(SagaMeters.create(builder.meterRegistry, builder.definitions.keySet()), clock);
     this.engine = new SagaEngine(mapper, replyChannel, clock, counters);
     this.springPresent = isPresent("org.springframework.transaction.support.TransactionSynchronizationManager");
@@ -184,15 +187,44 @@ public final class SagaOrchestrator implements AutoCloseable {
           + e.getOriginalMessage(), e);
     }
     var deadline = definition.timeout() == null ? null : clock.instant().plus(definition.timeout());
-    if (!store.insert(connection, definition.name(), sagaId, json, deadline)) {
-      return false;
-    }
     SagaRun run = new SagaRun(definition.name(), sagaId, 0, SagaState.RUNNING, 0, 0, null, false, json, null,
         deadline, null);
     run.createdAt = clock.instant();
-    engine.start(run, definition, typed, connection);
-    commit(connection, run);
-    return true;
+    boolean[] inserted = {false};
+    traced("start", run, () -> {
+      run.traceContext = tracing.currentContext();
+      if (store.insert(connection, definition.name(), sagaId, json, deadline, run.traceContext)) {
+        inserted[0] = true;
+        engine.start(run, definition, typed, connection);
+        commit(connection, run);
+      }
+    });
+    return inserted[0];
+  }
+
+  /** A transition of the saga, worked out in the caller's transaction. */
+  @FunctionalInterface
+  private interface Move {
+    void run() throws SQLException;
+  }
+
+  /**
+   * Runs a transition inside its span ({@link SagaTracing}): the commands it writes carry the span's context,
+   * and the span records where the saga went and whether the transition began the compensation.
+   */
+  private void traced(String kind, SagaRun run, Move move) throws SQLException {
+    SagaState before = run.state;
+    try (SagaTracing.Transition span = tracing.start(kind, run, run.traceContext)) {
+      try {
+        move.run();
+      } catch (SQLException | RuntimeException e) {
+        span.failed(e);
+        throw e;
+      }
+      boolean compensationBegan = before == SagaState.RUNNING && run.state != SagaState.RUNNING
+          && run.state != SagaState.COMPLETED;
+      span.done(run, compensationBegan ? Objects.requireNonNullElse(run.lastError, "") : null);
+    }
   }
 
   /**
@@ -236,9 +268,11 @@ public final class SagaOrchestrator implements AutoCloseable {
       store.update(connection, run);
       return;
     }
-    engine.onReply(run, definition, reply.phase(), outcome, message.header(SagaHeaders.REASON),
-        message.header(SagaHeaders.EFFECT), message.valueAsString(), connection);
-    commit(connection, run);
+    traced("reply", run, () -> {
+      engine.onReply(run, definition, reply.phase(), outcome, message.header(SagaHeaders.REASON),
+          message.header(SagaHeaders.EFFECT), message.valueAsString(), connection);
+      commit(connection, run);
+    });
   }
 
   /**
@@ -258,8 +292,10 @@ public final class SagaOrchestrator implements AutoCloseable {
         }
         Savepoint savepoint = connection.setSavepoint();
         try {
-          engine.onDue(run, definition, connection);
-          commit(connection, run);
+          traced("due", run, () -> {
+            engine.onDue(run, definition, connection);
+            commit(connection, run);
+          });
           connection.releaseSavepoint(savepoint);
           moved++;
         } catch (SQLException e) {
@@ -497,6 +533,8 @@ public final class SagaOrchestrator implements AutoCloseable {
     private ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
     private Clock clock = Clock.systemUTC();
     private @Nullable Object meterRegistry;
+    private boolean tracing = true;
+    private @Nullable Object openTelemetry;
 
     private Builder(DataSource dataSource, OutboxWriter writer) {
       this.dataSource = dataSource;
@@ -581,6 +619,25 @@ public final class SagaOrchestrator implements AutoCloseable {
      */
     public Builder meterRegistry(Object meterRegistry) {
       this.meterRegistry = MeterRegistries.require("SagaOrchestrator meterRegistry", meterRegistry);
+      return this;
+    }
+
+    /**
+     * Whether the orchestrator's transitions make spans (when opentelemetry-api is on the class path): {@code
+     * saga start <type>}, {@code saga reply <type>} and {@code saga due <type>}, so that the saga's commands and
+     * compensations join the trace it was started in (see docs/observability.md). Default true.
+     */
+    public Builder tracing(boolean enabled) {
+      this.tracing = enabled;
+      return this;
+    }
+
+    /**
+     * The OpenTelemetry to trace with (opentelemetry-api is an optional dependency). Default
+     * {@code GlobalOpenTelemetry}.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
       return this;
     }
 

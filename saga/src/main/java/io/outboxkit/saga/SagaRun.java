@@ -33,6 +33,8 @@ final class SagaRun {
   @Nullable Instant createdAt;
   /** When the row was last changed, as read: the time of the saga's last transition. */
   @Nullable Instant updatedAt;
+  /** The trace context stored at the saga's start (the outbox's tracingspancontext form), or null. */
+  @Nullable String traceContext;
   final List<OutboxEvent> commands = new ArrayList<>();
   final List<Line> history = new ArrayList<>();
 

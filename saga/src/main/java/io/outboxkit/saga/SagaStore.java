@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 final class SagaStore {
 
   private static final String COLUMNS = "saga_type, saga_id, state, step, attempt, waiting_for, pivot_passed,"
-      + " data::text, version, next_check_at, saga_deadline, last_error, created_at, updated_at";
+      + " data::text, version, next_check_at, saga_deadline, last_error, created_at, updated_at, trace_context";
 
   private final String insert;
   private final String lock;
@@ -39,8 +39,8 @@ final class SagaStore {
   SagaStore(SqlIdentifier schema) {
     String instance = schema.quoted() + ".saga_instance";
     String steps = schema.quoted() + ".saga_step_history";
-    insert = "INSERT INTO " + instance + " (saga_type, saga_id, state, step, data, saga_deadline)"
-        + " VALUES (?, ?, 'RUNNING', 0, ?::jsonb, ?) ON CONFLICT DO NOTHING";
+    insert = "INSERT INTO " + instance + " (saga_type, saga_id, state, step, data, saga_deadline, trace_context)"
+        + " VALUES (?, ?, 'RUNNING', 0, ?::jsonb, ?, ?) ON CONFLICT DO NOTHING";
     lock = "SELECT " + COLUMNS + " FROM " + instance + " WHERE saga_type = ? AND saga_id = ? FOR UPDATE";
     due = "SELECT " + COLUMNS + " FROM " + instance + " WHERE state IN ('RUNNING', 'COMPENSATING')"
         + " AND next_check_at <= ? ORDER BY next_check_at LIMIT ? FOR UPDATE SKIP LOCKED";
@@ -92,13 +92,14 @@ final class SagaStore {
   }
 
   /** Inserts a new saga; false when one with this type and id exists. */
-  boolean insert(Connection connection, String type, String id, String dataJson, @Nullable Instant deadline)
-      throws SQLException {
+  boolean insert(Connection connection, String type, String id, String dataJson, @Nullable Instant deadline,
+      @Nullable String traceContext) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(insert)) {
       statement.setString(1, type);
       statement.setString(2, id);
       statement.setString(3, dataJson);
       setInstant(statement, 4, deadline);
+      statement.setString(5, traceContext);
       return statement.executeUpdate() == 1;
     }
   }
@@ -237,6 +238,7 @@ final class SagaStore {
         rows.getString(8), instant(rows, 10), instant(rows, 11), rows.getString(12));
     run.createdAt = instant(rows, 13);
     run.updatedAt = instant(rows, 14);
+    run.traceContext = rows.getString(15);
     return run;
   }
 

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.opentelemetry.api.OpenTelemetry;
 import io.outboxkit.inbox.Inbox;
 import io.outboxkit.inbox.InboxSchema;
 import io.outboxkit.inbox.kafka.InboxHandler;
@@ -21,6 +22,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One test's saga setting on real PostgreSQL and Kafka: the outbox, inbox, saga and barrier tables in the
@@ -40,9 +42,16 @@ final class SagaFixture implements AutoCloseable {
   final OutboxWriter writer;
   final Inbox inbox;
   private final OutboxRelay relay;
+  private final @Nullable OpenTelemetry openTelemetry;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   SagaFixture(TestDatabase db, TestKafka kafka) throws SQLException {
+    this(db, kafka, null);
+  }
+
+  /** With {@code openTelemetry}, the relay and every runner trace with it. */
+  SagaFixture(TestDatabase db, TestKafka kafka, @Nullable OpenTelemetry openTelemetry) throws SQLException {
+    this.openTelemetry = openTelemetry;
     this.db = db;
     this.kafka = kafka;
     this.prefix = kafka.newTopic("saga") + ".";
@@ -55,9 +64,13 @@ final class SagaFixture implements AutoCloseable {
         + " name text NOT NULL)");
     writer = OutboxWriter.builder(dataSource).build();
     inbox = Inbox.builder(dataSource).build();
-    relay = OutboxRelay.builder().database(db.host(), db.port(), db.name()).username(db.username())
-        .password(db.password()).replicationSlot(db.name()).topicPrefix(prefix).bootstrapServers(kafka.bootstrapServers())
-        .heartbeatInterval(Duration.ofSeconds(1)).build();
+    OutboxRelay.Builder relayBuilder = OutboxRelay.builder().database(db.host(), db.port(), db.name())
+        .username(db.username()).password(db.password()).replicationSlot(db.name()).topicPrefix(prefix)
+        .bootstrapServers(kafka.bootstrapServers()).heartbeatInterval(Duration.ofSeconds(1));
+    if (openTelemetry != null) {
+      relayBuilder.openTelemetry(openTelemetry);
+    }
+    relay = relayBuilder.build();
     relay.start();
     await("relay ACTIVE").atMost(TIMEOUT).until(() -> relay.status().state() == RelayState.ACTIVE);
   }
@@ -75,14 +88,17 @@ final class SagaFixture implements AutoCloseable {
   InboxKafkaRunner consume(String channel, String consumerName, String groupId, InboxHandler handler) {
     String topic = topic(channel);
     kafka.createTopic(topic, 2);
-    InboxKafkaRunner runner = InboxKafkaRunner.builder(inbox)
+    InboxKafkaRunner.Builder builder = InboxKafkaRunner.builder(inbox)
         .consumerProperties(kafka.consumerProperties(groupId))
         .topics(topic)
         .consumerName(consumerName)
         .handler(handler)
         .maxAttempts(3)
-        .backoff(Duration.ofMillis(200), Duration.ofSeconds(1))
-        .build();
+        .backoff(Duration.ofMillis(200), Duration.ofSeconds(1));
+    if (openTelemetry != null) {
+      builder.openTelemetry(openTelemetry);
+    }
+    InboxKafkaRunner runner = builder.build();
     runner.start();
     closeables.add(runner);
     return runner;

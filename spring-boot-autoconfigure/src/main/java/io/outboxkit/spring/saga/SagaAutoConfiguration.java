@@ -2,6 +2,7 @@ package io.outboxkit.spring.saga;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.outboxkit.core.OutboxConfigurationException;
+import io.outboxkit.spring.OutboxTracingProperties;
 import io.outboxkit.inbox.Inbox;
 import io.outboxkit.inbox.kafka.InboxHandler;
 import io.outboxkit.inbox.kafka.InboxKafkaRunner;
@@ -31,6 +32,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 /**
  * Sagas in a Spring Boot application. With {@link SagaDefinition} beans: a {@link SagaOrchestrator} on the
@@ -125,6 +127,39 @@ public class SagaAutoConfiguration {
       SagaMeters sagaMeters(SagaOrchestrator orchestrator, SagaProperties properties) {
         return new SagaMeters(orchestrator, properties.overdueAfter());
       }
+    }
+  }
+
+  /**
+   * Spans for the orchestrator's transitions and the saga consumers' records, with the application's {@code
+   * OpenTelemetry} bean when it has one (else {@code GlobalOpenTelemetry}), off with
+   * {@code outbox.tracing.enabled=false}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.opentelemetry.api.OpenTelemetry")
+  @EnableConfigurationProperties(OutboxTracingProperties.class)
+  static class TracingConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "sagaTracingCustomizer")
+    @Order(0)
+    SagaOrchestratorBuilderCustomizer sagaTracingCustomizer(OutboxTracingProperties tracing,
+        ObjectProvider<io.opentelemetry.api.OpenTelemetry> openTelemetry) {
+      return builder -> {
+        builder.tracing(tracing.enabled());
+        openTelemetry.ifUnique(builder::openTelemetry);
+      };
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "sagaConsumerTracingCustomizer")
+    @Order(0)
+    SagaConsumerBuilderCustomizer sagaConsumerTracingCustomizer(OutboxTracingProperties tracing,
+        ObjectProvider<io.opentelemetry.api.OpenTelemetry> openTelemetry) {
+      return builder -> {
+        builder.tracing(tracing.enabled());
+        openTelemetry.ifUnique(builder::openTelemetry);
+      };
     }
   }
 

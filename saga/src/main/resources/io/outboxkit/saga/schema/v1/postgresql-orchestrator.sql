@@ -16,10 +16,14 @@ CREATE TABLE IF NOT EXISTS ${schema}.saga_instance (
     next_check_at timestamptz,                    -- step deadline or retry time; null in a final state
     saga_deadline timestamptz,
     last_error    text,
+    trace_context varchar(512),                   -- the trace the saga joined at its start (W3C, as in the outbox)
     created_at    timestamptz  NOT NULL DEFAULT now(),
     updated_at    timestamptz  NOT NULL DEFAULT now(),
     PRIMARY KEY (saga_type, saga_id)
 );
+
+-- A table made before trace_context existed gets it.
+ALTER TABLE ${schema}.saga_instance ADD COLUMN IF NOT EXISTS trace_context varchar(512);
 
 -- The scanner claims due sagas by this index (FOR UPDATE SKIP LOCKED).
 CREATE INDEX IF NOT EXISTS saga_instance_due_idx ON ${schema}.saga_instance (next_check_at)
