@@ -5,10 +5,8 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -16,6 +14,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.outboxkit.core.TracingSpanContext;
+import io.outboxkit.core.internal.OpenTelemetryContexts;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -60,19 +59,7 @@ final class OpenTelemetrySagaTracing implements SagaTracing {
 
   @Override
   public @Nullable String currentContext() {
-    SpanContext span = Span.current().getSpanContext();
-    if (!span.isValid()) {
-      return null;
-    }
-    String traceparent = "00-" + span.getTraceId() + '-' + span.getSpanId() + '-' + span.getTraceFlags().asHex();
-    TraceState state = span.getTraceState();
-    if (state.isEmpty()) {
-      return TracingSpanContext.format(traceparent, null);
-    }
-    StringBuilder tracestate = new StringBuilder();
-    state.forEach((key, value) -> tracestate.append(tracestate.length() > 0 ? "," : "").append(key).append('=')
-        .append(value));
-    return TracingSpanContext.format(traceparent, tracestate.toString());
+    return OpenTelemetryContexts.current();
   }
 
   @Override

@@ -407,18 +407,8 @@ public final class SagaOrchestrator implements AutoCloseable {
    * @return how many sagas were deleted
    */
   public long purge(Duration maxAge, int batchSize) {
-    if (maxAge == null || maxAge.isNegative() || maxAge.isZero() || batchSize < 1) {
-      throw new OutboxConfigurationException("purge needs a positive maxAge and batchSize, got " + maxAge + " and "
-          + batchSize);
-    }
-    long total = 0;
-    int deleted;
-    do {
-      deleted = inTransaction("purging finished sagas", connection -> store.purge(connection, maxAge.toMillis(),
-          batchSize));
-      total += deleted;
-    } while (deleted >= batchSize);
-    return total;
+    return Retention.purge(maxAge, batchSize, (maxAgeMillis, size) -> inTransaction("purging finished sagas",
+        connection -> store.purge(connection, maxAgeMillis, size)));
   }
 
   /**

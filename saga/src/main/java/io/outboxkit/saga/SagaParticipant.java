@@ -281,18 +281,12 @@ public final class SagaParticipant {
    * @return how many rows were deleted
    */
   public long purge(Duration maxAge, int batchSize) {
-    if (maxAge == null || maxAge.isNegative() || maxAge.isZero() || batchSize < 1) {
-      throw new OutboxConfigurationException("purge needs a positive maxAge and batchSize, got " + maxAge + " and "
-          + batchSize);
-    }
-    long total = 0;
-    int deleted;
-    do {
+    return Retention.purge(maxAge, batchSize, (maxAgeMillis, size) -> {
       try (Connection connection = dataSource.getConnection();
           PreparedStatement statement = connection.prepareStatement(purge)) {
-        statement.setLong(1, maxAge.toMillis());
-        statement.setInt(2, batchSize);
-        deleted = statement.executeUpdate();
+        statement.setLong(1, maxAgeMillis);
+        statement.setInt(2, size);
+        return statement.executeUpdate();
       } catch (SQLException e) {
         if (DatabaseFailures.isUnavailable(e)) {
           throw new ServerUnavailableException("purging the saga barrier: the database is unavailable: "
@@ -300,9 +294,7 @@ public final class SagaParticipant {
         }
         throw new SagaException("purging the saga barrier failed: " + e.getMessage(), e);
       }
-      total += deleted;
-    } while (deleted >= batchSize);
-    return total;
+    });
   }
 
   /** Writes the reply to one command through the outbox. */
