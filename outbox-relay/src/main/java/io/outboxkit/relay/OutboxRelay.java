@@ -501,6 +501,12 @@ public interface OutboxRelay extends AutoCloseable {
      * @throws OutboxConfigurationException if a required setting is missing
      */
     public OutboxRelay build() {
+      validate();
+      return new DebeziumOutboxRelay(RelaySettings.from(this));
+    }
+
+    /** The checks of {@link #build()}, also for {@link KafkaConnectConfig}. */
+    void validate() {
       if (host == null || database == null) {
         throw new OutboxConfigurationException(
             "the database is not set: call jdbcUrl(..) or database(host, port, name)");
@@ -511,7 +517,6 @@ public interface OutboxRelay extends AutoCloseable {
       if (bootstrapServers == null) {
         throw new OutboxConfigurationException("bootstrapServers is not set");
       }
-      return new DebeziumOutboxRelay(RelaySettings.from(this));
     }
 
     private static void requireNotNegative(String setting, Duration value) {

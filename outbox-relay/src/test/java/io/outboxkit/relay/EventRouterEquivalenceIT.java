@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,9 +29,9 @@ import org.apache.kafka.connect.storage.StringConverter;
 import org.junit.jupiter.api.Test;
 
 /**
- * Debezium's own Outbox Event Router, configured as the module's README tells Kafka Connect users, turns the
- * very same change events into the same records as the relay: topic, key, value bytes and the {@code id}
- * and {@code eventType} headers. That is what lets a deployment move to Debezium on Kafka Connect unchanged.
+ * Debezium's own Outbox Event Router, configured as {@link KafkaConnectConfig} generates it for Kafka Connect,
+ * turns the very same change events into the same records as the relay: topic, key, value bytes and the
+ * {@code id} and {@code eventType} headers. That is what lets a deployment move to Debezium on Kafka Connect unchanged.
  */
 @OutboxIntegrationTest
 class EventRouterEquivalenceIT {
@@ -49,7 +50,8 @@ class EventRouterEquivalenceIT {
       throws Exception {
     RelayFixture.installSchema(db);
     String prefix = "outbox.event.";
-    RelaySettings settings = RelaySettings.from(RelayFixture.relay(db, kafka, prefix));
+    OutboxRelay.Builder relay = RelayFixture.relay(db, kafka, prefix);
+    RelaySettings settings = RelaySettings.from(relay);
     RelayDatabase database = new RelayDatabase(settings);
     try (Connection connection = database.connect("test")) {
       database.prepare(connection);
@@ -82,11 +84,17 @@ class EventRouterEquivalenceIT {
       executor.shutdown();
     }
 
+    // the router's settings exactly as the generated Kafka Connect configuration gives them
+    Map<String, String> routerSettings = new HashMap<>();
+    KafkaConnectConfig.of(relay, KafkaConnectConfig.DEFAULT_PASSWORD_REFERENCE).config().forEach((key, value) -> {
+      if (key.startsWith("transforms.outbox.") && !key.equals("transforms.outbox.type")
+          && !key.equals("transforms.outbox.predicate")) {
+        routerSettings.put(key.substring("transforms.outbox.".length()), value);
+      }
+    });
+    assertThat(routerSettings).containsEntry("route.topic.replacement", prefix + "${routedByValue}");
     EventRouter<SourceRecord> router = new EventRouter<>();
-    router.configure(Map.of(
-        "table.expand.json.payload", "false",
-        "table.fields.additional.placement", "type:header:eventType",
-        "route.topic.replacement", prefix + "${routedByValue}"));
+    router.configure(routerSettings);
     StringConverter keys = converter(true);
     StringConverter values = converter(false);
     RecordMapper mapper = new RecordMapper(settings);
