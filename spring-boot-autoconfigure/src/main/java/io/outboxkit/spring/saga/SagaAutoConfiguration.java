@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -29,6 +31,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 /**
  * Sagas in a Spring Boot application. With {@link SagaDefinition} beans: a {@link SagaOrchestrator} on the
@@ -36,7 +39,11 @@ import org.springframework.context.annotation.Configuration;
  * {@code outbox.saga.topic-prefix + reply-channel}, group {@code outbox.saga.consumer-group}) and its scanner,
  * started and stopped with the context, a health indicator {@code saga} and meters. With a
  * {@link SagaParticipant} bean: its command consumer on {@code outbox.saga.topic-prefix +
- * participant.channel}. Kafka connection settings come from {@code spring.kafka.*}.
+ * participant.channel}. Kafka connection settings come from {@code spring.kafka.*}. With Micrometer and a
+ * {@code MeterRegistry}, both consumers count in the inbox's meters ({@code outboxkit.inbox.processed},
+ * {@code .duplicates}, ...), tagged with their consumer name (the consumer group). Each consumer runs
+{@code outbox.saga.concurrency} (the replies) or {@code outbox.saga.participant.concurrency} (the commands)
+inbox runners in its group.
  *
  * <p>Active when the saga module is on the class path and {@code outbox.saga.enabled} is not {@code false};
  * every bean backs off when the application defines its own.
@@ -77,9 +84,10 @@ public class SagaAutoConfiguration {
     @ConditionalOnMissingBean(name = "sagaOrchestratorLifecycle")
     SagaConsumerLifecycle sagaOrchestratorLifecycle(SagaOrchestrator orchestrator, Inbox inbox,
         SagaProperties properties, ObjectProvider<KafkaProperties> kafka,
-        ObjectProvider<KafkaConnectionDetails> connection) {
-      return new SagaConsumerLifecycle(() -> runner(inbox, properties.replyTopic(), properties.consumerGroup(),
-          orchestrator.replyHandler(), kafka, connection), orchestrator);
+        ObjectProvider<KafkaConnectionDetails> connection, ListableBeanFactory beans) {
+      return new SagaConsumerLifecycle(index -> runner(inbox, properties.replyTopic(), properties.consumerGroup(),
+          orchestrator.replyHandler(), kafka, connection, meterRegistry(beans), index), properties.concurrency(),
+          orchestrator);
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -116,7 +124,7 @@ public class SagaAutoConfiguration {
     @ConditionalOnMissingBean(name = "sagaParticipantLifecycle")
     SagaConsumerLifecycle sagaParticipantLifecycle(SagaParticipant participant, Inbox inbox, DataSource dataSource,
         SagaProperties properties, ObjectProvider<KafkaProperties> kafka,
-        ObjectProvider<KafkaConnectionDetails> connection) {
+        ObjectProvider<KafkaConnectionDetails> connection, ListableBeanFactory beans) {
       String channel = properties.participant().channel();
       if (channel == null || channel.isBlank()) {
         throw new OutboxConfigurationException("outbox.saga.participant.channel is not set, but the application has a"
@@ -126,13 +134,15 @@ public class SagaAutoConfiguration {
       if (properties.initializeSchema()) {
         SagaSchema.participant(properties.schema()).install(dataSource);
       }
-      return new SagaConsumerLifecycle(() -> runner(inbox, properties.topicPrefix() + channel,
-          properties.participant().consumerGroupOrDefault(), participant.commandHandler(), kafka, connection), null);
+      return new SagaConsumerLifecycle(index -> runner(inbox, properties.topicPrefix() + channel,
+          properties.participant().consumerGroupOrDefault(), participant.commandHandler(), kafka, connection,
+          meterRegistry(beans), index), properties.participant().concurrency(), null);
     }
   }
 
   static InboxKafkaRunner runner(Inbox inbox, String topic, String group, InboxHandler handler,
-      ObjectProvider<KafkaProperties> kafka, ObjectProvider<KafkaConnectionDetails> connection) {
+      ObjectProvider<KafkaProperties> kafka, ObjectProvider<KafkaConnectionDetails> connection,
+      @Nullable Object meterRegistry, int index) {
     Map<String, Object> consumer = new LinkedHashMap<>();
     KafkaProperties properties = kafka.getIfUnique();
     if (properties != null) {
@@ -150,11 +160,26 @@ public class SagaAutoConfiguration {
           details.getConsumer().getBootstrapServers()));
     }
     consumer.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    return InboxKafkaRunner.builder(inbox)
+    InboxKafkaRunner.Builder builder = InboxKafkaRunner.builder(inbox)
         .consumerProperties(consumer)
         .topics(topic)
         .consumerName(group)
-        .handler(handler)
-        .build();
+        .threadName("outboxkit-inbox-" + group + "-" + index)
+        .handler(handler);
+    if (meterRegistry != null) {
+      builder.meterRegistry(meterRegistry);
+    }
+    return builder.build();
   }
+
+  /** The application's one MeterRegistry, or null (also when Micrometer is not on the class path). */
+  static @Nullable Object meterRegistry(ListableBeanFactory beans) {
+    ClassLoader loader = SagaAutoConfiguration.class.getClassLoader();
+    if (!ClassUtils.isPresent(METER_REGISTRY, loader)) {
+      return null;
+    }
+    return beans.getBeanProvider(ClassUtils.resolveClassName(METER_REGISTRY, loader)).getIfUnique();
+  }
+
+  private static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
 }
