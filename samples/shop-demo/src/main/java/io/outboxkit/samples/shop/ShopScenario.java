@@ -48,7 +48,7 @@ final class ShopScenario {
   }
 
   private Outcome run() {
-    Shop shop = Shop.start(options.ports(), console);
+    Shop shop = Shop.start(options.flow(), options.ports(), console);
     try {
       Catalog catalog = Catalog.forOrders(options.orders());
       stock(shop, catalog);
@@ -175,7 +175,7 @@ final class ShopScenario {
   private static String relayStates(Shop shop) {
     StringBuilder states = new StringBuilder();
     for (ShopService service : ShopService.values()) {
-      states.append(states.isEmpty() ? "" : ", ").append(service.aggregateType()).append(' ')
+      states.append(states.isEmpty() ? "" : ", ").append(service.shortName()).append(' ')
           .append(shop.relayState(service));
     }
     return states.toString();
@@ -208,11 +208,17 @@ final class ShopScenario {
         long unrelayed = 0;
         try {
           pending = ordersByStatus(shop).getOrDefault("PENDING", 0L);
+          long rows = 0;
           for (ShopService service : ShopService.values()) {
-            lag += kafka.lag(service.serviceName(), service.consumedTopics());
-            long rows = count(shop, service, "SELECT count(*) FROM outbox_event");
-            unrelayed += Math.max(0, rows - (kafka.records(service.topic()) - redelivery.copiesIn(service.topic())));
+            lag += kafka.lag(service.serviceName(), service.consumedTopics(shop.flow()));
+            rows += count(shop, service, "SELECT count(*) FROM outbox_event");
           }
+          // the saga's reply topic carries two services' events: compare the totals
+          long relayed = 0;
+          for (String topic : ShopService.topics(shop.flow())) {
+            relayed += kafka.records(topic) - redelivery.copiesIn(topic);
+          }
+          unrelayed = Math.max(0, rows - relayed);
         } catch (SQLException | RuntimeException e) {
           console.step("not quiet yet: %s", e.getMessage());
           quietChecks = 0;
