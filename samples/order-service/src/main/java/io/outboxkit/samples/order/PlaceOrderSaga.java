@@ -33,7 +33,7 @@ class PlaceOrderSaga {
    * How long a step waits for its participant's reply before it sends the command again (three sends, then
    * the saga compensates). A resend is absorbed by the participant's barrier if the first one did arrive.
    */
-  static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);
+  static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
 
   /** The saga's data: what the order's steps need. Stored as JSON in {@code saga_instance.data}. */
   record PlaceOrder(UUID orderId, String customerId, String product, int quantity, BigDecimal amount) {

@@ -340,8 +340,8 @@ final class Audit {
 
   /**
    * The saga flow: why the order's outcome, its saga and the participants' records of it disagree, or null.
-   * A refused step writes nothing at its participant (its work rolls back), so a cancelled order has no
-   * reservation when the stock was short, and a released one and no payment when the payment was declined.
+   * A cancelled order holds nothing: no reservation or a released one, no payment or a refunded one; out of
+   * stock, it was never charged; declined, its stock was reserved and released.
    */
   private static @Nullable String sagaDisagreement(OrderRow order, @Nullable ReservationRow reservation,
       @Nullable PaymentRow payment, @Nullable SagaRow saga) {
@@ -357,12 +357,14 @@ final class Audit {
           && "CHARGED".equals(paymentStatus);
       default -> {
         String code = reasonCode(order.reason());
-        boolean effects = switch (code) {
-          case "OUT_OF_STOCK" -> "none".equals(reservationStatus) && "none".equals(paymentStatus);
-          case "PAYMENT_DECLINED" -> "RELEASED".equals(reservationStatus) && "none".equals(paymentStatus);
-          // a step without reply: whatever was applied meanwhile was undone
-          default -> ("none".equals(reservationStatus) || "RELEASED".equals(reservationStatus))
-              && ("none".equals(paymentStatus) || "REFUNDED".equals(paymentStatus));
+        // whatever was applied is undone; a refused command writes nothing, but a copy of it sent again after a
+        // timeout may have been applied later (the stock had come back meanwhile): then it was undone too
+        boolean undone = ("none".equals(reservationStatus) || "RELEASED".equals(reservationStatus))
+            && ("none".equals(paymentStatus) || "REFUNDED".equals(paymentStatus));
+        boolean effects = undone && switch (code) {
+          case "OUT_OF_STOCK" -> "none".equals(paymentStatus); // the payment step never began
+          case "PAYMENT_DECLINED" -> "RELEASED".equals(reservationStatus); // the stock step had succeeded
+          default -> true; // a step without reply
         };
         agrees = "COMPENSATED".equals(sagaState) && effects;
       }
