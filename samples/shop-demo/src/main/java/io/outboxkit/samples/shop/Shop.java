@@ -30,6 +30,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.Lifecycle;
 
 /**
  * Everything the demo runs: PostgreSQL and Kafka (embedded, from outbox-test), one database per service, the
@@ -207,6 +208,19 @@ final class Shop implements AutoCloseable {
     if (context != null) {
       context.close();
     }
+  }
+
+  /**
+   * Stops the service's saga command consumer (the saga flow's participant, run by the starter as the bean
+   * {@code sagaParticipantLifecycle}): the commands sent to it wait in Kafka while the rest keeps running.
+   */
+  void stopParticipant(ShopService service) {
+    services.get(service).getBean("sagaParticipantLifecycle", Lifecycle.class).stop();
+  }
+
+  /** Starts the service's saga command consumer again: it resumes from its group's committed offsets. */
+  void startParticipant(ShopService service) {
+    services.get(service).getBean("sagaParticipantLifecycle", Lifecycle.class).start();
   }
 
   /** The relay's state, {@code STOPPED} while it is not running. */

@@ -29,6 +29,9 @@ class ShopDemoIT {
           "every compensated saga compensated each completed step exactly once, in reverse order",
           "no step effect after its compensation (no hanging reservation or charge)",
           "no saga FAILED (each one would be listed above with its reason)");
+      // the payment service's commands stopped longer than the step timeout: timeouts fired, commands were sent again
+      assertThat(outcome.facts().participantStops()).isOne();
+      assertThat(report.render()).containsPattern("step timeouts [1-9]\\d*, commands sent again [1-9]");
       assertThat(report.render()).contains("FAILED sagas: none").containsPattern("COMPENSATED=\\d+, COMPLETED=\\d+");
 
       // the audit catches a broken saga: an order back to PENDING, stock out of thin air, an effect lost, a
