@@ -75,9 +75,10 @@ final class ShopScenario {
       if (!plan.isEmpty()) {
         console.step("placing %d orders from %d clients, %s%s", plan.size(), options.clients(),
             options.rate() == 0 ? "as fast as they are answered" : options.rate() + " per second",
-            !options.faults() ? "" : "; faults at " + (int) (RELAY_RESTART_AT * 100) + "% (relay restart), "
-                + (int) (REDELIVERY_AT * 100) + "% (redelivery)" + (options.flow() == Flow.SAGA ? " and "
-                + (int) (PARTICIPANT_STOP_AT * 100) + "% (payment stopped " + PARTICIPANT_DOWN.toSeconds() + " s)" : ""));
+            !options.faults() ? "" : "; faults at " + (int) (RELAY_RESTART_AT * 100) + "% (relay restart)"
+                + (options.flow() == Flow.SAGA ? ", " : " and ") + (int) (REDELIVERY_AT * 100) + "% (redelivery)"
+                + (options.flow() == Flow.SAGA ? " and " + (int) (PARTICIPANT_STOP_AT * 100) + "% (payment stopped "
+                + PARTICIPANT_DOWN.toSeconds() + " s)" : ""));
       }
       clients.start();
       if (options.faults() && !plan.isEmpty()) {
