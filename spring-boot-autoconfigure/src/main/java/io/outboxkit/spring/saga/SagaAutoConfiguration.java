@@ -40,7 +40,11 @@ import org.springframework.core.annotation.Order;
  * {@code outbox.saga.topic-prefix + reply-channel}, group {@code outbox.saga.consumer-group}) and its scanner,
  * started and stopped with the context, a health indicator {@code saga} and meters. With a
  * {@link SagaParticipant} bean: its command consumer on {@code outbox.saga.topic-prefix +
- * participant.channel}. Kafka connection settings come from {@code spring.kafka.*}.
+ * participant.channel}. Kafka connection settings come from {@code spring.kafka.*}. With Micrometer and a
+ * {@code MeterRegistry}, both consumers count in the inbox's meters ({@code outboxkit.inbox.processed},
+ * {@code .duplicates}, ...), tagged with their consumer name (the consumer group). Each consumer runs
+ * {@code outbox.saga.concurrency} (the replies) or {@code outbox.saga.participant.concurrency} (the commands)
+ * inbox runners in its group.
  *
  * <p>Active when the saga module is on the class path and {@code outbox.saga.enabled} is not {@code false};
  * every bean backs off when the application defines its own.
@@ -83,8 +87,9 @@ public class SagaAutoConfiguration {
     SagaConsumerLifecycle sagaOrchestratorLifecycle(SagaOrchestrator orchestrator, Inbox inbox,
         SagaProperties properties, ObjectProvider<KafkaProperties> kafka,
         ObjectProvider<KafkaConnectionDetails> connection, ObjectProvider<SagaConsumerBuilderCustomizer> customizers) {
-      return new SagaConsumerLifecycle(() -> runner(inbox, properties.replyTopic(), properties.consumerGroup(),
-          orchestrator.replyHandler(), kafka, connection, customizers), orchestrator);
+      return new SagaConsumerLifecycle(index -> runner(inbox, properties.replyTopic(), properties.consumerGroup(),
+          orchestrator.replyHandler(), kafka, connection, customizers, index), properties.concurrency(),
+          orchestrator);
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -195,15 +200,15 @@ public class SagaAutoConfiguration {
       if (properties.initializeSchema()) {
         SagaSchema.participant(properties.schema()).install(dataSource);
       }
-      return new SagaConsumerLifecycle(() -> runner(inbox, properties.topicPrefix() + channel,
+      return new SagaConsumerLifecycle(index -> runner(inbox, properties.topicPrefix() + channel,
           properties.participant().consumerGroupOrDefault(), participant.commandHandler(), kafka, connection,
-          customizers), null);
+          customizers, index), properties.participant().concurrency(), null);
     }
   }
 
   static InboxKafkaRunner runner(Inbox inbox, String topic, String group, InboxHandler handler,
       ObjectProvider<KafkaProperties> kafka, ObjectProvider<KafkaConnectionDetails> connection,
-      ObjectProvider<SagaConsumerBuilderCustomizer> customizers) {
+      ObjectProvider<SagaConsumerBuilderCustomizer> customizers, int index) {
     Map<String, Object> consumer = new LinkedHashMap<>();
     KafkaProperties properties = kafka.getIfUnique();
     if (properties != null) {
@@ -225,6 +230,7 @@ public class SagaAutoConfiguration {
         .consumerProperties(consumer)
         .topics(topic)
         .consumerName(group)
+        .threadName("outboxkit-inbox-" + group + "-" + index)
         .handler(handler);
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
     return builder.build();

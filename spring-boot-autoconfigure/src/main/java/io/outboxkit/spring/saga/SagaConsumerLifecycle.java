@@ -2,30 +2,43 @@ package io.outboxkit.spring.saga;
 
 import io.outboxkit.inbox.kafka.InboxKafkaRunner;
 import io.outboxkit.saga.SagaOrchestrator;
-import java.util.function.Supplier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs a saga consumer (the orchestrator's replies with its scanner, or a participant's commands) from the
- * context's start to its stop. A runner cannot start twice, so each start builds a new one.
+ * context's start to its stop: {@code concurrency} inbox runners in the same consumer group, which share the
+ * topic's partitions as instances of a service do. A runner cannot start twice, so each start builds new ones.
  */
 final class SagaConsumerLifecycle implements SmartLifecycle {
 
-  private final Supplier<InboxKafkaRunner> runners;
+  private final IntFunction<InboxKafkaRunner> runners;
+  private final int concurrency;
   private final @Nullable SagaOrchestrator orchestrator;
-  private @Nullable InboxKafkaRunner runner;
+  private final List<InboxKafkaRunner> running = new ArrayList<>();
 
-  SagaConsumerLifecycle(Supplier<InboxKafkaRunner> runners, @Nullable SagaOrchestrator orchestrator) {
+  /**
+   * @param runners builds the runner of the given index, from 1
+   * @param concurrency how many runners
+   */
+  SagaConsumerLifecycle(IntFunction<InboxKafkaRunner> runners, int concurrency,
+      @Nullable SagaOrchestrator orchestrator) {
     this.runners = runners;
+    this.concurrency = concurrency;
     this.orchestrator = orchestrator;
   }
 
   @Override
   public synchronized void start() {
-    if (runner == null) {
-      runner = runners.get();
-      runner.start();
+    if (running.isEmpty()) {
+      for (int index = 1; index <= concurrency; index++) {
+        InboxKafkaRunner runner = runners.apply(index);
+        running.add(runner);
+        runner.start();
+      }
       if (orchestrator != null) {
         orchestrator.startScanner();
       }
@@ -34,17 +47,17 @@ final class SagaConsumerLifecycle implements SmartLifecycle {
 
   @Override
   public synchronized void stop() {
-    if (runner != null) {
+    if (!running.isEmpty()) {
       if (orchestrator != null) {
         orchestrator.close();
       }
-      runner.close();
-      runner = null;
+      running.forEach(InboxKafkaRunner::close);
+      running.clear();
     }
   }
 
   @Override
   public synchronized boolean isRunning() {
-    return runner != null;
+    return !running.isEmpty();
   }
 }

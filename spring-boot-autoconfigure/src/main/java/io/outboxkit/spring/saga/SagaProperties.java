@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param replyChannel The channel (aggregate type) participants reply to; the orchestrator consumes its topic
  * @param consumerGroup The Kafka consumer group of the orchestrator's reply consumer, the same in every
  *     instance of the service; also the inbox consumer name of the replies
+ * @param concurrency How many consumers of the replies each instance runs in the group (one thread each, sharing
+ *     the reply topic's partitions); more than the topic's partitions over all instances leaves some idle
  * @param scanInterval How often each instance looks for sagas whose deadline or retry time has come
  * @param scanBatchSize The most sagas one scan claims in one transaction
  * @param overdueAfter How long past its next check time a saga in progress may stay before the health shows
@@ -35,6 +37,7 @@ public record SagaProperties(
     @DefaultValue("outbox.event.") String topicPrefix,
     @DefaultValue("saga-replies") String replyChannel,
     @DefaultValue("outboxkit-saga-orchestrator") String consumerGroup,
+    @DefaultValue("1") int concurrency,
     @DefaultValue("1s") Duration scanInterval,
     @DefaultValue("100") int scanBatchSize,
     @DefaultValue("1m") Duration overdueAfter,
@@ -47,6 +50,7 @@ public record SagaProperties(
     requireText("outbox.saga.consumer-group", consumerGroup);
     positive("outbox.saga.scan-interval", scanInterval);
     positive("outbox.saga.overdue-after", overdueAfter);
+    atLeastOne("outbox.saga.concurrency", concurrency, "consumer of the replies");
     if (scanBatchSize < 1) {
       throw new OutboxConfigurationException("outbox.saga.scan-batch-size is " + scanBatchSize
           + ": set 1 or more sagas per scan");
@@ -65,12 +69,27 @@ public record SagaProperties(
    *     {@code payment}; required when the application has a SagaParticipant bean
    * @param consumerGroup The Kafka consumer group and inbox consumer name of the command consumer; default
    *     {@code outboxkit-saga-<channel>}
+   * @param concurrency How many consumers of the commands each instance runs in the group (one thread each,
+   *     sharing the command topic's partitions)
    */
-  public record Participant(@Nullable String channel, @Nullable String consumerGroup) {
+  public record Participant(@Nullable String channel, @Nullable String consumerGroup,
+      @DefaultValue("1") int concurrency) {
+
+    /** Validates the values; the error names the property. */
+    public Participant {
+      atLeastOne("outbox.saga.participant.concurrency", concurrency, "consumer of the commands");
+    }
 
     /** The consumer group: the one given, or one named after the channel. */
     public String consumerGroupOrDefault() {
       return consumerGroup != null && !consumerGroup.isBlank() ? consumerGroup : "outboxkit-saga-" + channel;
+    }
+  }
+
+  private static void atLeastOne(String property, int value, String what) {
+    if (value < 1) {
+      throw new OutboxConfigurationException(property + " is " + value + ": set 1 or more (one " + what
+          + " per thread)");
     }
   }
 

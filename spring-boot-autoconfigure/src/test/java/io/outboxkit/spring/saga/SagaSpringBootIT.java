@@ -138,6 +138,13 @@ class SagaSpringBootIT {
     assertThat(meters.get("outboxkit.saga.duration").tag("state", "compensated").timer().count()).isEqualTo(1);
     assertThat(meters.get("outboxkit.saga.step.duration").tag("saga.type", "checkout").timers()).isNotEmpty();
     assertThat(meters.get("outboxkit.saga.active").tag("state", "failed").gauge().value()).isZero();
+    // the saga consumers count in the inbox's meters under their consumer names: 2 commands and 2 replies
+    // at least (the reply consumer may also have taken a resend)
+    assertThat(meters.find("outboxkit.inbox.processed").tag("consumer", "outboxkit-saga-payment").meter())
+        .isNotNull();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(meters.get("outboxkit.inbox.processed")
+        .tag("consumer", "outboxkit-saga-orchestrator").meter().measure().iterator().next().getValue())
+        .isGreaterThanOrEqualTo(2));
   }
 
   /**

@@ -5,9 +5,11 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The inventory service. On {@code OrderCreated} it reserves the ordered quantity and publishes
- * {@code StockReserved}, or publishes {@code StockRejected} when the product has less available (or is
- * unknown); on {@code PaymentFailed} it releases the order's reservation and publishes {@code StockReleased}.
+ * The inventory service. In the saga flow it is a participant of the order service's saga
+ * ({@link StockParticipant}): {@code ReserveStock} reserves the ordered quantity or refuses when the product has
+ * less available (or is unknown), {@code ReleaseStock} gives it back. In the choreography, on {@code OrderCreated}
+ * it reserves and publishes {@code StockReserved}, or publishes {@code StockRejected}; on {@code PaymentFailed} it
+ * releases the order's reservation and publishes {@code StockReleased}.
  * Stock is set with {@code PUT /products/{sku}}.
  *
  * <p>Its configuration is {@code inventory-service.yml} (not {@code application.yml}, so that the three

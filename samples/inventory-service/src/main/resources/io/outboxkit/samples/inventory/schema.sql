@@ -3,7 +3,8 @@ CREATE TABLE IF NOT EXISTS product (
     sku       varchar(64) PRIMARY KEY,
     available integer     NOT NULL CHECK (available >= 0)
 );
--- one row per order: RESERVED (stock held), RELEASED (given back after a failed payment) or REJECTED (none held)
+-- one row per order: RESERVED (stock held), RELEASED (given back after a failed payment) or REJECTED (none held;
+-- choreography only: in the saga a refused reservation writes nothing, its refusal is the saga's reason)
 CREATE TABLE IF NOT EXISTS reservation (
     order_id   uuid         PRIMARY KEY,
     sku        varchar(64)  NOT NULL,

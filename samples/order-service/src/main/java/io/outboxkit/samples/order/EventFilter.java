@@ -2,6 +2,7 @@ package io.outboxkit.samples.order;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.listener.adapter.RecordFilterStrategy;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -9,6 +10,7 @@ import org.springframework.stereotype.Component;
  * its inbox: Spring Boot applies it to the listener container factory.
  */
 @Component
+@ConditionalOnProperty(name = "shop.flow", havingValue = "choreography")
 class EventFilter implements RecordFilterStrategy<Object, Object> {
 
   @Override

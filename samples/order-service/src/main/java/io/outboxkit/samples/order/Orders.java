@@ -2,7 +2,6 @@ package io.outboxkit.samples.order;
 
 import io.outboxkit.samples.order.SagaEvents.OrderCancelled;
 import io.outboxkit.samples.order.SagaEvents.OrderCompleted;
-import io.outboxkit.samples.order.SagaEvents.OrderCreated;
 import io.outboxkit.writer.OutboxWriter;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -28,12 +27,19 @@ class Orders {
 
   private static final Logger log = LoggerFactory.getLogger(Orders.class);
 
+  /** PENDING to a final status, with the reason (parameters: status, reason, order id). */
+  static final String FINISH = """
+      UPDATE orders SET status = ?, reason = ?, finished_at = clock_timestamp()
+      WHERE id = ? AND status = 'PENDING'""";
+
   private final JdbcClient jdbc;
   private final OutboxWriter outbox;
+  private final OrderFlow flow;
 
-  Orders(JdbcClient jdbc, OutboxWriter outbox) {
+  Orders(JdbcClient jdbc, OutboxWriter outbox, OrderFlow flow) {
     this.jdbc = jdbc;
     this.outbox = outbox;
+    this.flow = flow;
   }
 
   /** An order as the service shows it. */
@@ -41,7 +47,10 @@ class Orders {
       String status, @Nullable String reason, OffsetDateTime createdAt, @Nullable OffsetDateTime finishedAt) {
   }
 
-  /** Records a new PENDING order and publishes {@code OrderCreated}, in one transaction. */
+  /**
+   * Records a new PENDING order and begins its saga in the same transaction: starts the orchestrated saga, or
+   * publishes {@code OrderCreated} in the choreography.
+   */
   @Transactional
   public OrderView place(String customerId, String product, int quantity, BigDecimal amount) {
     UUID orderId = UUID.randomUUID();
@@ -50,12 +59,15 @@ class Orders {
             VALUES (?, ?, ?, ?, ?, 'PENDING', clock_timestamp())""")
         .params(orderId, customerId, product, quantity, amount)
         .update();
-    outbox.publish(Topics.ORDER_AGGREGATE, orderId.toString(), "OrderCreated",
-        new OrderCreated(orderId, customerId, product, quantity, amount));
-    return find(orderId).orElseThrow();
+    OrderView order = find(orderId).orElseThrow();
+    flow.begin(order);
+    return order;
   }
 
-  /** PENDING to COMPLETED, with {@code OrderCompleted}; called in the transaction of the consumed event. */
+  /**
+   * PENDING to COMPLETED, with {@code OrderCompleted}; called in the transaction of the consumed event (the
+   * choreography; the orchestrated saga ends orders through {@link OrderOutcomes}).
+   */
   @Transactional
   public void complete(UUID orderId) {
     if (finish(orderId, "COMPLETED", null)) {
@@ -72,9 +84,7 @@ class Orders {
   }
 
   private boolean finish(UUID orderId, String status, @Nullable String reason) {
-    int updated = jdbc.sql("""
-            UPDATE orders SET status = ?, reason = ?, finished_at = clock_timestamp()
-            WHERE id = ? AND status = 'PENDING'""")
+    int updated = jdbc.sql(FINISH)
         .params(status, reason, orderId)
         .update();
     if (updated == 0) {

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * transaction, so a redelivered event changes nothing.
  */
 @Component
+@ConditionalOnProperty(name = "shop.flow", havingValue = "choreography")
 class SagaListener {
 
   /** The events this service reacts to; the others of its topics never reach the listener. */

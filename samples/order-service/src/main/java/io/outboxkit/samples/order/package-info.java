@@ -1,4 +1,4 @@
-/** The order service: takes orders over HTTP and follows each one to its final status through the saga's events. */
+/** The order service: takes orders over HTTP and carries each one to its final status through its saga. */
 @NullMarked
 package io.outboxkit.samples.order;
 

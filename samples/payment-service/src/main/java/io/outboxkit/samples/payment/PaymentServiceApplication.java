@@ -5,8 +5,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The payment service. On {@code StockReserved} it charges the order and publishes {@code PaymentCompleted},
- * or declines it and publishes {@code PaymentFailed}, by the rule of {@link PaymentRule}. Customers' credit
+ * The payment service. It charges an order or declines it by the rule of {@link PaymentRule}: in the saga flow
+ * as a participant of the order service's saga ({@link PaymentParticipant}: {@code ChargePayment},
+ * {@code RefundPayment}), in the choreography on {@code StockReserved}, publishing {@code PaymentCompleted} or
+ * {@code PaymentFailed}. Customers' credit
  * limits are set with {@code PUT /customers/{customerId}}.
  *
  * <p>Its configuration is {@code payment-service.yml} (not {@code application.yml}, so that the three sample

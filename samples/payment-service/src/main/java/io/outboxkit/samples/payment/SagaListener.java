@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -16,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the resulting event commit in one transaction, so a redelivered event never charges twice.
  */
 @Component
+@ConditionalOnProperty(name = "shop.flow", havingValue = "choreography")
 class SagaListener {
 
   /** The events this service reacts to; the others of its topic never reach the listener. */

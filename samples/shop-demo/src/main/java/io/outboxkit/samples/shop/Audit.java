@@ -1,6 +1,7 @@
 package io.outboxkit.samples.shop;
 
 import io.outboxkit.samples.shop.Faults.Redelivery;
+import io.outboxkit.samples.shop.SagaAudit.SagaRow;
 import io.outboxkit.samples.shop.ShopReport.Invariant;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -34,7 +35,7 @@ final class Audit {
   /** What the run did, besides what the databases and topics hold. */
   record RunFacts(Map<String, Integer> initialStock, int requested, int accepted, int failed,
       @Nullable String firstFailure, Set<UUID> acceptedIds, int relayRestarts, Redelivery redelivery,
-      boolean quiet, long quietTimeoutSeconds) {
+      int participantStops, boolean quiet, long quietTimeoutSeconds) {
   }
 
   private record OrderRow(String product, int quantity, BigDecimal amount, String status, @Nullable String reason) {
@@ -87,11 +88,12 @@ final class Audit {
     Map<UUID, ReservationRow> reservations = reservations();
     Map<UUID, PaymentRow> payments = payments();
     Map<String, Integer> available = available();
-    Map<ShopService, TopicContent> topics = new LinkedHashMap<>();
+    Flow flow = shop.flow();
+    Map<String, TopicContent> topics = new LinkedHashMap<>();
     long deadLetters = 0;
     try (ShopKafka kafka = new ShopKafka(shop.kafkaProperties())) {
-      for (ShopService service : ShopService.values()) {
-        topics.put(service, content(kafka.readAll(service.topic())));
+      for (String topic : ShopService.topics(flow)) {
+        topics.put(topic, content(kafka.readAll(topic)));
       }
       for (String topic : kafka.topics()) {
         // the consumers' <topic>.dlq and the relays' outboxkit.relay.dlq
@@ -128,18 +130,23 @@ final class Audit {
     check("no order is left PENDING", pending == 0, pending + " PENDING");
 
     // each order's outcome, service by service
+    Map<String, SagaRow> sagas = flow == Flow.SAGA ? SagaAudit.sagas(shop) : Map.of();
     List<String> disagreements = new ArrayList<>();
     for (Map.Entry<UUID, OrderRow> entry : orders.entrySet()) {
-      String problem = disagreement(entry.getValue(), reservations.get(entry.getKey()), payments.get(entry.getKey()));
+      String problem = flow == Flow.SAGA
+          ? sagaDisagreement(entry.getValue(), reservations.get(entry.getKey()), payments.get(entry.getKey()),
+              sagas.get(entry.getKey().toString()))
+          : disagreement(entry.getValue(), reservations.get(entry.getKey()), payments.get(entry.getKey()));
       if (problem != null) {
         disagreements.add(entry.getKey() + ": " + problem);
       }
     }
     Set<UUID> orphans = new HashSet<>(reservations.keySet());
     orphans.addAll(payments.keySet());
+    sagas.keySet().forEach(id -> orphans.add(UUID.fromString(id)));
     orphans.removeAll(orders.keySet());
     check("each order's outcome agrees in all three services", disagreements.isEmpty() && orphans.isEmpty(),
-        disagreements.size() + " orders disagree, " + orphans.size() + " reservations or payments without an order"
+        disagreements.size() + " orders disagree, " + orphans.size() + " reservations, payments or sagas without an order"
             + (disagreements.isEmpty() ? "" : "; for example " + disagreements.subList(0, Math.min(3, disagreements.size()))));
 
     // stock
@@ -173,30 +180,43 @@ final class Audit {
     BigDecimal completedAmount = orders.values().stream().filter(order -> "COMPLETED".equals(order.status()))
         .map(OrderRow::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
     long declined = payments.values().stream().filter(payment -> "DECLINED".equals(payment.status())).count();
-    lines.add(String.format(Locale.ROOT, "payments    %d charged for %s; completed orders %d for %s; %d declined",
-        charged, chargedAmount.toPlainString(), completed, completedAmount.toPlainString(), declined));
+    long refunded = payments.values().stream().filter(payment -> "REFUNDED".equals(payment.status())).count();
+    lines.add(String.format(Locale.ROOT, "payments    %d charged for %s; completed orders %d for %s; %s",
+        charged, chargedAmount.toPlainString(), completed, completedAmount.toPlainString(), flow == Flow.SAGA
+            ? refunded + " refunded (declined charges write nothing: the refusal is the saga's reason)"
+            : declined + " declined"));
     check("payments charged = completed orders (count and amount)",
         charged == completed && chargedAmount.compareTo(completedAmount) == 0,
         charged + " charged for " + chargedAmount.toPlainString() + ", " + completed + " completed for "
             + completedAmount.toPlainString());
 
     // events: published if and only if committed
-    lines.add("events      service            committed  in Kafka (distinct)  records  re-sent by relay  copies injected");
+    lines.add("events      service            committed  in Kafka  topics");
     List<String> eventErrors = new ArrayList<>();
+    Set<String> allCommitted = new HashSet<>();
     for (ShopService service : ShopService.values()) {
       Set<String> committed = outboxIds(shop.database(service).dataSource());
-      TopicContent content = topics.get(service);
+      allCommitted.addAll(committed);
+      Set<String> published = new HashSet<>();
+      service.publishedTopics(flow).forEach(topic -> published.addAll(topics.get(topic).ids()));
       Set<String> unpublished = new HashSet<>(committed);
-      unpublished.removeAll(content.ids());
+      unpublished.removeAll(published);
+      lines.add(String.format(Locale.ROOT, "            %-17s  %9d  %8d  %s", service.serviceName(), committed.size(),
+          committed.size() - unpublished.size(), String.join(", ", service.publishedTopics(flow))));
+      if (!unpublished.isEmpty()) {
+        eventErrors.add(service.serviceName() + ": " + unpublished.size() + " committed but not in Kafka");
+      }
+    }
+    lines.add("            topic                       records  distinct  re-sent by relay  copies injected");
+    for (Map.Entry<String, TopicContent> topic : topics.entrySet()) {
+      TopicContent content = topic.getValue();
+      int copies = facts.redelivery().copiesIn(topic.getKey());
+      lines.add(String.format(Locale.ROOT, "            %-26s  %7d  %8d  %16d  %15d", topic.getKey(), content.records(),
+          content.ids().size(), content.records() - copies - content.ids().size(), copies));
       Set<String> unknown = new HashSet<>(content.ids());
-      unknown.removeAll(committed);
-      int copies = facts.redelivery().copiesIn(service.topic());
-      lines.add(String.format(Locale.ROOT, "            %-17s  %9d  %19d  %7d  %16d  %15d", service.serviceName(),
-          committed.size(), content.ids().size(), content.records(), content.records() - copies - content.ids().size(),
-          copies));
-      if (!unpublished.isEmpty() || !unknown.isEmpty()) {
-        eventErrors.add(service.serviceName() + ": " + unpublished.size() + " committed but not in Kafka, "
-            + unknown.size() + " in Kafka but never committed");
+      unknown.removeAll(allCommitted);
+      if (!unknown.isEmpty()) {
+        eventErrors.add(topic.getKey() + ": " + unknown.size() + " in Kafka but never committed");
       }
     }
     check("every committed event reached Kafka, and nothing else did", eventErrors.isEmpty(),
@@ -211,14 +231,12 @@ final class Audit {
     long handledCopies = 0;
     for (ShopService service : ShopService.values()) {
       Set<String> expected = new HashSet<>();
-      for (ShopService producer : ShopService.values()) {
-        if (service.consumedTopics().contains(producer.topic())) {
-          topics.get(producer).idsByType().forEach((type, ids) -> {
-            if (service.handledEventTypes().contains(type)) {
-              expected.addAll(ids);
-            }
-          });
-        }
+      for (String topic : service.consumedTopics(flow)) {
+        topics.get(topic).idsByType().forEach((type, ids) -> {
+          if (service.handledEventTypes(flow).contains(type)) {
+            expected.addAll(ids);
+          }
+        });
       }
       long effects = inboxRows(shop.database(service).dataSource(), service.serviceName());
       InboxCounts counts = inboxCounts(service);
@@ -226,7 +244,7 @@ final class Audit {
       long failedAttempts = counts.failures();
       long absorbed = counts.duplicates();
       absorbedTotal += absorbed;
-      int copies = facts.redelivery().copiesOf(service.consumedTopics(), service.handledEventTypes());
+      int copies = facts.redelivery().copiesOf(service.consumedTopics(flow), service.handledEventTypes(flow));
       handledCopies += copies;
       lines.add(String.format(Locale.ROOT, "            %-17s  %10d  %6d  %7d  %8d  %19d  %15d", service.serviceName(),
           deliveries, failedAttempts, effects, expected.size(), absorbed, copies));
@@ -255,10 +273,15 @@ final class Audit {
     check("the system went quiet (no PENDING order, no consumer lag, every event relayed)", facts.quiet(),
         facts.quiet() ? "yes" : "not within " + facts.quietTimeoutSeconds() + " s");
 
+    if (flow == Flow.SAGA) {
+      new SagaAudit(shop, lines, invariants).check(sagas);
+    }
+
     // latency
     lines.add("latency     order placed -> final status: " + latency());
     lines.add("faults      relay restarts: " + facts.relayRestarts() + "; copies of consumed records injected: "
-        + facts.redelivery().copies() + " " + facts.redelivery().byEventType());
+        + facts.redelivery().copies() + " " + facts.redelivery().byEventType()
+        + (flow == Flow.SAGA ? "; payment's saga commands stopped: " + facts.participantStops() : ""));
 
     lines.add("");
     lines.add("Invariants");
@@ -314,6 +337,47 @@ final class Audit {
     }
     return order.status() + " (" + order.reason() + "), reservation " + reservationStatus + ", payment " + paymentStatus
         + (sameOrder ? "" : ", different product, quantity or amount");
+  }
+
+  /**
+   * The saga flow: why the order's outcome, its saga and the participants' records of it disagree, or null.
+   * A cancelled order holds nothing: no reservation or a released one, no payment or a refunded one; out of
+   * stock, it was never charged; declined, its stock was reserved and released.
+   */
+  private static @Nullable String sagaDisagreement(OrderRow order, @Nullable ReservationRow reservation,
+      @Nullable PaymentRow payment, @Nullable SagaRow saga) {
+    String reservationStatus = reservation == null ? "none" : reservation.status();
+    String paymentStatus = payment == null ? "none" : payment.status();
+    String sagaState = saga == null ? "none" : saga.state();
+    boolean agrees;
+    switch (order.status()) {
+      case "PENDING" -> {
+        return null; // reported by its own invariant
+      }
+      case "COMPLETED" -> agrees = "COMPLETED".equals(sagaState) && "RESERVED".equals(reservationStatus)
+          && "CHARGED".equals(paymentStatus);
+      default -> {
+        String code = reasonCode(order.reason());
+        // whatever was applied is undone; a refused command writes nothing, but a copy of it sent again after a
+        // timeout may have been applied later (the stock had come back meanwhile): then it was undone too
+        boolean undone = ("none".equals(reservationStatus) || "RELEASED".equals(reservationStatus))
+            && ("none".equals(paymentStatus) || "REFUNDED".equals(paymentStatus));
+        boolean effects = undone && switch (code) {
+          case "OUT_OF_STOCK" -> "none".equals(paymentStatus); // the payment step never began
+          case "PAYMENT_DECLINED" -> "RELEASED".equals(reservationStatus); // the stock step had succeeded
+          default -> true; // a step without reply
+        };
+        agrees = "COMPENSATED".equals(sagaState) && effects;
+      }
+    }
+    boolean sameOrder = (reservation == null
+        || (reservation.sku().equals(order.product()) && reservation.quantity() == order.quantity()))
+        && (payment == null || payment.amount().compareTo(order.amount()) == 0);
+    if (agrees && sameOrder) {
+      return null;
+    }
+    return order.status() + " (" + order.reason() + "), saga " + sagaState + ", reservation " + reservationStatus
+        + ", payment " + paymentStatus + (sameOrder ? "" : ", different product, quantity or amount");
   }
 
   private static String reasonCode(@Nullable String reason) {

@@ -7,26 +7,30 @@ import java.util.List;
 /**
  * The demo's command-line options.
  *
+ * @param flow how the services carry each order: the orchestrated saga or the choreography
  * @param orders how many orders the clients place (0 places none)
  * @param clients how many clients place orders at the same time
  * @param rate orders per second, all clients together (0: as fast as the clients get answers)
  * @param seed the seed of the order mix (products, quantities, customers)
- * @param faults whether to restart a relay and redeliver consumed records while the orders are placed
+ * @param faults whether to restart a relay, redeliver consumed records and (saga flow) stop the payment
+ *     service's saga commands while the orders are placed
  * @param keepRunning whether to leave everything running after the report, until Ctrl+C
  * @param ports the HTTP ports of the order, inventory and payment services (0: any free port)
  * @param quietTimeout how long to wait, after the last order, for every order to reach its final status and
  *     every consumer to catch up
  */
-record DemoOptions(int orders, int clients, int rate, long seed, boolean faults, boolean keepRunning, List<Integer> ports,
-    Duration quietTimeout) {
+record DemoOptions(Flow flow, int orders, int clients, int rate, long seed, boolean faults, boolean keepRunning,
+    List<Integer> ports, Duration quietTimeout) {
 
   static final String USAGE = """
       Usage: java -jar shop-demo.jar [options]
+        --flow=F              saga (default: the order service orchestrates, the others take part)
+                              or choreography (each service reacts to the others' events)
         --orders=N            orders to place (default 2000; 0 places none)
         --clients=N           concurrent HTTP clients (default 8)
         --rate=N              orders per second, all clients together (default 50; 0: as fast as answered)
         --seed=N              seed of the order mix (default 42)
-        --no-faults           do not restart a relay nor redeliver records
+        --no-faults           do not restart a relay, redeliver records nor stop the payment service
         --keep-running        keep the services running after the report, until Ctrl+C
         --ports=A,B,C         HTTP ports of order-, inventory- and payment-service
                               (default 8081,8082,8083 with --keep-running, else free ports)
@@ -34,6 +38,9 @@ record DemoOptions(int orders, int clients, int rate, long seed, boolean faults,
       """;
 
   DemoOptions {
+    if (flow == null) {
+      throw new IllegalArgumentException("--flow is missing");
+    }
     if (orders < 0 || orders > 1_000_000) {
       throw new IllegalArgumentException("--orders must be between 0 and 1000000, not " + orders);
     }
@@ -52,17 +59,21 @@ record DemoOptions(int orders, int clients, int rate, long seed, boolean faults,
     ports = List.copyOf(ports);
   }
 
-  /** The defaults: 2,000 orders from 8 clients at 50 per second, with faults. */
+  /** The defaults: the saga flow, 2,000 orders from 8 clients at 50 per second, with faults. */
   static DemoOptions defaults() {
-    return new DemoOptions(2000, 8, 50, 42, true, false, List.of(0, 0, 0), Duration.ofSeconds(120));
+    return new DemoOptions(Flow.SAGA, 2000, 8, 50, 42, true, false, List.of(0, 0, 0), Duration.ofSeconds(120));
   }
 
   DemoOptions withOrders(int orders) {
-    return new DemoOptions(orders, clients, rate, seed, faults, keepRunning, ports, quietTimeout);
+    return new DemoOptions(flow, orders, clients, rate, seed, faults, keepRunning, ports, quietTimeout);
+  }
+
+  DemoOptions withFlow(Flow flow) {
+    return new DemoOptions(flow, orders, clients, rate, seed, faults, keepRunning, ports, quietTimeout);
   }
 
   DemoOptions withClients(int clients) {
-    return new DemoOptions(orders, clients, rate, seed, faults, keepRunning, ports, quietTimeout);
+    return new DemoOptions(flow, orders, clients, rate, seed, faults, keepRunning, ports, quietTimeout);
   }
 
   /**
@@ -72,6 +83,7 @@ record DemoOptions(int orders, int clients, int rate, long seed, boolean faults,
    */
   static DemoOptions parse(String... args) {
     DemoOptions options = defaults();
+    Flow flow = options.flow();
     int orders = options.orders();
     int clients = options.clients();
     int rate = options.rate();
@@ -84,6 +96,7 @@ record DemoOptions(int orders, int clients, int rate, long seed, boolean faults,
       String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
       String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "";
       switch (name) {
+        case "--flow" -> flow = Flow.parse(value);
         case "--orders" -> orders = number(name, value);
         case "--clients" -> clients = number(name, value);
         case "--rate" -> rate = number(name, value);
@@ -103,7 +116,7 @@ record DemoOptions(int orders, int clients, int rate, long seed, boolean faults,
     if (ports == null) {
       ports = keepRunning ? List.of(8081, 8082, 8083) : List.of(0, 0, 0);
     }
-    return new DemoOptions(orders, clients, rate, seed, faults, keepRunning, ports, Duration.ofSeconds(quietSeconds));
+    return new DemoOptions(flow, orders, clients, rate, seed, faults, keepRunning, ports, Duration.ofSeconds(quietSeconds));
   }
 
   private static int number(String option, String value) {

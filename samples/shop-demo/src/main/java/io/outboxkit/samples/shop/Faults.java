@@ -71,6 +71,21 @@ final class Faults {
   }
 
   /**
+   * Stops a participant (its saga command consumer) for longer than the saga's step timeout, then starts it
+   * again: the orchestrator's timeouts fire and it sends the commands again; when the participant is back it
+   * takes the first sends and the resends (its barrier applies each command once), and the sagas finish, or
+   * compensate those whose attempts ran out.
+   */
+  static void stopParticipant(Shop shop, ShopService service, Duration down, Console console, int ordersPlaced) {
+    console.step("fault: stopping %s's saga commands for %d s, longer than the step timeout (%d orders placed)",
+        service.serviceName(), down.toSeconds(), ordersPlaced);
+    shop.stopParticipant(service);
+    Shop.pause(down.toMillis());
+    shop.startParticipant(service);
+    console.step("fault: %s takes saga commands again", service.serviceName());
+  }
+
+  /**
    * Publishes again copies of up to {@code perTopic} records of each event topic that all its consumers have
    * consumed already: same key, value and headers (the same event id), as a broker or a relay would
    * redeliver them. The inbox of each consumer must absorb them.
@@ -79,21 +94,24 @@ final class Faults {
     Map<String, Map<String, Integer>> byTopicAndType = new TreeMap<>();
     int copies = 0;
     try (ShopKafka kafka = new ShopKafka(shop.kafkaProperties())) {
-      for (ShopService producer : ShopService.values()) {
+      for (String topic : ShopService.topics(shop.flow())) {
         List<String> groups = new ArrayList<>();
         for (ShopService consumer : ShopService.values()) {
-          if (consumer.consumedTopics().contains(producer.topic())) {
+          if (consumer.consumedTopics(shop.flow()).contains(topic)) {
             groups.add(consumer.serviceName());
           }
         }
-        List<ConsumerRecord<byte[], byte[]>> records = kafka.readConsumed(producer.topic(), groups, perTopic);
+        if (groups.isEmpty()) {
+          continue; // nobody consumes it (the order service's own events)
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = kafka.readConsumed(topic, groups, perTopic);
         kafka.produceCopies(records);
         copies += records.size();
         Map<String, Integer> byType = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
           byType.merge(eventType(record), 1, Integer::sum);
         }
-        byTopicAndType.put(producer.topic(), byType);
+        byTopicAndType.put(topic, byType);
       }
     }
     Redelivery redelivery = new Redelivery(copies, byTopicAndType);

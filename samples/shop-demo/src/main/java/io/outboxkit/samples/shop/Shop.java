@@ -30,6 +30,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.Lifecycle;
 
 /**
  * Everything the demo runs: PostgreSQL and Kafka (embedded, from outbox-test), one database per service, the
@@ -43,6 +44,7 @@ final class Shop implements AutoCloseable {
 
   private static final Duration RELAY_START_TIMEOUT = Duration.ofSeconds(120);
 
+  private final Flow flow;
   private final Console console;
   private final OutboxTestInfrastructure infrastructure;
   private final String bootstrapServers;
@@ -51,7 +53,8 @@ final class Shop implements AutoCloseable {
   private final Map<ShopService, ConfigurableApplicationContext> relays = new ConcurrentHashMap<>();
   private final Map<ShopService, Integer> ports = new EnumMap<>(ShopService.class);
 
-  private Shop(Console console, OutboxTestInfrastructure infrastructure) {
+  private Shop(Flow flow, Console console, OutboxTestInfrastructure infrastructure) {
+    this.flow = flow;
     this.console = console;
     this.infrastructure = infrastructure;
     this.bootstrapServers = infrastructure.kafka().bootstrapServers();
@@ -60,9 +63,10 @@ final class Shop implements AutoCloseable {
   /**
    * Starts PostgreSQL and Kafka, creates the databases and topics, then starts the services and their relays.
    *
+   * @param flow how the services carry each order
    * @param httpPorts the ports of the order, inventory and payment services, 0 for any free port
    */
-  static Shop start(List<Integer> httpPorts, Console console) {
+  static Shop start(Flow flow, List<Integer> httpPorts, Console console) {
     // the services share this JVM: let logback.xml configure logging once, rather than each Spring Boot
     // application resetting it as it starts
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
@@ -77,18 +81,18 @@ final class Shop implements AutoCloseable {
     console.step("starting PostgreSQL and Kafka (provider %s)", isBlank(System.getProperty("outbox.test.provider"))
         ? System.getenv("OUTBOX_TEST_PROVIDER") : System.getProperty("outbox.test.provider"));
     OutboxTestInfrastructure infrastructure = OutboxTestInfrastructure.shared();
-    Shop shop = new Shop(console, infrastructure);
+    Shop shop = new Shop(flow, console, infrastructure);
     try {
       console.step("PostgreSQL at %s:%d, Kafka at %s", infrastructure.postgres().host(),
           infrastructure.postgres().port(), shop.bootstrapServers);
       for (ShopService service : ShopService.values()) {
-        shop.databases.put(service, infrastructure.newDatabase("shop " + service.aggregateType()));
+        shop.databases.put(service, infrastructure.newDatabase("shop " + service.shortName()));
       }
       shop.createTopics();
       for (ShopService service : ShopService.values()) {
         shop.startService(service, httpPorts.get(service.ordinal()));
       }
-      console.step("services up: %s", Arrays.stream(ShopService.values()).map(shop::describe)
+      console.step("services up (%s flow): %s", flow.option(), Arrays.stream(ShopService.values()).map(shop::describe)
           .collect(Collectors.joining(", ")));
       for (ShopService service : ShopService.values()) {
         shop.startRelay(service);
@@ -109,8 +113,8 @@ final class Shop implements AutoCloseable {
   private void createTopics() {
     try (Admin admin = Admin.create(kafkaProperties())) {
       List<NewTopic> topics = new ArrayList<>();
-      for (ShopService service : ShopService.values()) {
-        topics.add(new NewTopic(service.topic(), PARTITIONS, (short) 1));
+      for (String topic : ShopService.topics(flow)) {
+        topics.add(new NewTopic(topic, PARTITIONS, (short) 1));
       }
       for (NewTopic topic : topics) {
         try {
@@ -150,6 +154,7 @@ final class Shop implements AutoCloseable {
         "--spring.kafka.bootstrap-servers=" + bootstrapServers,
         "--server.port=" + port,
         "--spring.main.banner-mode=off",
+        "--shop.flow=" + flow.option(),
         // the demo runs each relay beside its service (RelayApplication), so that it can restart one alone
         "--outbox.relay.enabled=false");
     services.put(service, context);
@@ -205,6 +210,19 @@ final class Shop implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the service's saga command consumer (the saga flow's participant, run by the starter as the bean
+   * {@code sagaParticipantLifecycle}): the commands sent to it wait in Kafka while the rest keeps running.
+   */
+  void stopParticipant(ShopService service) {
+    services.get(service).getBean("sagaParticipantLifecycle", Lifecycle.class).stop();
+  }
+
+  /** Starts the service's saga command consumer again: it resumes from its group's committed offsets. */
+  void startParticipant(ShopService service) {
+    services.get(service).getBean("sagaParticipantLifecycle", Lifecycle.class).start();
+  }
+
   /** The relay's state, {@code STOPPED} while it is not running. */
   String relayState(ShopService service) {
     ConfigurableApplicationContext context = relays.get(service);
@@ -213,6 +231,11 @@ final class Shop implements AutoCloseable {
     }
     RelayStatus status = context.getBean(OutboxRelay.class).status();
     return status.state().name();
+  }
+
+  /** How the services carry each order. */
+  Flow flow() {
+    return flow;
   }
 
   int port(ShopService service) {

@@ -32,7 +32,7 @@ public final class ShopDemo {
     }
     String log = prepareJvm();
     Console console = new Console(System.out);
-    console.line("OutboxKit shop demo: " + options.orders() + " orders from " + options.clients() + " clients"
+    console.line("OutboxKit shop demo (" + options.flow().option() + " flow): " + options.orders() + " orders from " + options.clients() + " clients"
         + (options.rate() == 0 ? "" : " at " + options.rate() + "/s") + ", "
         + (options.faults() ? "with faults" : "without faults") + ", seed " + options.seed() + "; logs in " + log);
     ShopScenario.Outcome outcome;
@@ -73,7 +73,7 @@ public final class ShopDemo {
         + Arrays.stream(ShopService.values()).map(service -> shop.database(service).name())
             .collect(Collectors.joining(", ")));
     console.line("  Kafka              " + shop.bootstrapServers() + ", topics "
-        + Arrays.stream(ShopService.values()).map(ShopService::topic).collect(Collectors.joining(", ")));
+        + String.join(", ", ShopService.topics(shop.flow())));
     String orders = shop.uri(ShopService.ORDER).toString();
     console.line("Try:");
     console.line("  curl -s -X POST " + orders + "/orders -H 'Content-Type: application/json' \\");

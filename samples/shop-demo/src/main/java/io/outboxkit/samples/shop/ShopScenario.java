@@ -26,6 +26,9 @@ final class ShopScenario {
   /** When the faults happen, as a share of the orders sent. */
   private static final double RELAY_RESTART_AT = 0.3;
   private static final double REDELIVERY_AT = 0.6;
+  private static final double PARTICIPANT_STOP_AT = 0.7;
+  /** Longer than the saga's step timeout (30 s): the orchestrator's timeouts fire and it sends again. */
+  private static final Duration PARTICIPANT_DOWN = Duration.ofSeconds(35);
   private static final Duration RELAY_DOWN = Duration.ofSeconds(2);
   private static final long PROGRESS_MILLIS = 2000;
 
@@ -48,7 +51,7 @@ final class ShopScenario {
   }
 
   private Outcome run() {
-    Shop shop = Shop.start(options.ports(), console);
+    Shop shop = Shop.start(options.flow(), options.ports(), console);
     try {
       Catalog catalog = Catalog.forOrders(options.orders());
       stock(shop, catalog);
@@ -56,11 +59,12 @@ final class ShopScenario {
       OrderClients clients = new OrderClients(http, shop.uri(ShopService.ORDER), plan, options.clients(),
           options.rate());
       AtomicInteger relayRestarts = new AtomicInteger();
+      AtomicInteger participantStops = new AtomicInteger();
       AtomicReference<Redelivery> redelivery = new AtomicReference<>(Redelivery.none());
       AtomicReference<RuntimeException> faultFailure = new AtomicReference<>();
       Thread faults = new Thread(() -> {
         try {
-          injectFaults(shop, clients, plan.size(), relayRestarts, redelivery);
+          injectFaults(shop, clients, plan.size(), relayRestarts, redelivery, participantStops);
         } catch (RuntimeException e) {
           faultFailure.set(e);
         }
@@ -71,8 +75,10 @@ final class ShopScenario {
       if (!plan.isEmpty()) {
         console.step("placing %d orders from %d clients, %s%s", plan.size(), options.clients(),
             options.rate() == 0 ? "as fast as they are answered" : options.rate() + " per second",
-            options.faults() ? "; faults at " + (int) (RELAY_RESTART_AT * 100) + "% (relay restart) and "
-                + (int) (REDELIVERY_AT * 100) + "% (redelivery)" : "");
+            !options.faults() ? "" : "; faults at " + (int) (RELAY_RESTART_AT * 100) + "% (relay restart)"
+                + (options.flow() == Flow.SAGA ? ", " : " and ") + (int) (REDELIVERY_AT * 100) + "% (redelivery)"
+                + (options.flow() == Flow.SAGA ? " and " + (int) (PARTICIPANT_STOP_AT * 100) + "% (payment stopped "
+                + PARTICIPANT_DOWN.toSeconds() + " s)" : ""));
       }
       clients.start();
       if (options.faults() && !plan.isEmpty()) {
@@ -96,8 +102,8 @@ final class ShopScenario {
       console.step(quiet ? "quiet: every order final, every consumer caught up, every event relayed"
           : "NOT quiet after " + options.quietTimeout().toSeconds() + " s; auditing anyway");
       Audit.RunFacts facts = new Audit.RunFacts(catalog.initialStock(), plan.size(), clients.accepted(),
-          clients.failed(), clients.firstFailure(), clients.acceptedIds(), relayRestarts.get(), redelivery.get(), quiet,
-          options.quietTimeout().toSeconds());
+          clients.failed(), clients.firstFailure(), clients.acceptedIds(), relayRestarts.get(), redelivery.get(),
+          participantStops.get(), quiet, options.quietTimeout().toSeconds());
       return new Outcome(Audit.run(shop, http, facts), facts, shop, http);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -137,12 +143,17 @@ final class ShopScenario {
   }
 
   private void injectFaults(Shop shop, OrderClients clients, int orders, AtomicInteger relayRestarts,
-      AtomicReference<Redelivery> redelivery) {
+      AtomicReference<Redelivery> redelivery, AtomicInteger participantStops) {
     awaitUntil(() -> clients.sent() >= orders * RELAY_RESTART_AT);
     Faults.restartRelay(shop, ShopService.ORDER, RELAY_DOWN, console, clients.sent());
     relayRestarts.incrementAndGet();
     awaitUntil(() -> clients.sent() >= orders * REDELIVERY_AT);
     redelivery.set(Faults.redeliver(shop, Math.max(1, orders / 10), console));
+    if (shop.flow() == Flow.SAGA) {
+      awaitUntil(() -> clients.sent() >= orders * PARTICIPANT_STOP_AT);
+      Faults.stopParticipant(shop, ShopService.PAYMENT, PARTICIPANT_DOWN, console, clients.sent());
+      participantStops.incrementAndGet();
+    }
   }
 
   private static void awaitUntil(BooleanSupplier condition) {
@@ -175,7 +186,7 @@ final class ShopScenario {
   private static String relayStates(Shop shop) {
     StringBuilder states = new StringBuilder();
     for (ShopService service : ShopService.values()) {
-      states.append(states.isEmpty() ? "" : ", ").append(service.aggregateType()).append(' ')
+      states.append(states.isEmpty() ? "" : ", ").append(service.shortName()).append(' ')
           .append(shop.relayState(service));
     }
     return states.toString();
@@ -208,11 +219,17 @@ final class ShopScenario {
         long unrelayed = 0;
         try {
           pending = ordersByStatus(shop).getOrDefault("PENDING", 0L);
+          long rows = 0;
           for (ShopService service : ShopService.values()) {
-            lag += kafka.lag(service.serviceName(), service.consumedTopics());
-            long rows = count(shop, service, "SELECT count(*) FROM outbox_event");
-            unrelayed += Math.max(0, rows - (kafka.records(service.topic()) - redelivery.copiesIn(service.topic())));
+            lag += kafka.lag(service.serviceName(), service.consumedTopics(shop.flow()));
+            rows += count(shop, service, "SELECT count(*) FROM outbox_event");
           }
+          // the saga's reply topic carries two services' events: compare the totals
+          long relayed = 0;
+          for (String topic : ShopService.topics(shop.flow())) {
+            relayed += kafka.records(topic) - redelivery.copiesIn(topic);
+          }
+          unrelayed = Math.max(0, rows - relayed);
         } catch (SQLException | RuntimeException e) {
           console.step("not quiet yet: %s", e.getMessage());
           quietChecks = 0;

@@ -12,6 +12,7 @@ class DemoOptionsTest {
   @Test
   void defaultsPlaceTwoThousandOrdersWithFaultsOnFreePorts() {
     DemoOptions options = DemoOptions.parse();
+    assertThat(options.flow()).isEqualTo(Flow.SAGA);
     assertThat(options.orders()).isEqualTo(2000);
     assertThat(options.clients()).isEqualTo(8);
     assertThat(options.rate()).isEqualTo(50);
@@ -29,9 +30,9 @@ class DemoOptionsTest {
 
   @Test
   void readsEveryOption() {
-    DemoOptions options = DemoOptions.parse("--orders=50", "--clients=2", "--rate=0", "--seed=7", "--no-faults",
+    DemoOptions options = DemoOptions.parse("--flow=choreography", "--orders=50", "--clients=2", "--rate=0", "--seed=7", "--no-faults",
         "--quiet-timeout=30");
-    assertThat(options).isEqualTo(new DemoOptions(50, 2, 0, 7, false, false, List.of(0, 0, 0), Duration.ofSeconds(30)));
+    assertThat(options).isEqualTo(new DemoOptions(Flow.CHOREOGRAPHY, 50, 2, 0, 7, false, false, List.of(0, 0, 0), Duration.ofSeconds(30)));
   }
 
   @Test
@@ -39,6 +40,8 @@ class DemoOptionsTest {
     assertThatThrownBy(() -> DemoOptions.parse("--orders=many")).hasMessage("--orders needs a whole number, not 'many'");
     assertThatThrownBy(() -> DemoOptions.parse("--clients=0")).hasMessage("--clients must be between 1 and 64, not 0");
     assertThatThrownBy(() -> DemoOptions.parse("--ports=1,2")).hasMessageStartingWith("--ports needs three port numbers");
+    assertThatThrownBy(() -> DemoOptions.parse("--flow=orchestra"))
+        .hasMessage("--flow must be one of saga, choreography, not 'orchestra'");
     assertThatThrownBy(() -> DemoOptions.parse("--fast")).hasMessage("unknown option --fast");
   }
 }
