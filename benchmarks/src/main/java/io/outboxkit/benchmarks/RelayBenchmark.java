@@ -111,7 +111,7 @@ final class RelayBenchmark {
   private void drainInFreshProcess(RelayKind kind, MeasuredRelay relay, TestDatabase db, String topicName,
                                    int events, int timelineCapacity, RelayResult result, AfterDrain after) {
     if (kind.source() == EventSource.TABLE) {
-      SqlScripts.run(db.dataSource(), "outbox-table.sql");
+      SqlScripts.outboxTable(db.dataSource());
     }
     TestKafka kafka = infrastructure.kafka(kind.id());
     RelayTarget target = new RelayTarget(db.host(), db.port(), db.name(), db.username(), db.password(),

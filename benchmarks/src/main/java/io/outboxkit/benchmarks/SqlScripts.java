@@ -1,5 +1,7 @@
 package io.outboxkit.benchmarks;
 
+import io.outboxkit.core.SchemaScripts;
+import io.outboxkit.core.TableName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +12,10 @@ import java.sql.Statement;
 import java.util.Map;
 import javax.sql.DataSource;
 
-/** Runs the harness's own SQL files (resources under {@code io/outboxkit/benchmarks/sql/}). */
+/**
+ * Runs the harness's own SQL files (resources under {@code io/outboxkit/benchmarks/sql/}) and OutboxKit's
+ * shipped ones ({@link #runShipped}).
+ */
 final class SqlScripts {
 
   private SqlScripts() {
@@ -39,6 +44,29 @@ final class SqlScripts {
 
   static void run(DataSource dataSource, String script) {
     run(dataSource, script, Map.of());
+  }
+
+  /** The outbox table exactly as OutboxKit ships it (outbox-core's SQL set), at {@code public.outbox_event}. */
+  static void outboxTable(DataSource dataSource) {
+    String table = "\"" + TableName.DEFAULT_SCHEMA + "\".\"" + TableName.DEFAULT_OUTBOX_TABLE + "\"";
+    String sql = read(SqlScripts.class.getClassLoader(), SchemaScripts.OUTBOX_TABLE_V1)
+        .replace("${" + SchemaScripts.OUTBOX_TABLE + "}", table);
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new BenchmarkException("outbox-core's " + SchemaScripts.OUTBOX_TABLE_V1 + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static String read(ClassLoader loader, String resource) {
+    try (InputStream in = loader.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String load(String script) {
