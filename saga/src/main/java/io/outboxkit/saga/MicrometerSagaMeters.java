@@ -15,12 +15,12 @@ final class MicrometerSagaMeters extends SagaMeters {
 
   MicrometerSagaMeters(Object meterRegistry, Collection<String> sagaTypes) {
     this.registry = (MeterRegistry) meterRegistry;
-    for (String sagaType : sagaTypes) {
+    for (String sagaType : sagaTypes) { // registered at zero: a dashboard shows 0, not "no data"
       started(sagaType, 0);
       compensating(sagaType, 0);
-      ignoredReply(sagaType, 0);
+      ignoredReplies(sagaType, 0);
       for (SagaPhase phase : SagaPhase.values()) {
-        timedOut(sagaType, phase, 0);
+        timeouts(sagaType, phase, 0);
       }
       for (SagaState state : SagaState.values()) {
         if (state.isFinal()) {
@@ -35,18 +35,9 @@ final class MicrometerSagaMeters extends SagaMeters {
     started(sagaType, 1);
   }
 
-  private void started(String sagaType, int count) {
-    counter(STARTED, "sagas started by this instance", sagaType).increment(count);
-  }
-
   @Override
   void finished(String sagaType, SagaState state, @Nullable Duration sinceStart) {
     duration(sagaType, state).record(sinceStart == null ? Duration.ZERO : sinceStart);
-  }
-
-  private Timer duration(String sagaType, SagaState state) {
-    return Timer.builder(DURATION).description("sagas that reached a final state: from start to the end")
-        .tag(SAGA_TYPE, sagaType).tag(STATE, lower(state.name())).register(registry);
   }
 
   @Override
@@ -54,37 +45,45 @@ final class MicrometerSagaMeters extends SagaMeters {
     compensating(sagaType, 1);
   }
 
-  private void compensating(String sagaType, int count) {
-    counter(COMPENSATING, "sagas that began compensating", sagaType).increment(count);
-  }
-
   @Override
   void timedOut(String sagaType, SagaPhase phase) {
-    timedOut(sagaType, phase, 1);
-  }
-
-  private void timedOut(String sagaType, SagaPhase phase, int count) {
-    Counter.builder(TIMEOUTS).description("step reply deadlines that passed").tag(SAGA_TYPE, sagaType)
-        .tag(PHASE, lower(phase.name())).register(registry).increment(count);
+    timeouts(sagaType, phase, 1);
   }
 
   @Override
   void ignoredReply(String sagaType) {
-    ignoredReply(sagaType, 1);
-  }
-
-  private void ignoredReply(String sagaType, int count) {
-    counter(IGNORED_REPLIES, "replies for a step the saga no longer waited on", sagaType).increment(count);
+    ignoredReplies(sagaType, 1);
   }
 
   @Override
   void replied(String sagaType, String step, SagaPhase phase, String outcome, @Nullable Duration waited) {
-    if (waited == null) {
-      return;
+    if (waited != null) {
+      Timer.builder(STEP_DURATION).description("from a step's last send to the reply the saga waited on")
+          .tag(SAGA_TYPE, sagaType).tag(STEP, step).tag(PHASE, lower(phase.name())).tag(OUTCOME, lower(outcome))
+          .register(registry).record(waited);
     }
-    Timer.builder(STEP_DURATION).description("from a step's command to the reply the saga waited on")
-        .tag(SAGA_TYPE, sagaType).tag(STEP, step).tag(PHASE, lower(phase.name())).tag(OUTCOME, lower(outcome))
-        .register(registry).record(waited);
+  }
+
+  private void started(String sagaType, int count) {
+    counter(STARTED, "sagas started by this instance", sagaType).increment(count);
+  }
+
+  private void compensating(String sagaType, int count) {
+    counter(COMPENSATING, "sagas that began compensating", sagaType).increment(count);
+  }
+
+  private void ignoredReplies(String sagaType, int count) {
+    counter(IGNORED_REPLIES, "replies for a step the saga no longer waited on", sagaType).increment(count);
+  }
+
+  private void timeouts(String sagaType, SagaPhase phase, int count) {
+    Counter.builder(TIMEOUTS).description("step reply deadlines that passed").tag(SAGA_TYPE, sagaType)
+        .tag(PHASE, lower(phase.name())).register(registry).increment(count);
+  }
+
+  private Timer duration(String sagaType, SagaState state) {
+    return Timer.builder(DURATION).description("sagas that reached a final state: from start to the end")
+        .tag(SAGA_TYPE, sagaType).tag(STATE, lower(state.name())).register(registry);
   }
 
   private Counter counter(String name, String description, String sagaType) {

@@ -14,9 +14,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>timer {@value #DURATION}: from the saga's start to its final state, tag {@value #STATE}
  *       ({@code completed}, {@code compensated}, {@code failed}); its count by state is the number of sagas
  *       that ended so;
- *   <li>timer {@value #STEP_DURATION}: from a command (or compensation) going out to the reply the saga waited
- *       on, tags {@value #STEP}, {@value #PHASE} ({@code action}, {@code compensation}) and {@value #OUTCOME}
- *       ({@code success}, {@code failure}, {@code error}); local steps are not timed.
+ *   <li>timer {@value #STEP_DURATION}: from the saga's last recorded change (the step's last send, or a late
+ *       reply ignored since) to the reply the saga waited on, tags {@value #STEP}, {@value #PHASE}
+ *       ({@code action}, {@code compensation}) and {@value #OUTCOME} ({@code success}, {@code failure},
+ *       {@code error}); local steps are not timed.
  * </ul>
  */
 class SagaMeters {
