@@ -2,6 +2,8 @@ package io.outboxkit.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.outboxkit.inbox.InvalidMessageException;
+import io.outboxkit.inbox.kafka.InboxBatchHandler;
+import io.outboxkit.inbox.kafka.InboxHandler;
 import io.outboxkit.inbox.kafka.InboxMessage;
 import io.outboxkit.writer.OutboxWriter;
 import java.io.IOException;
@@ -29,7 +31,7 @@ final class ChoreographedShop implements SagaFlow {
 
   ChoreographedShop(SagaServices services) {
     this.services = services;
-    services.consume(services.inventory, "inventory-choreography", (message, connection) -> {
+    services.consume(services.inventory, "inventory-choreography", each((message, connection) -> {
       OrderEvent event = read(message);
       switch (type(message)) {
         case "OrderPlaced" -> {
@@ -42,8 +44,8 @@ final class ChoreographedShop implements SagaFlow {
         }
         default -> throw unexpected(message);
       }
-    }, "order-placed", "payment-refunded");
-    services.consume(services.payment, "payment-choreography", (message, connection) -> {
+    }), "order-placed", "payment-refunded");
+    services.consume(services.payment, "payment-choreography", each((message, connection) -> {
       OrderEvent event = read(message);
       switch (type(message)) {
         case "StockReserved" -> {
@@ -56,8 +58,8 @@ final class ChoreographedShop implements SagaFlow {
         }
         default -> throw unexpected(message);
       }
-    }, "stock-reserved", "shipping-failed");
-    services.consume(services.shipping, "shipping-choreography", (message, connection) -> {
+    }), "stock-reserved", "shipping-failed");
+    services.consume(services.shipping, "shipping-choreography", each((message, connection) -> {
       OrderEvent event = read(message);
       if (!type(message).equals("PaymentCharged")) {
         throw unexpected(message);
@@ -68,15 +70,24 @@ final class ChoreographedShop implements SagaFlow {
         SagaServices.effect(connection, event.orderId(), "schedule");
         publish(services.shipping.writer(), connection, "shipping-scheduled", "ShippingScheduled", event);
       }
-    }, "payment-charged");
-    services.consume(services.order, "order-choreography", (message, connection) -> {
+    }), "payment-charged");
+    services.consume(services.order, "order-choreography", each((message, connection) -> {
       OrderEvent event = read(message);
       switch (type(message)) {
         case "ShippingScheduled" -> finish(connection, event.orderId(), "COMPLETED");
         case "StockReleased" -> finish(connection, event.orderId(), "CANCELLED");
         default -> throw unexpected(message);
       }
-    }, "shipping-scheduled", "stock-released");
+    }), "shipping-scheduled", "stock-released");
+  }
+
+  /** A per-message handler, as the choreography's services write them, run for each message of a poll. */
+  private static InboxBatchHandler each(InboxHandler handler) {
+    return (messages, connection) -> {
+      for (InboxMessage message : messages) {
+        handler.handle(message, connection);
+      }
+    };
   }
 
   @Override

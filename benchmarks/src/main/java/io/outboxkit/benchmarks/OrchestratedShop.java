@@ -67,13 +67,13 @@ final class OrchestratedShop implements SagaFlow {
     services.topic("inventory");
     services.topic("payment");
     services.topic("shipping");
-    services.consume(services.order, "order-saga", orchestrator.replyHandler(), orchestrator.replyChannel());
+    services.consume(services.order, "order-saga", orchestrator.replyBatchHandler(), orchestrator.replyChannel());
     services.consume(services.inventory, "inventory", participant(services.inventory, "ReserveStock", "reserve",
-        "ReleaseStock", "release").commandHandler(), "inventory");
+        "ReleaseStock", "release").commandBatchHandler(), "inventory");
     services.consume(services.payment, "payment", participant(services.payment, "ChargePayment", "charge",
-        "RefundPayment", "refund").commandHandler(), "payment");
+        "RefundPayment", "refund").commandBatchHandler(), "payment");
     services.consume(services.shipping, "shipping", participant(services.shipping, "ScheduleShipping", "schedule",
-        "CancelShipping", "cancel").commandHandler(), "shipping");
+        "CancelShipping", "cancel").commandBatchHandler(), "shipping");
   }
 
   private static SagaParticipant participant(SagaServices.Service service, String action, String effect,
@@ -101,7 +101,7 @@ final class OrchestratedShop implements SagaFlow {
   @Override
   public String describe() {
     return "SagaOrchestrator in the order service (saga row and first command in the transaction of the order"
-        + " row, one transaction per reply), 3 SagaParticipants with the barrier (inventory, payment, shipping);"
+        + " row, the replies of a poll in one transaction), 3 SagaParticipants with the barrier (inventory, payment, shipping);"
         + " step timeout " + STEP_TIMEOUT.toSeconds() + " s, scanner every "
         + orchestrator.scanInterval().toMillis() + " ms (the default); final = saga row COMPLETED or COMPENSATED"
         + " (its updated_at)";

@@ -1,12 +1,18 @@
 package io.outboxkit.benchmarks;
 
 import io.outboxkit.test.OutboxTestInfrastructure;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -231,11 +237,61 @@ final class SagaBenchmark {
     double startRate = (sagas - 1 - warmUp) / ((startedAt[sagas - 1] - startedAt[warmUp]) / 1e9);
     awaitFinal(services, flow, prefix, sagas);
     Run run = evaluate(services, flow, prefix, sagas, warmUp);
+    logHops(services, flow, prefix);
     Run result = new Run(run.sagas, run.compensated, run.perSecond, run.latency, startRate, 0, 0, null);
     LatencySummary l = result.latency;
     log.info(String.format(Locale.ROOT, "saga benchmark %s at %d sagas/s (started at %.1f/s): p50 %.1f ms, p99 %.1f"
         + " ms, max %.1f ms", flow.id(), rate, startRate, l.p50Millis(), l.p99Millis(), l.maxMillis()));
     return result;
+  }
+
+  /**
+   * Where a latency run's time went, hop by hop: for each message kind (writing service, channel, type), from
+   * the start of the transaction that wrote it to the outbox to the start of the transaction that took it from
+   * the inbox (both now() of one PostgreSQL server); only logged.
+   */
+  private static void logHops(SagaServices services, SagaFlow flow, String prefix) {
+    List<SagaServices.Service> all = List.of(services.order, services.inventory, services.payment,
+        services.shipping);
+    try {
+      Map<String, String> kindOf = new HashMap<>();
+      Map<String, Long> writtenAt = new HashMap<>();
+      for (SagaServices.Service service : all) {
+        try (Connection connection = service.pool().getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT id::text, aggregatetype, type,"
+                 + " (extract(epoch FROM created_at) * 1000000)::bigint FROM outbox_event WHERE aggregateid LIKE ?")) {
+          statement.setString(1, prefix + "%");
+          try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              kindOf.put(rows.getString(1), service.name() + " -> " + rows.getString(2) + " " + rows.getString(3));
+              writtenAt.put(rows.getString(1), rows.getLong(4));
+            }
+          }
+        }
+      }
+      Map<String, List<Long>> hops = new TreeMap<>();
+      for (SagaServices.Service service : all) {
+        try (Connection connection = service.pool().getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT message_id,"
+                 + " (extract(epoch FROM received_at) * 1000000)::bigint FROM inbox_message");
+             ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            String kind = kindOf.get(rows.getString(1));
+            if (kind != null) {
+              hops.computeIfAbsent(kind, k -> new ArrayList<>()).add(rows.getLong(2) - writtenAt.get(rows.getString(1)));
+            }
+          }
+        }
+      }
+      hops.forEach((kind, micros) -> {
+        micros.sort(null);
+        log.info(String.format(Locale.ROOT, "saga benchmark %s hop %s: %d messages, p50 %.1f ms, p90 %.1f ms,"
+            + " max %.1f ms", flow.id(), kind, micros.size(), micros.get(micros.size() / 2) / 1000.0,
+            micros.get(micros.size() * 9 / 10) / 1000.0, micros.get(micros.size() - 1) / 1000.0));
+      });
+    } catch (SQLException | RuntimeException e) {
+      log.warn("saga benchmark: hop latencies not read: {}", message(e));
+    }
   }
 
   private static void awaitFinal(SagaServices services, SagaFlow flow, String prefix, int sagas) throws Exception {

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.outboxkit.inbox.Inbox;
 import io.outboxkit.inbox.InboxSchema;
-import io.outboxkit.inbox.kafka.InboxHandler;
+import io.outboxkit.inbox.kafka.InboxBatchHandler;
 import io.outboxkit.inbox.kafka.InboxKafkaRunner;
 import io.outboxkit.relay.OutboxRelay;
 import io.outboxkit.relay.RelayState;
@@ -48,7 +48,8 @@ final class SagaServices implements AutoCloseable {
       + " `poll.interval.ms` 1 was tried and left out: each idle engine then wakes every millisecond, which took a"
       + " quarter of the harness JVM's CPU samples in a profile";
   static final String CONSUMER_SETTINGS = RUNNERS_PER_SERVICE + " InboxKafkaRunner per service and flow in one"
-      + " consumer group, " + PARTITIONS + " partitions per topic, one inbox transaction per record; consumer"
+      + " consumer group, " + PARTITIONS + " partitions per topic, one inbox transaction per poll (`batchHandler`:"
+      + " the saga module's batch handlers, and the choreography's per-message handlers in a loop); consumer"
       + " defaults (`fetch.min.bytes` 1: a fetch returns as soon as a record is there)";
 
   /** One service: its database and what writes to and reads from it. */
@@ -130,8 +131,16 @@ final class SagaServices implements AutoCloseable {
     return topic;
   }
 
-  /** Starts {@link #RUNNERS_PER_SERVICE} inbox runners in one group for the service, on the channels' topics. */
-  void consume(Service service, String consumerName, InboxHandler handler, String... channels) {
+  /**
+   * Starts {@link #RUNNERS_PER_SERVICE} inbox runners in one group for the service, on the channels' topics,
+   * each with one inbox transaction per poll ({@code batchHandler}).
+   */
+  void consume(Service service, String consumerName, InboxBatchHandler handler, String... channels) {
+    start(service, consumerName, builder -> builder.batchHandler(handler), channels);
+  }
+
+  private void start(Service service, String consumerName,
+                     java.util.function.UnaryOperator<InboxKafkaRunner.Builder> handler, String... channels) {
     List<String> names = new ArrayList<>();
     for (String channel : channels) {
       names.add(topic(channel));
@@ -139,11 +148,10 @@ final class SagaServices implements AutoCloseable {
     String group = consumerName + "-" + kafka.newGroupId();
     for (int i = 0; i < RUNNERS_PER_SERVICE; i++) {
       Properties properties = kafka.consumerProperties(group);
-      InboxKafkaRunner runner = InboxKafkaRunner.builder(service.inbox())
+      InboxKafkaRunner runner = handler.apply(InboxKafkaRunner.builder(service.inbox()))
           .consumerProperties(properties)
           .topics(names)
           .consumerName(consumerName)
-          .handler(handler)
           .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
           .threadName(String.format(Locale.ROOT, "%s-%d", consumerName, i))
           .build();

@@ -11,8 +11,10 @@ import io.outboxkit.core.internal.DatabaseFailures;
 import io.outboxkit.core.internal.JdbcTransactions;
 import io.outboxkit.core.internal.MeterRegistries;
 import io.outboxkit.inbox.InvalidMessageException;
+import io.outboxkit.inbox.kafka.InboxBatchHandler;
 import io.outboxkit.inbox.kafka.InboxHandler;
 import io.outboxkit.inbox.kafka.InboxMessage;
+import io.outboxkit.inbox.kafka.RecordTracing;
 import io.outboxkit.writer.OutboxWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -235,7 +237,25 @@ public final class SagaOrchestrator implements AutoCloseable {
     return this::onReply;
   }
 
-  private void onReply(InboxMessage message, Connection connection) throws SQLException {
+  /**
+   * The batch form of {@link #replyHandler()}, for an {@link io.outboxkit.inbox.kafka.InboxKafkaRunner} built
+   * with {@code batchHandler(..)}: the replies of one poll move their sagas in one transaction. The sagas are
+   * locked with one statement, each reply is taken in turn (a saga with several replies in the batch moves
+   * once per reply, in their order), the next commands are written as each reply is taken, and the sagas' rows
+   * and history are written once at the end. A malformed reply or one for an unknown saga fails the batch; the
+   * runner then takes the records one at a time, so that one is dead-lettered alone. Each reply has the same
+   * effect as with {@link #replyHandler()}; under load this form needs far fewer round trips and commits.
+   */
+  public InboxBatchHandler replyBatchHandler() {
+    return this::onReplies;
+  }
+
+  /** A reply's headers, read and checked. */
+  private record ReplyNote(InboxMessage message, SagaMessages.Address address, String outcome,
+      SagaDefinition<?> definition) {
+  }
+
+  private ReplyNote read(InboxMessage message) {
     SagaMessages.Address reply = SagaMessages.Address.of(message, "reply");
     String outcome = SagaMessages.required(message, "reply", SagaHeaders.OUTCOME);
     if (!outcome.equals("SUCCESS") && !outcome.equals("FAILURE") && !outcome.equals("ERROR")) {
@@ -251,27 +271,69 @@ public final class SagaOrchestrator implements AutoCloseable {
       throw new InvalidMessageException("reply " + message + " is for step " + reply.step() + " of saga type '"
           + reply.sagaType() + "', which has steps 0 to " + (definition.steps().size() - 1));
     }
-    SagaRun run = store.lock(connection, reply.sagaType(), reply.sagaId());
+    return new ReplyNote(message, reply, outcome, definition);
+  }
+
+  private static InvalidMessageException unknownSaga(ReplyNote reply) {
+    return new InvalidMessageException("reply " + reply.message() + " is for saga " + reply.address().sagaType()
+        + "/" + reply.address().sagaId() + ", which does not exist");
+  }
+
+  private void onReply(InboxMessage message, Connection connection) throws SQLException {
+    ReplyNote reply = read(message);
+    SagaRun run = store.lock(connection, reply.address().sagaType(), reply.address().sagaId());
     if (run == null) {
-      throw new InvalidMessageException("reply " + message + " is for saga " + reply.sagaType() + "/"
-          + reply.sagaId() + ", which does not exist");
+      throw unknownSaga(reply);
     }
-    boolean expected = run.step == reply.step()
-        && ((reply.phase() == SagaPhase.ACTION && run.state == SagaState.RUNNING)
-            || (reply.phase() == SagaPhase.COMPENSATION && run.state == SagaState.COMPENSATING))
+    take(reply, run, connection);
+    store.update(connection, run);
+  }
+
+  private void onReplies(List<InboxMessage> messages, Connection connection) throws SQLException {
+    List<ReplyNote> replies = new ArrayList<>(messages.size());
+    for (InboxMessage message : messages) {
+      replies.add(read(message));
+    }
+    Map<SagaStore.Key, SagaRun> runs = store.lockAll(connection,
+        replies.stream().map(r -> new SagaStore.Key(r.address().sagaType(), r.address().sagaId())).toList());
+    for (ReplyNote reply : replies) {
+      SagaRun run = runs.get(new SagaStore.Key(reply.address().sagaType(), reply.address().sagaId()));
+      if (run == null) {
+        throw unknownSaga(reply);
+      }
+      // a consumer span per reply, as the runner makes per record outside batches: the transition joins the
+      // reply's trace, not the batch's
+      try (RecordTracing.TraceSpan span = reply.message().startSpan()) {
+        take(reply, run, connection);
+      }
+    }
+    store.updateAll(connection, runs.values());
+  }
+
+  /**
+   * Takes one reply into a locked saga: moves it, or records the reply as IGNORED when the saga no longer waits
+   * on it. Writes the commands the move sends; the caller writes the saga's row.
+   */
+  private void take(ReplyNote reply, SagaRun run, Connection connection) throws SQLException {
+    SagaMessages.Address address = reply.address();
+    String outcome = reply.outcome();
+    SagaDefinition<?> definition = reply.definition();
+    boolean expected = run.step == address.step()
+        && ((address.phase() == SagaPhase.ACTION && run.state == SagaState.RUNNING)
+            || (address.phase() == SagaPhase.COMPENSATION && run.state == SagaState.COMPENSATING))
         && (outcome.equals("SUCCESS") || "REPLY".equals(run.waitingFor));
     if (!expected) {
-      run.history.add(new SagaRun.Line(reply.step(), definition.step(reply.step()).name, reply.phase().name(),
+      run.history.add(new SagaRun.Line(address.step(), definition.step(address.step()).name, address.phase().name(),
           "IGNORED", run.attempt, outcome + " reply while the saga is " + run.state + " at step " + run.step
               + ("RETRY".equals(run.waitingFor) ? " waiting to retry" : "")));
-      counters.ignoredReply(reply.sagaType());
-      store.update(connection, run);
+      counters.ignoredReply(address.sagaType());
       return;
     }
+    InboxMessage message = reply.message();
     traced("reply", run, () -> {
-      engine.onReply(run, definition, reply.phase(), outcome, message.header(SagaHeaders.REASON),
+      engine.onReply(run, definition, address.phase(), outcome, message.header(SagaHeaders.REASON),
           message.header(SagaHeaders.EFFECT), message.valueAsString(), connection);
-      commit(connection, run);
+      sendCommands(connection, run);
     });
   }
 
@@ -466,8 +528,14 @@ public final class SagaOrchestrator implements AutoCloseable {
 
   private void commit(Connection connection, SagaRun run) throws SQLException {
     store.update(connection, run);
+    sendCommands(connection, run);
+  }
+
+  /** Writes the commands of the transition just worked out, in its span, so that they carry its trace. */
+  private void sendCommands(Connection connection, SagaRun run) throws SQLException {
     if (!run.commands.isEmpty()) {
       writer.publishAll(connection, run.commands);
+      run.commands.clear();
     }
   }
 

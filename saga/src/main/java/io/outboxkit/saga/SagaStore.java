@@ -12,7 +12,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +30,7 @@ final class SagaStore {
 
   private final String insert;
   private final String lock;
+  private final String lockAll;
   private final String due;
   private final String update;
   private final String history;
@@ -42,6 +48,8 @@ final class SagaStore {
     insert = "INSERT INTO " + instance + " (saga_type, saga_id, state, step, data, saga_deadline, trace_context)"
         + " VALUES (?, ?, 'RUNNING', 0, ?::jsonb, ?, ?) ON CONFLICT DO NOTHING";
     lock = "SELECT " + COLUMNS + " FROM " + instance + " WHERE saga_type = ? AND saga_id = ? FOR UPDATE";
+    lockAll = "SELECT " + COLUMNS + " FROM " + instance + " WHERE (saga_type, saga_id) IN (SELECT * FROM"
+        + " unnest(?::varchar[], ?::varchar[])) ORDER BY saga_type, saga_id FOR UPDATE";
     due = "SELECT " + COLUMNS + " FROM " + instance + " WHERE state IN ('RUNNING', 'COMPENSATING')"
         + " AND next_check_at <= ? ORDER BY next_check_at LIMIT ? FOR UPDATE SKIP LOCKED";
     update = "UPDATE " + instance + " SET state = ?, step = ?, attempt = ?, waiting_for = ?, pivot_passed = ?,"
@@ -115,6 +123,38 @@ final class SagaStore {
     }
   }
 
+  /** A saga's key. */
+  record Key(String sagaType, String sagaId) {
+  }
+
+  /**
+   * Reads and locks the sagas of {@code keys} (repeats allowed) with one statement, in key order; the sagas
+   * that do not exist are missing from the map.
+   */
+  Map<Key, SagaRun> lockAll(Connection connection, List<Key> keys) throws SQLException {
+    Set<Key> distinct = new LinkedHashSet<>(keys);
+    String[] types = new String[distinct.size()];
+    String[] ids = new String[distinct.size()];
+    int i = 0;
+    for (Key key : distinct) {
+      types[i] = key.sagaType();
+      ids[i] = key.sagaId();
+      i++;
+    }
+    Map<Key, SagaRun> runs = new LinkedHashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(lockAll)) {
+      statement.setArray(1, connection.createArrayOf("varchar", types));
+      statement.setArray(2, connection.createArrayOf("varchar", ids));
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          SagaRun run = run(rows);
+          runs.put(new Key(run.sagaType, run.sagaId), run);
+        }
+      }
+    }
+    return runs;
+  }
+
   /** Claims up to {@code limit} sagas due at {@code now}, skipping those another transaction holds. */
   List<SagaRun> claimDue(Connection connection, Instant now, int limit) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(due)) {
@@ -132,26 +172,48 @@ final class SagaStore {
 
   /** Writes a transition; the row must still have the version that was read. */
   void update(Connection connection, SagaRun run) throws SQLException {
+    updateAll(connection, List.of(run));
+  }
+
+  /**
+   * Writes the transitions of several sagas, each row once (its version goes up by one, however many moves it
+   * made), with one batch of updates and one of history lines; every row must still have the version read.
+   */
+  void updateAll(Connection connection, Collection<SagaRun> runs) throws SQLException {
+    if (runs.isEmpty()) {
+      return;
+    }
+    List<SagaRun> list = List.copyOf(runs);
     try (PreparedStatement statement = connection.prepareStatement(update)) {
-      statement.setString(1, run.state.name());
-      statement.setInt(2, run.step);
-      statement.setInt(3, run.attempt);
-      statement.setString(4, run.waitingFor);
-      statement.setBoolean(5, run.pivotPassed);
-      statement.setString(6, run.dataJson);
-      setInstant(statement, 7, run.nextCheckAt);
-      setInstant(statement, 8, run.sagaDeadline);
-      statement.setString(9, run.lastError);
-      statement.setString(10, run.sagaType);
-      statement.setString(11, run.sagaId);
-      statement.setLong(12, run.version);
-      if (statement.executeUpdate() != 1) {
-        throw new OutboxException(run + " was changed by another transaction after version " + run.version
-            + " was read: the transition is rolled back and will be retried");
+      for (SagaRun run : list) {
+        statement.setString(1, run.state.name());
+        statement.setInt(2, run.step);
+        statement.setInt(3, run.attempt);
+        statement.setString(4, run.waitingFor);
+        statement.setBoolean(5, run.pivotPassed);
+        statement.setString(6, run.dataJson);
+        setInstant(statement, 7, run.nextCheckAt);
+        setInstant(statement, 8, run.sagaDeadline);
+        statement.setString(9, run.lastError);
+        statement.setString(10, run.sagaType);
+        statement.setString(11, run.sagaId);
+        statement.setLong(12, run.version);
+        if (list.size() == 1) {
+          check(statement.executeUpdate(), run);
+        } else {
+          statement.addBatch();
+        }
+      }
+      if (list.size() > 1) {
+        int[] counts = statement.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+          check(counts[i], list.get(i));
+        }
       }
     }
-    if (!run.history.isEmpty()) {
-      try (PreparedStatement statement = connection.prepareStatement(history)) {
+    boolean anyHistory = false;
+    try (PreparedStatement statement = connection.prepareStatement(history)) {
+      for (SagaRun run : list) {
         for (SagaRun.Line line : run.history) {
           statement.setString(1, run.sagaType);
           statement.setString(2, run.sagaId);
@@ -162,9 +224,19 @@ final class SagaStore {
           statement.setInt(7, line.attempt());
           statement.setString(8, line.detail());
           statement.addBatch();
+          anyHistory = true;
         }
+      }
+      if (anyHistory) {
         statement.executeBatch();
       }
+    }
+  }
+
+  private static void check(int count, SagaRun run) {
+    if (count != 1) {
+      throw new OutboxException(run + " was changed by another transaction after version " + run.version
+          + " was read: the transition is rolled back and will be retried");
     }
   }
 

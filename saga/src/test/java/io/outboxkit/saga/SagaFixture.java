@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.opentelemetry.api.OpenTelemetry;
 import io.outboxkit.inbox.Inbox;
 import io.outboxkit.inbox.InboxSchema;
+import io.outboxkit.inbox.kafka.InboxBatchHandler;
 import io.outboxkit.inbox.kafka.InboxHandler;
 import io.outboxkit.inbox.kafka.InboxKafkaRunner;
 import io.outboxkit.relay.OutboxRelay;
@@ -86,13 +87,23 @@ final class SagaFixture implements AutoCloseable {
 
   /** Like {@link #consume(String, String, InboxHandler)}, in the given consumer group. */
   InboxKafkaRunner consume(String channel, String consumerName, String groupId, InboxHandler handler) {
+    return start(channel, consumerName, groupId, InboxKafkaRunner.builder(inbox).handler(handler));
+  }
+
+  /** Like {@link #consume(String, String, InboxHandler)}, with one inbox transaction per poll. */
+  InboxKafkaRunner consumeBatches(String channel, String consumerName, InboxBatchHandler handler) {
+    return start(channel, consumerName, consumerName + "-" + kafka.newGroupId(),
+        InboxKafkaRunner.builder(inbox).batchHandler(handler));
+  }
+
+  private InboxKafkaRunner start(String channel, String consumerName, String groupId,
+      InboxKafkaRunner.Builder builder) {
     String topic = topic(channel);
     kafka.createTopic(topic, 2);
-    InboxKafkaRunner.Builder builder = InboxKafkaRunner.builder(inbox)
+    builder
         .consumerProperties(kafka.consumerProperties(groupId))
         .topics(topic)
         .consumerName(consumerName)
-        .handler(handler)
         .maxAttempts(3)
         .backoff(Duration.ofMillis(200), Duration.ofSeconds(1));
     if (openTelemetry != null) {

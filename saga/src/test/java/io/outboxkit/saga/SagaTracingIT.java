@@ -21,7 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A saga in one trace: the request that starts it, the orchestrator's transitions, the relay's sends, the
@@ -33,25 +34,33 @@ class SagaTracingIT {
 
   private static final AttributeKey<String> SAGA_ID = AttributeKey.stringKey("outboxkit.saga.id");
   private static final AttributeKey<String> STATE = AttributeKey.stringKey("outboxkit.saga.state");
+  private static final AttributeKey<Long> BATCH_SIZE = AttributeKey.longKey("messaging.batch.message_count");
 
-  @Test
-  void aCompensatedSagaIsOneTraceFromTheRequestToTheLastCompensation(TestDatabase db, TestKafka kafka)
-      throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"one transaction per record", "one transaction per poll"})
+  void aCompensatedSagaIsOneTraceFromTheRequestToTheLastCompensation(String consumers, TestDatabase db,
+      TestKafka kafka) throws Exception {
+    boolean batches = consumers.endsWith("poll");
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
     try (OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
         .build();
         SagaFixture fixture = new SagaFixture(db, kafka, otel)) {
-      // a step timeout of ten minutes: only the saga's deadline of 3 s, found by the scanner, ends the wait
+      // a step timeout of ten minutes: only the saga's deadline of 10 s, found by the scanner, ends the wait
       SagaOrchestrator orchestrator = SagaOrchestrator.builder(fixture.dataSource, fixture.writer)
-          .definition(OrderSaga.builder(Duration.ofMinutes(10)).timeout(Duration.ofSeconds(3)).build())
+          .definition(OrderSaga.builder(Duration.ofMinutes(10)).timeout(Duration.ofSeconds(10)).build())
           .scanInterval(Duration.ofMillis(200))
           .openTelemetry(otel)
           .build();
       orchestrator.startScanner();
       fixture.closeLater(orchestrator);
-      fixture.consume(orchestrator.replyChannel(), "orchestrator", orchestrator.replyHandler());
-      fixture.consume("inventory", "inventory", OrderSaga.inventory(fixture).commandHandler());
+      if (batches) {
+        fixture.consumeBatches(orchestrator.replyChannel(), "orchestrator", orchestrator.replyBatchHandler());
+        fixture.consumeBatches("inventory", "inventory", OrderSaga.inventory(fixture).commandBatchHandler());
+      } else {
+        fixture.consume(orchestrator.replyChannel(), "orchestrator", orchestrator.replyHandler());
+        fixture.consume("inventory", "inventory", OrderSaga.inventory(fixture).commandHandler());
+      }
 
       Span request = otel.getTracer("test").spanBuilder("POST /orders").setSpanKind(SpanKind.SERVER).startSpan();
       try (Scope ignored = request.makeCurrent()) {
@@ -62,7 +71,11 @@ class SagaTracingIT {
       await("the saga's deadline").atMost(SagaFixture.TIMEOUT).pollInterval(Duration.ofMillis(100))
           .until(() -> SagaIT.events(orchestrator.history(OrderSaga.TYPE, "t-1")),
               history -> history.contains("SAGA TIMED_OUT charge-payment"));
-      fixture.consume("payment", "payment", OrderSaga.payment(fixture).commandHandler());
+      if (batches) {
+        fixture.consumeBatches("payment", "payment", OrderSaga.payment(fixture).commandBatchHandler());
+      } else {
+        fixture.consume("payment", "payment", OrderSaga.payment(fixture).commandHandler());
+      }
       SagaFixture.awaitState(orchestrator, OrderSaga.TYPE, "t-1", SagaState.COMPENSATED);
       assertThat(fixture.effects("t-1")).containsExactly("reserve", "charge", "refund", "release");
 
@@ -72,8 +85,19 @@ class SagaTracingIT {
         return ended.stream().filter(span -> "compensated".equals(span.getAttributes().get(STATE)))
             .anyMatch(last -> ended.stream().anyMatch(span -> span.getSpanId().equals(last.getParentSpanId())));
       });
-      List<SpanData> spans = exporter.getFinishedSpanItems();
       String traceId = request.getSpanContext().getTraceId();
+      // in the batch form the runner's span for each poll is a trace of its own that links to the records';
+      // the work on each record is in the saga's trace all the same
+      List<SpanData> pollSpans = exporter.getFinishedSpanItems().stream()
+          .filter(span -> span.getAttributes().get(BATCH_SIZE) != null).toList();
+      if (batches) {
+        assertThat(pollSpans).isNotEmpty().allSatisfy(poll -> assertThat(poll.getLinks())
+            .anySatisfy(link -> assertThat(link.getSpanContext().getTraceId()).isEqualTo(traceId)));
+      } else {
+        assertThat(pollSpans).isEmpty();
+      }
+      List<SpanData> spans = exporter.getFinishedSpanItems().stream()
+          .filter(span -> span.getAttributes().get(BATCH_SIZE) == null).toList();
       assertThat(spans).allSatisfy(span -> assertThat(span.getTraceId()).as(span.getName()).isEqualTo(traceId));
       Map<String, SpanData> byId = spans.stream().collect(Collectors.toMap(SpanData::getSpanId, Function.identity()));
       List<SpanData> saga = spans.stream().filter(span -> "t-1".equals(span.getAttributes().get(SAGA_ID))).toList();
@@ -99,7 +123,8 @@ class SagaTracingIT {
           && byId.get(span.getParentSpanId()).getParentSpanId().equals(due.getSpanId()))
           .findFirst().orElseThrow();
       assertThat(byId.get(refund.getParentSpanId()).getKind()).isEqualTo(SpanKind.PRODUCER);
-      // replies are handled in the orchestrator's consumer spans
+      // replies are handled in the orchestrator's consumer spans (in a batch, one span per reply, under the
+      // batch's span that only links the records)
       assertThat(saga.stream().filter(span -> span.getName().equals("saga reply " + OrderSaga.TYPE)))
           .allSatisfy(reply -> assertThat(byId.get(reply.getParentSpanId()).getKind()).isEqualTo(SpanKind.CONSUMER));
     }

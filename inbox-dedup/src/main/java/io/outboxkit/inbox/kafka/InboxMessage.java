@@ -1,6 +1,7 @@
 package io.outboxkit.inbox.kafka;
 
 import io.outboxkit.core.OutboxHeaders;
+import io.outboxkit.inbox.InboxOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,10 +18,31 @@ public final class InboxMessage {
 
   private final ConsumerRecord<byte[], byte[]> record;
   private final String messageId;
+  private final RecordTracing batchTracing;
 
   InboxMessage(ConsumerRecord<byte[], byte[]> record, String messageId) {
+    this(record, messageId, RecordTracing.NONE);
+  }
+
+  InboxMessage(ConsumerRecord<byte[], byte[]> record, String messageId, RecordTracing batchTracing) {
     this.record = record;
     this.messageId = messageId;
+    this.batchTracing = batchTracing;
+  }
+
+  /**
+   * For an {@link InboxBatchHandler}: opens a consumer span for this message alone, parented by its trace
+   * context and made current on this thread until closed, with the runner's tracing settings; events written
+   * meanwhile join the message's trace rather than the batch's. Close it on the same thread. Outside a batch
+   * (an {@link InboxHandler}, or a batch handler called with one record after a failed batch) the runner's
+   * own span for the record is current already, and the span returned does nothing; likewise when tracing is
+   * off or the record carries no trace context. The span records the outcome {@code processed}: a batch
+   * handler is given only messages new to the inbox.
+   */
+  public RecordTracing.TraceSpan startSpan() {
+    RecordTracing.TraceSpan span = batchTracing.startRecord(record);
+    span.outcome(InboxOutcome.PROCESSED);
+    return span;
   }
 
   /** The dedup key recorded in the inbox (by default the {@code id} header). */

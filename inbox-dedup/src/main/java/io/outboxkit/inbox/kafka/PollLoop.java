@@ -391,7 +391,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         return;
       }
       all.add(record);
-      messages.add(new InboxMessage(record, messageId));
+      messages.add(new InboxMessage(record, messageId, tracing));
     }
     RuntimeException batchFailure = null;
     RecordTracing.TraceSpan span = tracing.startBatch(all);

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.outboxkit.core.OutboxConfigurationException;
 import io.outboxkit.spring.OutboxTracingProperties;
 import io.outboxkit.inbox.Inbox;
-import io.outboxkit.inbox.kafka.InboxHandler;
 import io.outboxkit.inbox.kafka.InboxKafkaRunner;
 import io.outboxkit.saga.SagaDefinition;
 import io.outboxkit.saga.SagaOrchestrator;
@@ -14,6 +13,7 @@ import io.outboxkit.writer.OutboxWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.beans.factory.ObjectProvider;
@@ -88,7 +88,8 @@ public class SagaAutoConfiguration {
         SagaProperties properties, ObjectProvider<KafkaProperties> kafka,
         ObjectProvider<KafkaConnectionDetails> connection, ObjectProvider<SagaConsumerBuilderCustomizer> customizers) {
       return new SagaConsumerLifecycle(index -> runner(inbox, properties.replyTopic(), properties.consumerGroup(),
-          orchestrator.replyHandler(), kafka, connection, customizers, index), properties.concurrency(),
+          builder -> builder.batchHandler(orchestrator.replyBatchHandler()), kafka, connection, customizers, index),
+          properties.concurrency(),
           orchestrator);
     }
 
@@ -201,12 +202,14 @@ public class SagaAutoConfiguration {
         SagaSchema.participant(properties.schema()).install(dataSource);
       }
       return new SagaConsumerLifecycle(index -> runner(inbox, properties.topicPrefix() + channel,
-          properties.participant().consumerGroupOrDefault(), participant.commandHandler(), kafka, connection,
+          properties.participant().consumerGroupOrDefault(),
+          builder -> builder.batchHandler(participant.commandBatchHandler()), kafka, connection,
           customizers, index), properties.participant().concurrency(), null);
     }
   }
 
-  static InboxKafkaRunner runner(Inbox inbox, String topic, String group, InboxHandler handler,
+  /** A runner of the saga consumers, with one transaction per poll (the batch handlers). */
+  static InboxKafkaRunner runner(Inbox inbox, String topic, String group, Consumer<InboxKafkaRunner.Builder> handler,
       ObjectProvider<KafkaProperties> kafka, ObjectProvider<KafkaConnectionDetails> connection,
       ObjectProvider<SagaConsumerBuilderCustomizer> customizers, int index) {
     Map<String, Object> consumer = new LinkedHashMap<>();
@@ -230,8 +233,8 @@ public class SagaAutoConfiguration {
         .consumerProperties(consumer)
         .topics(topic)
         .consumerName(group)
-        .threadName("outboxkit-inbox-" + group + "-" + index)
-        .handler(handler);
+        .threadName("outboxkit-inbox-" + group + "-" + index);
+    handler.accept(builder);
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
     return builder.build();
   }
