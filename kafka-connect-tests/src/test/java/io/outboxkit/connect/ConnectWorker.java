@@ -114,6 +114,18 @@ final class ConnectWorker implements AutoCloseable {
         .until(() -> "STOPPED".equals(status(name).path("connector").path("state").asText()));
   }
 
+  /**
+   * Resets the offsets of a stopped connector ({@code DELETE /connectors/<name>/offsets}): deployed again, it
+   * starts where a new one would, at the slot's position.
+   */
+  void resetOffsets(String name) throws Exception {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("connectors/" + name + "/offsets")).DELETE());
+    if (response.statusCode() != 200) {
+      throw new AssertionError("DELETE /connectors/" + name + "/offsets answered " + response.statusCode() + ": "
+          + response.body());
+    }
+  }
+
   /** Waits until the connector and its one task run; a failed task fails the wait with its trace. */
   void awaitRunning(String name) {
     await("connector " + name + " RUNNING").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -132,6 +144,16 @@ final class ConnectWorker implements AutoCloseable {
       return "RUNNING".equals(status.path("connector").path("state").asText()) && status.path("tasks").size() == 1
           && "RUNNING".equals(status.path("tasks").get(0).path("state").asText());
     });
+  }
+
+  /** The connector's configuration as the worker stores it ({@code GET /connectors/<name>/config}). */
+  JsonNode config(String name) throws Exception {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("connectors/" + name + "/config")).GET());
+    if (response.statusCode() != 200) {
+      throw new AssertionError("GET /connectors/" + name + "/config answered " + response.statusCode() + ": "
+          + response.body());
+    }
+    return JSON.readTree(response.body());
   }
 
   /** {@code GET /connectors/<name>/status}, or null while the worker does not know the connector. */

@@ -17,6 +17,7 @@ import io.outboxkit.writer.OutboxWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,7 +67,8 @@ class KafkaConnectMigrationIT {
     Load load = new Load(OutboxWriter.builder(db.dataSource()).mode(WriteMode.TABLE).build());
 
     try (ConnectWorker worker = ConnectWorker.start(kafka.bootstrapServers(), dir)) {
-      KafkaConnectConfig connector = KafkaConnectConfig.of(settings, worker.passwordReference(db.password()));
+      String passwordReference = worker.passwordReference(db.password());
+      KafkaConnectConfig connector = KafkaConnectConfig.of(settings, passwordReference);
 
       // 1. the relay streams while the writer writes
       OutboxRelay relay = settings.build();
@@ -82,14 +84,18 @@ class KafkaConnectMigrationIT {
       long handOver = System.nanoTime();
       worker.deployWithRest(connector);
       worker.awaitRunning(connector.name());
+      // the worker keeps the reference; its config provider reads the password when the task starts
+      assertThat(worker.config(connector.name()).path("database.password").asText()).isEqualTo(passwordReference);
       ConnectFixture.readAll(kafka, topic, load.committedAfter(atFirstHandOver + PER_PHASE));
       long connectTook = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - handOver);
       worker.stop(connector.name());
+      worker.resetOffsets(connector.name()); // so that a later move to Connect starts at the slot's position
       ConnectFixture.awaitSlotReleased(db, slot);
       int atSecondHandOver = load.committed();
       Map<TopicPartition, Long> connectEnd = endOffsets(kafka, topic);
 
-      // 3. a relay again
+      // 3. a relay again, without its old position: the slot moved past it while the connector streamed
+      forgetRelayPosition(db, slot);
       try (OutboxRelay again = settings.build()) {
         again.start();
         ConnectFixture.awaitActive(again);
@@ -241,6 +247,20 @@ class KafkaConnectMigrationIT {
     missing.removeAll(firstPhase.keySet());
     return new Outcome(missing.size(), outOfOrder, atFirst, atSecond, other, List.of(phases[0], phases[1], phases[2]),
         transactionsAtFirst.size(), transactionsAtSecond.size());
+  }
+
+  /**
+   * The README's step before moving back: delete the relay's stored position, so that it starts at the slot's
+   * position (Debezium refuses a stored position that the slot has moved past: "no longer available on the
+   * server").
+   */
+  private static void forgetRelayPosition(TestDatabase db, String slot) throws Exception {
+    try (Connection connection = db.openConnection();
+        PreparedStatement delete = connection.prepareStatement(
+            "DELETE FROM public.outboxkit_relay_offset WHERE store_name = ?")) {
+      delete.setString(1, "outboxkit-relay-" + slot);
+      assertThat(delete.executeUpdate()).as("stored positions of the relay deleted").isPositive();
+    }
   }
 
   private static Map<TopicPartition, Long> endOffsets(TestKafka kafka, String topic) {
