@@ -91,10 +91,11 @@ record RateRun(int targetRate, double writtenPerSecond, LatencySummary latency, 
     if (writtenPerSecond < OFFERED_SHARE * targetRate) {
       return Verdict.NOT_OFFERED;
     }
-    if (lastQuarterP50Millis > LAG_GROWTH_FACTOR * firstQuarterP50Millis + LAG_GROWTH_SLACK_MILLIS) {
-      return Verdict.LAG_GROWING;
-    }
-    return Verdict.SUSTAINED;
+    return lagGrew(firstQuarterP50Millis, lastQuarterP50Millis) ? Verdict.LAG_GROWING : Verdict.SUSTAINED;
+  }
+
+  private static boolean lagGrew(double firstQuarterP50Millis, double lastQuarterP50Millis) {
+    return lastQuarterP50Millis > LAG_GROWTH_FACTOR * firstQuarterP50Millis + LAG_GROWTH_SLACK_MILLIS;
   }
 
   boolean sustained() {
@@ -106,7 +107,9 @@ record RateRun(int targetRate, double writtenPerSecond, LatencySummary latency, 
     return switch (verdict) {
       case SUSTAINED -> "sustained";
       case NOT_OFFERED -> String.format(Locale.ROOT, "not offered: the writers reached %,.0f/s (< %.0f%%)",
-          writtenPerSecond, OFFERED_SHARE * 100);
+          writtenPerSecond, OFFERED_SHARE * 100) + (lagGrew(firstQuarterP50Millis, lastQuarterP50Millis)
+          ? String.format(Locale.ROOT, "; even so the median lag grew from %.1f to %.1f ms", firstQuarterP50Millis,
+              lastQuarterP50Millis) : "");
       case LAG_GROWING -> String.format(Locale.ROOT, "fell behind: median lag grew from %.1f to %.1f ms",
           firstQuarterP50Millis, lastQuarterP50Millis);
     };

@@ -27,6 +27,16 @@ class RateRunTest {
   }
 
   @Test
+  void aRateNotOfferedStillSaysWhenTheLagGrew() {
+    RateRun run = new RateRun(5_000, 3_400, new LatencySummary(100, 1, 2, 3, 4), 20.0, 3_600.0,
+        RateRun.decide(5_000, 3_400, 20.0, 3_600.0), List.of());
+
+    assertThat(run.verdict()).isEqualTo(RateRun.Verdict.NOT_OFFERED);
+    assertThat(run.verdictText()).isEqualTo("not offered: the writers reached 3,400/s (< 95%); even so the median"
+        + " lag grew from 20.0 to 3600.0 ms");
+  }
+
+  @Test
   void aRunComparesTheMedianLagOfItsFirstAndLastQuarter() {
     long[] growing = new long[400];
     for (int i = 0; i < growing.length; i++) {
