@@ -130,7 +130,7 @@ class MarkdownReportTest {
         + " transactions/s, vs the same transaction without the events | 520 | 1,000 | 0.52x |  |  |");
     assertThat(markdown).contains("### Order shape: 1 order row, 3 order-line rows + 1 event")
         .contains("### Bulk shape: 100 order rows + 100 events")
-        .contains("Events double the rows here: that is the physical limit");
+        .contains("Here the events double the rows: that is the physical limit of this shape");
     assertThat(markdown).as("order shape: 4 business rows and 1 event per transaction")
         .contains("| OutboxKit order/outboxkit-table | 1,800 | 7,200 | 1,800 | 0.90x | 1,800 |");
     assertThat(markdown).as("bulk shape: 100 business rows and 100 events per transaction")
