@@ -102,8 +102,11 @@ public final class BenchmarkMain {
           rounds.values().forEach(kindRounds -> results.add(RelayResult.combine(kindRounds)));
           report.relays = results;
         }
-        case WRITER -> report.writers = new WriterBenchmark(infrastructure, profile,
-            options.writerEventsPerTransaction()).run();
+        case WRITER -> {
+          WriterBenchmark writers = new WriterBenchmark(infrastructure, profile, options.writerEventsPerTransaction());
+          report.writerShapes = writers.shapes();
+          report.writers = writers.run();
+        }
         case INBOX -> report.consumers = new InboxBenchmark(infrastructure, profile).run();
         case SAGA -> {
           SagaBenchmark sagas = new SagaBenchmark(infrastructure, profile);
@@ -115,12 +118,17 @@ public final class BenchmarkMain {
 
     report.loadAtEnd = MachineFacts.loadAverage();
     report.wallTime = Duration.ofNanos(System.nanoTime() - startNanos);
+    Path file = resultsFile(options, started);
+    String stem = file.getFileName().toString().replaceFirst("\\.md$", "");
+    report.charts = ResultCharts.of(report, stem);
     String markdown = MarkdownReport.render(report);
     System.out.println();
     System.out.println(markdown);
-    Path file = resultsFile(options, started);
     Files.writeString(file, markdown, StandardCharsets.UTF_8);
-    log.info("results written to {}", file);
+    for (ResultCharts.Chart chart : report.charts) {
+      Files.writeString(file.resolveSibling(chart.fileName()), chart.svg(), StandardCharsets.UTF_8);
+    }
+    log.info("results written to {} ({} chart(s) beside it)", file, report.charts.size());
     return report.hasFailures() ? 1 : 0;
   }
 

@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param parts the benchmarks to run
  * @param resultsDirectory where the results file goes, or null for the default
  * @param relayJvmOptions the JVM options of every relay process
- * @param writerEventsPerTransaction events OutboxKit's writer adds to each business transaction of the writer
- *     benchmark
+ * @param writerEventsPerTransaction events OutboxKit's writer adds to each transaction of the writer
+ *     benchmark's bulk shape
  * @param help print the usage and exit
  */
 record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path resultsDirectory,
@@ -42,9 +42,12 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
         --long-drain-events N        events of the long backlog drain, by a relay process of its own,
                                      once per relay; 0 leaves it out (default: 1,000,000 in the full
                                      profile, 0 otherwise)
+        --latency-rates R[,R...]     events/s of the relays' latency runs, one run per rate (default
+                                     1000,5000,10000; the first is the rate of the p99 goal)
         --sagas N                    sagas per flow in the saga throughput run (default: the profile's)
-        --writer-events N            events per business transaction of 100 rows in the writer
-                                     benchmark, 1-100 (default 100: one per row)
+        --writer-events N            events per transaction of the writer benchmark's bulk shape (100
+                                     order rows), 1-100 (default 100: one per row); the order shape
+                                     always has one order, three lines and one event
         --relay-jvm-options "OPTS"   JVM options of every relay process (default: -Xms128m -Xmx256m
                                      -Xmn64m -XX:SurvivorRatio=2 -XX:+UseSerialGC)
         --results-dir DIR            where <date>.md is written (default: benchmarks/results)
@@ -58,9 +61,10 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
     Integer drainEvents = null;
     Integer longDrainEvents = null;
     Integer sagas = null;
+    List<Integer> latencyRates = null;
     Path resultsDirectory = null;
     List<String> relayJvmOptions = RelayProcess.DEFAULT_JVM_OPTIONS;
-    int writerEvents = BusinessRows.ROWS;
+    int writerEvents = BusinessRows.BULK_ORDERS;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -85,8 +89,18 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
         }
         case "--drain-events" -> drainEvents = number(arg, value(args, ++i, arg), 2, 10_000_000);
         case "--long-drain-events" -> longDrainEvents = number(arg, value(args, ++i, arg), 0, 10_000_000);
+        case "--latency-rates" -> {
+          latencyRates = new ArrayList<>();
+          for (String rate : list(value(args, ++i, arg))) {
+            int value = number(arg, rate, 10, 100_000);
+            if (latencyRates.contains(value)) {
+              throw new IllegalArgumentException("--latency-rates lists " + value + " twice");
+            }
+            latencyRates.add(value);
+          }
+        }
         case "--sagas" -> sagas = number(arg, value(args, ++i, arg), 10, 1_000_000);
-        case "--writer-events" -> writerEvents = number(arg, value(args, ++i, arg), 1, BusinessRows.ROWS);
+        case "--writer-events" -> writerEvents = number(arg, value(args, ++i, arg), 1, BusinessRows.BULK_ORDERS);
         case "--results-dir" -> resultsDirectory = Path.of(value(args, ++i, arg));
         case "--relay-jvm-options" -> {
           String text = value(args, ++i, arg);
@@ -99,7 +113,7 @@ record BenchmarkOptions(Profile profile, Set<Part> parts, @Nullable Path results
         default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
       }
     }
-    profile = profile.with(relays, drainEvents, longDrainEvents, sagas);
+    profile = profile.with(relays, drainEvents, longDrainEvents, sagas, latencyRates);
     return new BenchmarkOptions(profile, parts, resultsDirectory, relayJvmOptions, writerEvents, help);
   }
 

@@ -14,41 +14,38 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * OutboxKit's writer ({@link OutboxWriter}) behind the harness's {@link MeasuredWriter}: the plain business
- * transaction ({@link BusinessRows}) plus one event of {@value Payloads#SIZE} bytes per business row, written
- * with {@link OutboxWriter#publishAll(Connection, java.util.Collection)} on the same connection, in the same
- * transaction. With fewer events per transaction, the first rows of the transaction get one each.
+ * transaction of a {@link WriterShape} ({@link BusinessRows}) plus the shape's events of {@value Payloads#SIZE}
+ * bytes, one for each of the transaction's first orders, written with
+ * {@link OutboxWriter#publishAll(Connection, java.util.Collection)} (one event: {@link OutboxWriter#publish}) on
+ * the same connection, in the same transaction.
  */
 final class OutboxKitWriters {
 
   private OutboxKitWriters() {
   }
 
-  static MeasuredWriter table(int eventsPerTransaction) {
-    return new Writer(WriteMode.TABLE, eventsPerTransaction);
+  static MeasuredWriter table(WriterShape shape) {
+    return new Writer(WriteMode.TABLE, shape);
   }
 
-  static MeasuredWriter tableDeleteAfterInsert(int eventsPerTransaction) {
-    return new Writer(WriteMode.TABLE_DELETE_AFTER_INSERT, eventsPerTransaction);
+  static MeasuredWriter tableDeleteAfterInsert(WriterShape shape) {
+    return new Writer(WriteMode.TABLE_DELETE_AFTER_INSERT, shape);
   }
 
-  static MeasuredWriter walMessage(int eventsPerTransaction) {
-    return new Writer(WriteMode.WAL_MESSAGE, eventsPerTransaction);
+  static MeasuredWriter walMessage(WriterShape shape) {
+    return new Writer(WriteMode.WAL_MESSAGE, shape);
   }
 
   private static final class Writer implements MeasuredWriter {
 
     private final WriteMode mode;
-    private final int events;
+    private final WriterShape shape;
     /** The writer of the database last prepared; its sessions share it, as a service's threads would. */
     private volatile @Nullable OutboxWriter writer;
 
-    Writer(WriteMode mode, int eventsPerTransaction) {
-      if (eventsPerTransaction < 1 || eventsPerTransaction > BusinessRows.ROWS) {
-        throw new IllegalArgumentException("events per transaction must be 1-" + BusinessRows.ROWS + ", was "
-            + eventsPerTransaction);
-      }
+    Writer(WriteMode mode, WriterShape shape) {
       this.mode = mode;
-      this.events = eventsPerTransaction;
+      this.shape = shape;
     }
 
     @Override
@@ -58,9 +55,11 @@ final class OutboxKitWriters {
 
     @Override
     public String describe() {
-      return "the plain transaction plus " + events + (events == BusinessRows.ROWS ? " events (one per row, "
-          : " event(s) (for the first row(s), ") + Payloads.SIZE
-          + "-byte JSON given as a String) with OutboxWriter.publishAll(connection, events), mode " + mode
+      int events = shape.events();
+      return "the plain transaction plus " + (events == 1 ? "1 event (" : events + " events (")
+          + (events == shape.orders() ? "one per order, " : "for the first order(s), ") + Payloads.SIZE
+          + "-byte JSON given as a String) with " + (events == 1 ? "OutboxWriter.publish(connection, event)"
+          : "OutboxWriter.publishAll(connection, events)") + ", mode " + mode
           + ", writer defaults otherwise" + (mode == WriteMode.WAL_MESSAGE ? "" : "; table and publication"
           + " installed by OutboxSchema, no replication slot");
     }
@@ -80,15 +79,22 @@ final class OutboxKitWriters {
       if (writer == null) {
         throw new IllegalStateException("prepare(..) must run before open(..)");
       }
-      BusinessRows rows = new BusinessRows(connection);
+      BusinessRows rows = new BusinessRows(connection, shape);
+      int events = shape.events();
       return new Session() {
         @Override
         public void transaction(long number) throws SQLException {
           rows.insert(number);
           long micros = System.currentTimeMillis() * 1000;
+          if (events == 1) {
+            long seq = number * shape.orders();
+            writer.publish(connection, OutboxEvent.of(Payloads.AGGREGATE_TYPE, Payloads.aggregateId(seq),
+                Payloads.EVENT_TYPE, Payloads.json(seq, micros)));
+            return;
+          }
           List<OutboxEvent> batch = new ArrayList<>(events);
           for (int i = 0; i < events; i++) {
-            long seq = number * BusinessRows.ROWS + i;
+            long seq = number * shape.orders() + i;
             batch.add(OutboxEvent.of(Payloads.AGGREGATE_TYPE, Payloads.aggregateId(seq), Payloads.EVENT_TYPE,
                 Payloads.json(seq, micros)));
           }

@@ -4,8 +4,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
-/** Baseline of the writer benchmark: the business transaction without any outbox write. */
+/** Baseline of the writer benchmark: the business transaction of a {@link WriterShape} without any outbox write. */
 final class PlainWriter implements MeasuredWriter {
+
+  private final WriterShape shape;
+
+  PlainWriter(WriterShape shape) {
+    this.shape = shape;
+  }
 
   @Override
   public String name() {
@@ -14,8 +20,11 @@ final class PlainWriter implements MeasuredWriter {
 
   @Override
   public String describe() {
-    return BusinessRows.ROWS + " rows of " + Payloads.SIZE + "-byte JSON into bench_order in one JDBC batch, COMMIT;"
-        + " no outbox write";
+    String lines = shape.linesPerOrder() == 0 ? ""
+        : ", then " + shape.orders() * shape.linesPerOrder() + " rows into bench_order_line in a second one";
+    String orders = shape.orders() == 1 ? "1 row" : shape.orders() + " rows";
+    return orders + " of " + Payloads.SIZE + "-byte JSON into bench_order in one JDBC batch" + lines
+        + ", COMMIT; no outbox write";
   }
 
   @Override
@@ -25,7 +34,7 @@ final class PlainWriter implements MeasuredWriter {
 
   @Override
   public Session open(DataSource dataSource, Connection connection) throws SQLException {
-    BusinessRows rows = new BusinessRows(connection);
+    BusinessRows rows = new BusinessRows(connection, shape);
     return new Session() {
       @Override
       public void transaction(long number) throws SQLException {

@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  *       are written, then let go on: the same JVM, with the code it compiled during the first drain, catches
  *       up, as a relay does that fell behind while it ran (a hang, a long pause). Same rate and CPU
  *       measures; skipped where a process cannot be stopped;
- *   <li>latency: one event per transaction at a fixed rate; commit-to-consume time per event (commit = the
- *       writer's commit call returned, consume = the benchmark consumer's poll returned it, both in this
- *       JVM); the warm-up is left out;
+ *   <li>latency: one run per rate of the profile (by default 1,000, 5,000 and 10,000 events/s), one event per
+ *       transaction; commit-to-consume time per event (commit = the writer's commit call returned, consume =
+ *       the benchmark consumer's poll returned it, both in this JVM); each run's warm-up is left out, and the
+ *       next run starts when every event of the one before was delivered; whether the relay sustained the rate
+ *       is decided as {@link RateRun} says;
  *   <li>with the writer running: {@value #WRITER_THREADS} threads write transactions of
  *       {@value #EVENTS_PER_TRANSACTION} events as fast as they can for a fixed window; the relay's rate is
  *       the events consumed within that window divided by the window. What the relay had not delivered by
@@ -46,6 +48,9 @@ final class RelayBenchmark {
   static final int WRITER_THREADS = 2;
   static final int EVENTS_PER_TRANSACTION = 100;
   static final int PACED_WRITER_THREADS = 4;
+  static final int MAX_PACED_WRITER_THREADS = 16;
+  /** Points of each drain's events-delivered-over-time series. */
+  static final int DELIVERED_POINTS = 200;
   static final String SLOT = "benchmark_slot";
   static final String PUBLICATION = "benchmark_publication";
 
@@ -140,6 +145,7 @@ final class RelayBenchmark {
       result.longDrainPerSecond = fresh.drain().perSecond();
       result.longDrainSecondHalfPerSecond = fresh.drain().secondHalfPerSecond();
       result.longDrainCpuSecondsPer100k = fresh.drain().cpuSecondsPer100k();
+      result.longDrainDelivered = fresh.timeline().deliveredOverTime(0, events, DELIVERED_POINTS);
     });
   }
 
@@ -152,6 +158,7 @@ final class RelayBenchmark {
       result.drainPerSecond = fresh.drain().perSecond();
       result.drainSecondHalfPerSecond = fresh.drain().secondHalfPerSecond();
       result.cpuSecondsPer100k = fresh.drain().cpuSecondsPer100k();
+      result.drainDelivered = fresh.timeline().deliveredOverTime(0, drainEvents, DELIVERED_POINTS);
       measureAfterTheDrain(kind, db, result, fresh);
     });
   }
@@ -180,6 +187,7 @@ final class RelayBenchmark {
       Optional<Duration> cpuAtCaughtUp = process.cpuTime();
       long[] warmSpan = timeline.consumedSpan(nextSeq, nextSeq + drainEvents);
       result.warmDrainPerSecond = Timeline.rate(drainEvents - 1, warmSpan[0], warmSpan[1]);
+      result.warmDrainDelivered = timeline.deliveredOverTime(nextSeq, nextSeq + drainEvents, DELIVERED_POINTS);
       if (cpuAtThaw.isPresent() && cpuAtCaughtUp.isPresent()) {
         double cpuSeconds = (cpuAtCaughtUp.get().toNanos() - cpuAtThaw.get().toNanos()) / 1e9;
         result.warmCpuSecondsPer100k = cpuSeconds * 100_000 / drainEvents;
@@ -191,19 +199,28 @@ final class RelayBenchmark {
       log.warn("relay {}: warm backlog drain skipped: its process cannot be stopped here (kill -STOP)", kind.id());
     }
 
-    // 3. latency at a fixed rate
-    Duration pacedDuration = profile.latencyWarmUp().plus(profile.latencyWindow());
-    LoadWriter.Run paced = LoadWriter.paced(db.dataSource(), kind.source(), nextSeq, profile.latencyRate(),
-        pacedDuration, PACED_WRITER_THREADS, timeline);
-    consumer.awaitDistinct(paced.toSeq(), timeoutFor(paced.events()), process::checkAlive);
-    long warmUpEvents = profile.latencyWarmUp().toMillis() * profile.latencyRate() / 1000;
-    result.latency = LatencySummary.ofNanos(timeline.latencies(paced.fromSeq() + warmUpEvents, paced.toSeq()));
-    result.latencyRateAchieved = paced.eventsPerSecond();
-    log.info("relay {}: latency at {} events/s: p50 {} ms, p99 {} ms", kind.id(), profile.latencyRate(),
-        Format.millis(result.latency.p50Millis()), Format.millis(result.latency.p99Millis()));
+    // 3. latency at each rate, one run after the other
+    for (int rate : profile.latencyRates()) {
+      Duration pacedDuration = profile.latencyWarmUp().plus(profile.latencyWindow());
+      LoadWriter.Run paced = LoadWriter.paced(db.dataSource(), kind.source(), nextSeq, rate, pacedDuration,
+          pacedWriterThreads(rate), timeline);
+      consumer.awaitDistinct(paced.toSeq(), timeoutFor(paced.events()), process::checkAlive);
+      long warmUpEvents = profile.latencyWarmUp().toMillis() * rate / 1000;
+      RateRun run = RateRun.of(rate, paced.eventsPerSecond(),
+          timeline.latencies(paced.fromSeq() + warmUpEvents, paced.toSeq()));
+      result.rateRuns.add(run);
+      if (rate == profile.referenceLatencyRate()) {
+        result.latency = run.latency();
+        result.latencyRateAchieved = run.writtenPerSecond();
+      }
+      nextSeq = paced.toSeq();
+      log.info("relay {}: latency at {} events/s (written {}/s): p50 {} ms, p99 {} ms, max {} ms; {}", kind.id(),
+          rate, Math.round(run.writtenPerSecond()), Format.millis(run.latency().p50Millis()),
+          Format.millis(run.latency().p99Millis()), Format.millis(run.latency().maxMillis()), run.verdictText());
+    }
 
     // 4. with the writer running flat out; the relay is stopped afterwards without catching up
-    LoadWriter.Run load = LoadWriter.unthrottled(db.dataSource(), kind.source(), paced.toSeq(), WRITER_THREADS,
+    LoadWriter.Run load = LoadWriter.unthrottled(db.dataSource(), kind.source(), nextSeq, WRITER_THREADS,
         EVENTS_PER_TRANSACTION, profile.withWriterWindow(), profile.withWriterMaxEvents(), timeline);
     process.checkAlive();
     long within = timeline.consumedWithin(load.fromSeq(), load.toSeq(), load.startNanos(), load.endNanos());
@@ -242,6 +259,15 @@ final class RelayBenchmark {
   }
 
   private record Drain(double perSecond, double secondHalfPerSecond, @Nullable Double cpuSecondsPer100k) {
+  }
+
+  /**
+   * Paced writer threads for {@code rate}: {@value #PACED_WRITER_THREADS} at up to 2,500 events/s, one more per
+   * 625 events/s above that, at most {@value #MAX_PACED_WRITER_THREADS}; each commits one event per transaction,
+   * so a higher rate needs more connections to be offered at all.
+   */
+  static int pacedWriterThreads(int rate) {
+    return Math.max(PACED_WRITER_THREADS, Math.min(MAX_PACED_WRITER_THREADS, rate / 625));
   }
 
   /** Generous: the slowest relay at a few hundred events per second on a busy machine, plus start-up. */

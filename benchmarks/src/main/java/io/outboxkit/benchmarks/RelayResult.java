@@ -1,7 +1,9 @@
 package io.outboxkit.benchmarks;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
@@ -39,8 +41,16 @@ final class RelayResult {
   /** Events the writer wrote in the window that the relay had not delivered when it ended. */
   @Nullable Long behindAtWindowEnd;
 
+  /** The latency runs, one per rate of the profile, in the profile's order. */
+  List<RateRun> rateRuns = new ArrayList<>();
+  /** The latency run at the profile's reference rate (the first), for the headline's goal. */
   @Nullable LatencySummary latency;
   @Nullable Double latencyRateAchieved;
+
+  /** Events delivered over time ({@link Timeline#deliveredOverTime}) during each drain; empty if not measured. */
+  List<double[]> drainDelivered = new ArrayList<>();
+  List<double[]> warmDrainDelivered = new ArrayList<>();
+  List<double[]> longDrainDelivered = new ArrayList<>();
 
   @Nullable Double peakRssMegabytes;
   long duplicates;
@@ -94,6 +104,18 @@ final class RelayResult {
     Double behind = median(rounds, r -> r.behindAtWindowEnd == null ? null : r.behindAtWindowEnd.doubleValue());
     combined.behindAtWindowEnd = behind == null ? null : Math.round(behind);
     combined.latencyRateAchieved = median(rounds, r -> r.latencyRateAchieved);
+    combined.rateRuns = combineRateRuns(rounds);
+    for (RelayResult round : rounds) {
+      if (combined.drainDelivered.isEmpty()) {
+        combined.drainDelivered = round.drainDelivered;
+      }
+      if (combined.warmDrainDelivered.isEmpty()) {
+        combined.warmDrainDelivered = round.warmDrainDelivered;
+      }
+      if (combined.longDrainDelivered.isEmpty()) {
+        combined.longDrainDelivered = round.longDrainDelivered;
+      }
+    }
     combined.peakRssMegabytes = median(rounds, r -> r.peakRssMegabytes);
     List<LatencySummary> latencies = new ArrayList<>();
     rounds.forEach(r -> {
@@ -102,17 +124,53 @@ final class RelayResult {
       }
     });
     if (!latencies.isEmpty()) {
-      int count = 0;
-      double max = 0;
-      for (LatencySummary latency : latencies) {
-        count += latency.count();
-        max = Math.max(max, latency.maxMillis());
-      }
-      combined.latency = new LatencySummary(count,
-          medianOf(latencies, LatencySummary::p50Millis), medianOf(latencies, LatencySummary::p90Millis),
-          medianOf(latencies, LatencySummary::p99Millis), max);
+      combined.latency = combineLatencies(latencies);
     }
     return combined;
+  }
+
+  /**
+   * Each rate's runs over the rounds as one: the median of each percentile, of the quarters' medians and of the
+   * writers' rate, the largest maximum; sustained only if every round sustained it (otherwise the first
+   * round's reason that did not); the first round's curve.
+   */
+  static List<RateRun> combineRateRuns(List<RelayResult> rounds) {
+    Map<Integer, List<RateRun>> byRate = new LinkedHashMap<>();
+    rounds.forEach(round -> round.rateRuns.forEach(
+        run -> byRate.computeIfAbsent(run.targetRate(), rate -> new ArrayList<>()).add(run)));
+    List<RateRun> combined = new ArrayList<>();
+    byRate.forEach((rate, runs) -> {
+      if (runs.size() == 1) {
+        combined.add(runs.get(0));
+        return;
+      }
+      List<LatencySummary> latencies = new ArrayList<>();
+      runs.forEach(run -> latencies.add(run.latency()));
+      RateRun.Verdict verdict = runs.stream().map(RateRun::verdict).filter(v -> v != RateRun.Verdict.SUSTAINED)
+          .findFirst().orElse(RateRun.Verdict.SUSTAINED);
+      combined.add(new RateRun(rate, medianOfRuns(runs, RateRun::writtenPerSecond), combineLatencies(latencies),
+          medianOfRuns(runs, RateRun::firstQuarterP50Millis), medianOfRuns(runs, RateRun::lastQuarterP50Millis),
+          verdict, runs.get(0).curve()));
+    });
+    return combined;
+  }
+
+  private static double medianOfRuns(List<RateRun> runs, ToDoubleFunction<RateRun> metric) {
+    List<Double> values = new ArrayList<>();
+    runs.forEach(run -> values.add(metric.applyAsDouble(run)));
+    Double median = Stats.median(values);
+    return median == null ? Double.NaN : median;
+  }
+
+  private static LatencySummary combineLatencies(List<LatencySummary> latencies) {
+    int count = 0;
+    double max = 0;
+    for (LatencySummary latency : latencies) {
+      count += latency.count();
+      max = Math.max(max, latency.maxMillis());
+    }
+    return new LatencySummary(count, medianOf(latencies, LatencySummary::p50Millis),
+        medianOf(latencies, LatencySummary::p90Millis), medianOf(latencies, LatencySummary::p99Millis), max);
   }
 
   private static @Nullable Double median(List<RelayResult> rounds, Function<RelayResult, @Nullable Double> metric) {
@@ -131,6 +189,16 @@ final class RelayResult {
     latencies.forEach(latency -> values.add(metric.applyAsDouble(latency)));
     Double median = Stats.median(values);
     return median == null ? Double.NaN : median;
+  }
+
+  /** The highest rate of the latency runs that this relay sustained, or null if it sustained none. */
+  @Nullable Integer highestSustainedRate() {
+    return RateRun.highestSustained(rateRuns);
+  }
+
+  /** The latency run at {@code rate}, or null. */
+  @Nullable RateRun rateRun(int rate) {
+    return rateRuns.stream().filter(run -> run.targetRate() == rate).findFirst().orElse(null);
   }
 
   /** The reason there is no figure: unavailable, or the failure. */

@@ -22,10 +22,14 @@ final class Report {
   List<CeilingResult> ceiling = new ArrayList<>();
   List<RelayResult> relays = new ArrayList<>();
   List<RoundsResult> writers = new ArrayList<>();
+  /** The writer benchmark's shapes, in the order measured; ids of {@link #writers} start with a shape's id. */
+  List<WriterShape> writerShapes = new ArrayList<>();
   List<RoundsResult> consumers = new ArrayList<>();
   List<SagaResult> sagas = new ArrayList<>();
   /** CPU ms per second (harness, PostgreSQL, broker) of the saga services while idle; null if not measured. */
   double @Nullable [] sagaIdleCpuMillisPerSecond;
+  /** The charts written beside the results file, linked from it. */
+  List<ResultCharts.Chart> charts = new ArrayList<>();
   /** Parts that were not run at all (left out on the command line). */
   List<String> skipped = new ArrayList<>();
 

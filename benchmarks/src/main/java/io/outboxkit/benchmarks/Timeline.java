@@ -1,6 +1,8 @@
 package io.outboxkit.benchmarks;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * When each event of a relay run was committed and when it was first consumed ({@link System#nanoTime()},
@@ -60,6 +62,30 @@ final class Timeline {
     Arrays.sort(times);
     int middle = times.length / 2;
     return rate(times.length - 1 - middle, times[middle], times[times.length - 1]);
+  }
+
+  /**
+   * Events delivered over time for the events {@code [from, to)}, all of which were consumed: at most
+   * {@code maxPoints} points {@code [seconds since the first consumption, events consumed by then]}, the first
+   * and the last consumption among them, in between evenly spaced by event count.
+   */
+  List<double[]> deliveredOverTime(long from, long to, int maxPoints) {
+    if (maxPoints < 2) {
+      throw new IllegalArgumentException("at least 2 points, got " + maxPoints);
+    }
+    long[] times = Arrays.copyOfRange(consumedAt, (int) from, (int) to);
+    Arrays.sort(times);
+    List<double[]> points = new ArrayList<>();
+    int n = times.length;
+    int previous = -1;
+    for (int k = 0; k < maxPoints && n > 0; k++) {
+      int index = (int) Math.round((double) k * (n - 1) / (maxPoints - 1));
+      if (index != previous) {
+        points.add(new double[] {(times[index] - times[0]) / 1e9, index + 1});
+        previous = index;
+      }
+    }
+    return points;
   }
 
   /** How many of the events {@code [from, to)} were consumed within {@code [startNanos, endNanos]}. */

@@ -3,6 +3,7 @@ package io.outboxkit.benchmarks;
 import io.outboxkit.test.OutboxTestInfrastructure;
 import io.outboxkit.test.TestDatabase;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,11 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Business transactions per second with OutboxKit's writer against the same transaction without an outbox.
- * {@value #THREADS} threads, each with its own connection, run transactions back to back; after a warm-up,
- * the transactions whose commit returned within the window count. Each variant gets a fresh database in each
- * round, and the order of the variants rotates from round to round. An uncounted run of the plain transaction
- * comes first, so that the first variant does not pay for this JVM's and the server's warm-up.
+ * Business transactions per second with OutboxKit's writer against the same transaction without an outbox,
+ * for each {@link WriterShape}: the order shape (one order, its lines and one event) first, then the bulk shape.
+ * {@value #THREADS} threads, each with its own connection and {@code synchronous_commit} on, run transactions
+ * back to back; after a warm-up, the transactions whose commit returned within the window count. Each variant
+ * gets a fresh database in each round, and the order of a shape's variants rotates from round to round. An
+ * uncounted run of the plain transaction comes first, so that the first variant does not pay for this JVM's
+ * and the server's warm-up.
  */
 final class WriterBenchmark {
 
@@ -29,33 +32,60 @@ final class WriterBenchmark {
 
   private final OutboxTestInfrastructure infrastructure;
   private final Profile profile;
-  private final int eventsPerTransaction;
+  private final List<WriterShape> shapes;
 
   /**
-   * @param eventsPerTransaction events OutboxKit's variants write per business transaction (one per business
-   *     row at most)
+   * @param bulkEventsPerTransaction events OutboxKit's variants add to each transaction of the bulk shape (one
+   *     per order at most)
    */
-  WriterBenchmark(OutboxTestInfrastructure infrastructure, Profile profile, int eventsPerTransaction) {
+  WriterBenchmark(OutboxTestInfrastructure infrastructure, Profile profile, int bulkEventsPerTransaction) {
     this.infrastructure = infrastructure;
     this.profile = profile;
-    this.eventsPerTransaction = eventsPerTransaction;
+    this.shapes = List.of(WriterShape.ORDER, WriterShape.bulk(bulkEventsPerTransaction));
   }
 
-  /** The variants, baseline first: id to factory. */
-  Map<String, Supplier<MeasuredWriter>> variants() {
+  /** The shapes measured, in order. */
+  List<WriterShape> shapes() {
+    return shapes;
+  }
+
+  /** The id of a result: {@code <shape>/<variant>}, for example {@code order/outboxkit-table}. */
+  static String id(WriterShape shape, String variant) {
+    return shape.id() + "/" + variant;
+  }
+
+  /** The variants of one shape, baseline first: variant id to factory. */
+  static Map<String, Supplier<MeasuredWriter>> variants(WriterShape shape) {
     Map<String, Supplier<MeasuredWriter>> variants = new LinkedHashMap<>();
-    variants.put("plain", PlainWriter::new);
-    variants.put("outboxkit-table", () -> OutboxKitWriters.table(eventsPerTransaction));
-    variants.put("outboxkit-table-delete", () -> OutboxKitWriters.tableDeleteAfterInsert(eventsPerTransaction));
-    variants.put("outboxkit-wal", () -> OutboxKitWriters.walMessage(eventsPerTransaction));
+    variants.put("plain", () -> new PlainWriter(shape));
+    variants.put("outboxkit-table", () -> OutboxKitWriters.table(shape));
+    variants.put("outboxkit-table-delete", () -> OutboxKitWriters.tableDeleteAfterInsert(shape));
+    variants.put("outboxkit-wal", () -> OutboxKitWriters.walMessage(shape));
     return variants;
   }
 
+  /** Every shape's results, a shape's baseline first; ids as {@link #id(WriterShape, String)} makes them. */
   List<RoundsResult> run() {
+    try {
+      double rate = measure("warm-up", new PlainWriter(WriterShape.bulk(1)));
+      log.info("writer warm-up (plain, not counted): {} transactions/s", String.format("%.1f", rate));
+    } catch (RuntimeException e) {
+      log.warn("writer warm-up failed: {}", e.toString());
+    }
+    List<RoundsResult> results = new ArrayList<>();
+    for (WriterShape shape : shapes) {
+      results.addAll(run(shape));
+    }
+    return results;
+  }
+
+  private List<RoundsResult> run(WriterShape shape) {
+    Map<String, Supplier<MeasuredWriter>> variants = new LinkedHashMap<>();
+    variants(shape).forEach((variant, factory) -> variants.put(id(shape, variant), factory));
     Map<String, MeasuredWriter> available = new LinkedHashMap<>();
     Map<String, String> unavailable = new LinkedHashMap<>();
     Map<String, String> names = new LinkedHashMap<>();
-    variants().forEach((id, factory) -> {
+    variants.forEach((id, factory) -> {
       try {
         MeasuredWriter writer = factory.get();
         available.put(id, writer);
@@ -69,12 +99,6 @@ final class WriterBenchmark {
     Map<String, String> failures = new LinkedHashMap<>();
     available.keySet().forEach(id -> rates.put(id, new ArrayList<>()));
     List<String> order = new ArrayList<>(available.keySet());
-    try {
-      double rate = measure("warm-up", new PlainWriter());
-      log.info("writer warm-up (plain, not counted): {} transactions/s", String.format("%.1f", rate));
-    } catch (RuntimeException e) {
-      log.warn("writer warm-up failed: {}", e.toString());
-    }
     for (int round = 0; round < profile.rounds(); round++) {
       for (int i = 0; i < order.size(); i++) {
         String id = order.get((i + round) % order.size());
@@ -92,7 +116,7 @@ final class WriterBenchmark {
       }
     }
     List<RoundsResult> results = new ArrayList<>();
-    variants().keySet().forEach(id -> {
+    variants.keySet().forEach(id -> {
       MeasuredWriter writer = available.get(id);
       results.add(new RoundsResult(id, writer == null ? id : writer.name(), writer == null ? "" : writer.describe(),
           writer == null || failures.containsKey(id) ? null : Stats.median(rates.get(id)),
@@ -111,6 +135,9 @@ final class WriterBenchmark {
       AtomicLong counted = new AtomicLong();
       LoadWriter.runThreads(THREADS, "writer-" + id, () -> {
         try (Connection connection = db.openConnection()) {
+          try (Statement statement = connection.createStatement()) {
+            statement.execute("SET synchronous_commit TO on"); // whatever the server's default
+          }
           connection.setAutoCommit(false);
           try (MeasuredWriter.Session session = writer.open(db.dataSource(), connection)) {
             while (System.nanoTime() < measureTo) {

@@ -74,4 +74,17 @@ class BenchmarkOptionsTest {
         .hasMessageContaining("--writer-events must be 1-100");
     assertThatThrownBy(() -> BenchmarkOptions.parse("--fast")).hasMessageContaining("unknown argument '--fast'");
   }
+
+  @Test
+  void latencyRatesDefaultToThreeAndCanBeChosen() {
+    assertThat(BenchmarkOptions.parse().profile().latencyRates()).containsExactly(1_000, 5_000, 10_000);
+    BenchmarkOptions options = BenchmarkOptions.parse("--latency-rates", "2000, 500");
+    assertThat(options.profile().latencyRates()).containsExactly(2_000, 500);
+    assertThat(options.profile().referenceLatencyRate()).isEqualTo(2_000);
+    assertThat(options.profile().latencyEvents()).as("12 s per rate in the quick profile").isEqualTo(30_000);
+    assertThatThrownBy(() -> BenchmarkOptions.parse("--latency-rates", "1000,1000"))
+        .hasMessageContaining("--latency-rates lists 1000 twice");
+    assertThatThrownBy(() -> BenchmarkOptions.parse("--latency-rates", "fast"))
+        .hasMessageContaining("--latency-rates needs a whole number, got 'fast'");
+  }
 }

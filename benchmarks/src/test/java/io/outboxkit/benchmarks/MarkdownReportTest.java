@@ -79,22 +79,23 @@ class MarkdownReportTest {
     RelayResult unavailable = new RelayResult(RelayKind.OUTBOXKIT_TABLE);
     unavailable.unavailable = "OutboxKit's relay is not wired into the harness yet";
     report.relays = List.of(unavailable, relay(RelayKind.DEBEZIUM_DEFAULTS, 15_000, 1000.0, 280.0));
+    report.writerShapes = List.of(WriterShape.bulk(100));
     report.writers = List.of(
-        new RoundsResult("plain", "plain transaction (baseline)", "100 rows", 200.0, List.of(200.0), null, null),
-        new RoundsResult("outboxkit-table", "outboxkit-table", "", null, List.of(), "writer not wired", null));
+        new RoundsResult("bulk/plain", "plain transaction (baseline)", "100 rows", 200.0, List.of(200.0), null, null),
+        new RoundsResult("bulk/outboxkit-table", "outboxkit-table", "", null, List.of(), "writer not wired", null));
     report.skipped.add("inbox");
 
     String markdown = MarkdownReport.render(report);
 
     assertThat(markdown).contains("| relay (table) backlog drain, events/s, vs Debezium + EventRouter defaults"
         + " | n/a | 15,000 | n/a | >= 1.50x | not measured |");
-    assertThat(markdown).contains("| writer TABLE, transactions/s, vs the plain transaction | n/a | 200 | n/a"
-        + " | >= 0.80x | not measured |");
+    assertThat(markdown).contains("| writer TABLE, bulk shape (100 order rows + 100 events; row bound 0.50x),"
+        + " transactions/s, vs the same transaction without the events | n/a | 200 | n/a |  |  |");
     assertThat(markdown).contains("## Not measured")
         .contains("- inbox: left out on the command line")
         .contains("- relay outboxkit-table: OutboxKit's relay is not wired into the harness yet")
-        .contains("- writer outboxkit-table: writer not wired");
-    assertThat(markdown).contains("| plain transaction (baseline) | 200 | 20,000 | 1.00x | 200 |");
+        .contains("- writer bulk/outboxkit-table: writer not wired");
+    assertThat(markdown).contains("| plain transaction (baseline) | 200 | 20,000 | 0 | 1.00x | 200 |");
     assertThat(markdown).contains("- cores: 2").contains("## Reproduce").contains("--profile quick");
   }
 
@@ -105,8 +106,80 @@ class MarkdownReportTest {
 
     String table = MarkdownReport.relays(report).render();
 
-    assertThat(table).contains("| polling | 32,000 | 36,000 | 3.0 | 40,000 | 2.5 | 12,000 | 20,000 | 64,000 | 10.0 | 20.0"
-        + " | 50.0 | 60.0 | 1,000 | 120.0 | 0 |");
+    assertThat(table).contains("| polling | 32,000 | 36,000 | 3.0 | 40,000 | 2.5 | 12,000 | 20,000 | 64,000 | 120.0 | 0 |");
+  }
+
+  @Test
+  void theOrderShapeIsJudgedAndTheBulkShapeShowsItsRowBound() {
+    Report report = report();
+    report.writerShapes = List.of(WriterShape.ORDER, WriterShape.bulk(100));
+    report.writers = List.of(
+        writer("order/plain", 2_000), writer("order/outboxkit-table", 1_800), writer("order/outboxkit-table-delete",
+            1_500), writer("order/outboxkit-wal", 1_880),
+        writer("bulk/plain", 1_000), writer("bulk/outboxkit-table", 520), writer("bulk/outboxkit-table-delete", 500),
+        writer("bulk/outboxkit-wal", 700));
+
+    String markdown = MarkdownReport.render(report);
+
+    assertThat(markdown).contains("| writer TABLE, order shape (1 order row, 3 order-line rows + 1 event),"
+        + " transactions/s, vs the same transaction without the event | 1,800 | 2,000 | 0.90x | >= 0.85x | met |");
+    assertThat(markdown).contains("| writer WAL_MESSAGE, order shape (1 order row, 3 order-line rows + 1 event),"
+        + " transactions/s, vs the same transaction without the event | 1,880 | 2,000 | 0.94x | >= 0.95x"
+        + " | missed by 0.01x (1% short) |");
+    assertThat(markdown).contains("| writer TABLE, bulk shape (100 order rows + 100 events; row bound 0.50x),"
+        + " transactions/s, vs the same transaction without the events | 520 | 1,000 | 0.52x |  |  |");
+    assertThat(markdown).contains("### Order shape: 1 order row, 3 order-line rows + 1 event")
+        .contains("### Bulk shape: 100 order rows + 100 events")
+        .contains("Here the events double the rows: that is the physical limit of this shape");
+    assertThat(markdown).as("order shape: 4 business rows and 1 event per transaction")
+        .contains("| OutboxKit order/outboxkit-table | 1,800 | 7,200 | 1,800 | 0.90x | 1,800 |");
+    assertThat(markdown).as("bulk shape: 100 business rows and 100 events per transaction")
+        .contains("| OutboxKit bulk/outboxkit-wal | 700 | 70,000 | 70,000 | 0.70x | 700 |");
+  }
+
+  @Test
+  void latencyByRateShowsEachRunTheVerdictsAndTheMoonshot() {
+    Report report = report();
+    RelayResult ours = relay(RelayKind.OUTBOXKIT_TABLE, 30_000, 8.0, 250.0);
+    ours.rateRuns = List.of(run(1_000, 1_000, 8.0, 4.0, 4.5), run(5_000, 4_990, 9.0, 4.5, 5.0),
+        run(10_000, 9_900, 12.0, 5.0, 6.0));
+    RelayResult polling = relay(RelayKind.POLLING, 32_000, 13.0, 120.0);
+    polling.rateRuns = List.of(run(1_000, 1_000, 13.0, 9.0, 9.0), run(5_000, 5_000, 40.0, 10.0, 200.0),
+        run(10_000, 8_000, 900.0, 20.0, 800.0));
+    report.relays = List.of(ours, polling);
+
+    String markdown = MarkdownReport.render(report);
+
+    assertThat(markdown).contains("| relay (table) latency p99 at 10,000 events/s, ms, vs polling relay (lower is"
+        + " better; moonshot) | 12.0 | 900.0 | 0.01x | <= 10 ms | missed by 2 ms (20% over) |");
+    assertThat(markdown).contains("| relay (table) highest rate sustained of 1,000 / 5,000 / 10,000 events/s, vs"
+        + " polling relay | 10,000 | 1,000 | 10.00x |  |  |");
+    assertThat(markdown).contains("### Latency by rate")
+        .contains("| outboxkit-table | 10,000 | 9,900 | 4.0 | 6.0 | 12.0 | 14.0 | 5.0 / 6.0 | sustained"
+            + " | 10,000 events/s |")
+        .contains("| polling | 5,000 | 5,000 | 4.0 | 6.0 | 40.0 | 42.0 | 10.0 / 200.0 | fell behind: median lag"
+            + " grew from 10.0 to 200.0 ms | 1,000 events/s |")
+        .contains("| polling | 10,000 | 8,000 | 4.0 | 6.0 | 900.0 | 902.0 | 20.0 / 800.0 | not offered: the"
+            + " writers reached 8,000/s (< 95%); even so the median lag grew from 20.0 to 800.0 ms | 1,000 events/s |");
+  }
+
+  @Test
+  void chartsAreLinkedBesideTheResults() {
+    Report report = report();
+    report.charts = List.of(new ResultCharts.Chart("2025-01-02-drain.svg", "Events delivered", "<svg/>"));
+
+    assertThat(MarkdownReport.render(report)).contains("## Charts\n\n![Events delivered](2025-01-02-drain.svg)");
+  }
+
+  private static RoundsResult writer(String id, double perSecond) {
+    String name = id.endsWith("/plain") ? "plain transaction (baseline)" : "OutboxKit " + id;
+    return new RoundsResult(id, name, "", perSecond, List.of(perSecond), null, null);
+  }
+
+  private static RateRun run(int rate, double written, double p99, double firstQuarter, double lastQuarter) {
+    return new RateRun(rate, written, new LatencySummary(1_000, 4.0, 6.0, p99, p99 + 2),
+        firstQuarter, lastQuarter, RateRun.decide(rate, written, firstQuarter, lastQuarter),
+        List.of(new double[] {50, 4.0}, new double[] {100, p99 + 2}));
   }
 
   @Test

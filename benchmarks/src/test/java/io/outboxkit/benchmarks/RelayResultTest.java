@@ -47,4 +47,26 @@ class RelayResultTest {
     result.duplicates = 1;
     return result;
   }
+
+  @Test
+  void aRateCountsAsSustainedOnlyIfEveryRoundSustainedIt() {
+    RelayResult first = round(10_000, 20.0, 40.0);
+    first.rateRuns = List.of(run(1_000, 1_000, 4.0), run(10_000, 10_000, 5.0));
+    RelayResult second = round(12_000, 30.0, 90.0);
+    second.rateRuns = List.of(run(1_000, 1_000, 6.0), run(10_000, 8_000, 7.0));
+
+    RelayResult combined = RelayResult.combine(List.of(first, second));
+
+    assertThat(combined.rateRuns).hasSize(2);
+    assertThat(combined.rateRuns.get(0).sustained()).isTrue();
+    assertThat(combined.rateRuns.get(0).latency().p99Millis()).isEqualTo(5.0);
+    assertThat(combined.rateRuns.get(1).verdict()).isEqualTo(RateRun.Verdict.NOT_OFFERED);
+    assertThat(combined.rateRuns.get(1).writtenPerSecond()).isEqualTo(9_000.0);
+    assertThat(combined.highestSustainedRate()).isEqualTo(1_000);
+  }
+
+  private static RateRun run(int rate, double written, double p99) {
+    return new RateRun(rate, written, new LatencySummary(100, 1.0, 2.0, p99, p99), 1.0, 1.0,
+        RateRun.decide(rate, written, 1.0, 1.0), List.of());
+  }
 }
