@@ -80,13 +80,10 @@ final class MarkdownReport {
     if (!report.ceiling.isEmpty()) {
       out.append("## Ceiling: raw KafkaProducer\n\n").append(ceiling(report).render()).append('\n');
     }
-    if (!report.charts.isEmpty() || !report.sagas.isEmpty()) {
+    if (!report.charts.isEmpty()) {
       out.append("## Charts\n\n");
       report.charts.forEach(chart -> out.append("![").append(chart.title()).append("](").append(chart.fileName())
           .append(")\n\n"));
-      if (!report.sagas.isEmpty()) {
-        out.append("Sagas completed over time: not charted, the saga results carry no time series.\n\n");
-      }
     }
     List<String> missing = missing(report);
     if (!missing.isEmpty()) {

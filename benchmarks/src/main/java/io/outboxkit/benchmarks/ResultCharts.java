@@ -7,7 +7,8 @@ import java.util.function.Function;
 
 /**
  * The SVG charts written beside a results file: for each relay its latency percentile curve at each rate,
- * every relay's p99 by rate, and the events delivered over time during each drain (one line per relay).
+ * every relay's p99 by rate, the events delivered over time during each drain (one line per relay), and the
+ * sagas final over time in each saga flow's throughput run.
  */
 final class ResultCharts {
 
@@ -65,6 +66,19 @@ final class ResultCharts {
         + " backlog drain (%,d events, same process)", report.profile.drainEvents()), r -> r.warmDrainDelivered);
     addDrain(charts, report, stem + "-long-drain.svg", String.format(Locale.ROOT, "Events delivered during the long"
         + " backlog drain (%,d events)", report.profile.longDrainEvents()), r -> r.longDrainDelivered);
+    SvgChart sagas = new SvgChart("Sagas final over time, throughput run (all started at once)",
+        "seconds since the first saga started", "sagas final (completed or compensated)");
+    boolean anySaga = false;
+    for (SagaResult saga : report.sagas) {
+      if (!saga.finishedOverTime().isEmpty()) {
+        sagas.add(new SvgChart.Series(saga.id(), saga.finishedOverTime()));
+        anySaga = true;
+      }
+    }
+    if (anySaga) {
+      charts.add(new Chart(stem + "-sagas.svg", "Sagas final over time, throughput run (all started at once)",
+          sagas.render()));
+    }
     return charts;
   }
 

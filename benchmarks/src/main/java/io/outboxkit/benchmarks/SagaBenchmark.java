@@ -86,7 +86,8 @@ final class SagaBenchmark {
         results.add(new SagaResult(flow.id(), flow.describe(), t == null ? null : t.perSecond,
             t == null ? 0 : t.sagas, t == null ? 0 : t.compensated, l == null ? null : l.latency,
             l == null ? null : l.startRate, t == null ? null : t.messagesPerSaga,
-            t == null ? null : t.walBytesPerSaga, t == null ? null : t.cpuMillisPerSaga, failures.get(flow.id())));
+            t == null ? null : t.walBytesPerSaga, t == null ? null : t.cpuMillisPerSaga,
+            t == null ? List.of() : t.finishedOverTime, failures.get(flow.id())));
       }
       if (flows.get(0) instanceof OrchestratedShop orchestrated) {
         log.info("saga benchmark: orchestrator {}", orchestrated.stats());
@@ -158,7 +159,8 @@ final class SagaBenchmark {
 
   /** What one run of a flow measured. */
   private record Run(int sagas, int compensated, double perSecond, LatencySummary latency, double startRate,
-                     double messagesPerSaga, double walBytesPerSaga, double @Nullable [] cpuMillisPerSaga) {
+                     double messagesPerSaga, double walBytesPerSaga, double @Nullable [] cpuMillisPerSaga,
+                     List<double[]> finishedOverTime) {
   }
 
   private Run throughput(SagaServices services, SagaFlow flow, String prefix, int sagas) throws Exception {
@@ -194,7 +196,7 @@ final class SagaBenchmark {
     }
     Run run = new Run(counted.sagas, counted.compensated, counted.perSecond, counted.latency, 0,
         (services.consumedMessages() - messagesBefore) / (double) sagas,
-        (services.walPosition() - walBefore) / (double) sagas, cpu);
+        (services.walPosition() - walBefore) / (double) sagas, cpu, counted.finishedOverTime);
     log.info("saga benchmark {} {}: {} sagas started in {} ms, all final after {} ms: {} sagas/s", flow.id(),
         prefix, sagas, TimeUnit.NANOSECONDS.toMillis(started - begin),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), Math.round(run.perSecond));
@@ -238,7 +240,7 @@ final class SagaBenchmark {
     awaitFinal(services, flow, prefix, sagas);
     Run run = evaluate(services, flow, prefix, sagas, warmUp);
     logHops(services, flow, prefix);
-    Run result = new Run(run.sagas, run.compensated, run.perSecond, run.latency, startRate, 0, 0, null);
+    Run result = new Run(run.sagas, run.compensated, run.perSecond, run.latency, startRate, 0, 0, null, List.of());
     LatencySummary l = result.latency;
     log.info(String.format(Locale.ROOT, "saga benchmark %s at %d sagas/s (started at %.1f/s): p50 %.1f ms, p99 %.1f"
         + " ms, max %.1f ms", flow.id(), rate, startRate, l.p50Millis(), l.p99Millis(), l.maxMillis()));
@@ -349,7 +351,26 @@ final class SagaBenchmark {
     long completed = completedCount(sagas);
     checkEffects(services, flow, prefix, completed, sagas - completed);
     double seconds = (last - first) / 1e6;
-    return new Run(sagas, compensated, sagas / seconds, LatencySummary.ofNanos(latencies), 0, 0, 0, null);
+    return new Run(sagas, compensated, sagas / seconds, LatencySummary.ofNanos(latencies), 0, 0, 0, null,
+        finishedOverTime(finished, first));
+  }
+
+  /** Sagas final so far against seconds since {@code firstMicros}: at most about 200 points, the last exact. */
+  static List<double[]> finishedOverTime(List<SagaFlow.FinishedSaga> finished, long firstMicros) {
+    long[] ends = finished.stream().mapToLong(SagaFlow.FinishedSaga::finishedMicros).sorted().toArray();
+    List<double[]> points = new ArrayList<>();
+    if (ends.length == 0) {
+      return points;
+    }
+    points.add(new double[] {0, 0});
+    int step = Math.max(1, ends.length / 200);
+    for (int i = step - 1; i < ends.length; i += step) {
+      points.add(new double[] {(ends[i] - firstMicros) / 1e6, i + 1});
+    }
+    if ((ends.length - 1) % step != step - 1) {
+      points.add(new double[] {(ends[ends.length - 1] - firstMicros) / 1e6, ends.length});
+    }
+    return points;
   }
 
   /** Sagas of a run that complete (the others are refused by shipping and compensated). */

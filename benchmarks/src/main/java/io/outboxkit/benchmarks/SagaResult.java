@@ -1,5 +1,6 @@
 package io.outboxkit.benchmarks;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,14 +18,16 @@ import org.jspecify.annotations.Nullable;
  * @param walBytesPerSaga WAL written per saga in the throughput run, all four databases
  * @param cpuMillisPerSaga CPU milliseconds per saga in the throughput run: this JVM (relays, consumers, handlers),
  *     PostgreSQL, the broker; null where not known
+ * @param finishedOverTime the throughput run's sagas final so far against seconds since its first start,
+ *     {@code [seconds, sagas]} points in time order; empty when not measured
  * @param failure why the flow could not be measured, or null
  */
 record SagaResult(String id, String description, @Nullable Double sagasPerSecond, int sagas, int compensated,
                   @Nullable LatencySummary latency, @Nullable Double latencyStartRate, @Nullable Double messagesPerSaga,
                   @Nullable Double walBytesPerSaga, double @Nullable [] cpuMillisPerSaga,
-                  @Nullable String failure) {
+                  List<double[]> finishedOverTime, @Nullable String failure) {
 
   static SagaResult failed(String id, String description, String failure) {
-    return new SagaResult(id, description, null, 0, 0, null, null, null, null, null, failure);
+    return new SagaResult(id, description, null, 0, 0, null, null, null, null, null, List.of(), failure);
   }
 }

@@ -187,9 +187,9 @@ class MarkdownReportTest {
     Report report = report();
     report.sagas = List.of(
         new SagaResult("orchestrated", "the orchestrator", 400.0, 2_000, 200,
-            new LatencySummary(1_000, 40.0, 60.0, 120.0, 150.0), 100.0, 6.6, 13_312.0, new double[] {4.0, 3.5, 1.25}, null),
+            new LatencySummary(1_000, 40.0, 60.0, 120.0, 150.0), 100.0, 6.6, 13_312.0, new double[] {4.0, 3.5, 1.25}, List.of(), null),
         new SagaResult("choreographed", "events", 450.0, 2_000, 200,
-            new LatencySummary(1_000, 20.0, 30.0, 50.0, 70.0), 99.8, 4.2, 4_096.0, null, null));
+            new LatencySummary(1_000, 20.0, 30.0, 50.0, 70.0), 99.8, 4.2, 4_096.0, null, List.of(), null));
 
     String markdown = MarkdownReport.render(report);
 

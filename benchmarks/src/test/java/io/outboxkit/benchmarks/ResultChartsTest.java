@@ -38,6 +38,34 @@ class ResultChartsTest {
   }
 
   @Test
+  void theSagaFlowsGetOneChartOfSagasFinalOverTime() throws Exception {
+    Report report = new Report(Profile.QUICK, ZonedDateTime.of(2025, 1, 2, 3, 4, 0, 0, ZoneOffset.UTC), "java");
+    List<SagaFlow.FinishedSaga> finished = new java.util.ArrayList<>();
+    for (int i = 0; i < 1_001; i++) {
+      // started at 1 s (micros), final one every 10 ms from 1.5 s on, given out of order
+      finished.add(new SagaFlow.FinishedSaga("s-" + i, 1_000_000, 1_500_000 + (1_000 - i) * 10_000L, true,
+          "COMPLETED"));
+    }
+    List<double[]> overTime = SagaBenchmark.finishedOverTime(finished, 1_000_000);
+    assertThat(overTime.get(0)).containsExactly(0, 0);
+    assertThat(overTime.get(1)).containsExactly(0.5 + 4 * 0.01, 5);
+    assertThat(overTime.get(overTime.size() - 1)).as("the last saga, exactly").containsExactly(10.5, 1_001);
+    assertThat(overTime).hasSizeLessThanOrEqualTo(203);
+    for (int i = 1; i < overTime.size(); i++) {
+      assertThat(overTime.get(i)[1]).isGreaterThan(overTime.get(i - 1)[1]);
+    }
+    report.sagas = List.of(
+        new SagaResult("orchestrated", "", 100.0, 1_001, 100, null, null, null, null, null, overTime, null),
+        new SagaResult("choreographed", "", null, 0, 0, null, null, null, null, null, List.of(), "failed"));
+
+    List<ResultCharts.Chart> charts = ResultCharts.of(report, "2025-01-02");
+
+    assertThat(charts).extracting(ResultCharts.Chart::fileName).containsExactly("2025-01-02-sagas.svg");
+    assertThat(SvgChartTest.polylines(SvgChartTest.parse(charts.get(0).svg())))
+        .extracting(line -> line.getAttribute("data-series")).containsExactly("orchestrated");
+  }
+
+  @Test
   void thePercentileCurveRunsFromTheMedianToTheMaximumAlongOneOverOneMinusP() {
     RateRun run = RateRun.of(1_000, 1_000, samples(3));
 
