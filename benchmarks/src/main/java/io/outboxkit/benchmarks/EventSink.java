@@ -1,6 +1,7 @@
 package io.outboxkit.benchmarks;
 
 import io.outboxkit.core.OutboxReplication;
+import io.outboxkit.core.TracingSpanContext;
 import io.outboxkit.core.WalMessageEnvelope;
 import java.sql.Array;
 import java.sql.Connection;
@@ -8,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,19 +27,25 @@ interface EventSink extends AutoCloseable {
 
   static EventSink open(EventSource source, Connection connection) throws SQLException {
     return switch (source) {
-      case TABLE -> new TableSink(connection);
+      case TABLE -> new TableSink(connection, false);
+      case TRACED_TABLE -> new TableSink(connection, true);
       case WAL_MESSAGE -> new WalMessageSink(connection);
     };
   }
 
-  /** {@code INSERT INTO public.outbox_event}, one JDBC batch per call. */
+  /**
+   * {@code INSERT INTO public.outbox_event}, one JDBC batch per call; with {@code traced}, each row carries a
+   * trace context of its own (a new trace id per event, as separate requests would give).
+   */
   final class TableSink implements EventSink {
 
     private final PreparedStatement insert;
+    private final boolean traced;
 
-    TableSink(Connection connection) throws SQLException {
+    TableSink(Connection connection, boolean traced) throws SQLException {
+      this.traced = traced;
       insert = connection.prepareStatement("INSERT INTO public.outbox_event"
-          + " (id, aggregatetype, aggregateid, type, payload) VALUES (?, ?, ?, ?, ?::jsonb)");
+          + " (id, aggregatetype, aggregateid, type, payload, tracingspancontext) VALUES (?, ?, ?, ?, ?::jsonb, ?)");
     }
 
     @Override
@@ -49,6 +57,7 @@ interface EventSink extends AutoCloseable {
         insert.setString(3, Payloads.aggregateId(seq));
         insert.setString(4, Payloads.EVENT_TYPE);
         insert.setString(5, Payloads.json(seq, micros));
+        insert.setString(6, traced ? traceContext(seq) : null);
         insert.addBatch();
       }
       insert.executeBatch();
@@ -57,6 +66,11 @@ interface EventSink extends AutoCloseable {
     @Override
     public void close() throws SQLException {
       insert.close();
+    }
+
+    /** A sampled W3C context in the outbox's column form: trace id from the sequence, a fixed parent span id. */
+    static String traceContext(long seq) {
+      return TracingSpanContext.format(String.format(Locale.ROOT, "00-%032x-00f067aa0ba902b7-01", seq + 1), null);
     }
   }
 

@@ -166,6 +166,20 @@ final class MarkdownReport {
         }
       }
     }
+    RelayResult traced = report.relay(RelayKind.OUTBOXKIT_TABLE_TRACED);
+    if (traced != null) {
+      RelayResult untraced = report.relay(RelayKind.OUTBOXKIT_TABLE);
+      String mode = "relay (table) with tracing on (a producer span per record)";
+      relayRow(table, mode + ", backlog drain, events/s, vs tracing off", traced, untraced,
+          r -> r.drainPerSecond, Format::rate, null, true);
+      relayRow(table, mode + ", warm backlog drain, events/s, vs tracing off", traced, untraced,
+          r -> r.warmDrainPerSecond, Format::rate, null, true);
+      relayRow(table, mode + ", throughput with the writer running, events/s, vs tracing off", traced, untraced,
+          r -> r.withWriterPerSecond, Format::rate, null, true);
+      relayRow(table, mode + ", latency p99 at " + String.format(Locale.ROOT, "%,d",
+          report.profile.referenceLatencyRate()) + " events/s, ms, vs tracing off (lower is better)", traced,
+          untraced, r -> r.latency == null ? null : r.latency.p99Millis(), Format::millis, null, false);
+    }
     for (WriterShape shape : report.writers.isEmpty() ? List.<WriterShape>of() : report.writerShapes) {
       RoundsResult plain = report.writer(WriterBenchmark.id(shape, "plain"));
       Double base = plain == null ? null : plain.perSecond();

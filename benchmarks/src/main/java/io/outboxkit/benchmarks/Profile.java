@@ -74,7 +74,7 @@ record Profile(
       3_000_000, List.of(1_000, 5_000, 10_000), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(20),
       100_000, 3, 2,
       List.of(RelayKind.OUTBOXKIT_TABLE, RelayKind.OUTBOXKIT_WAL_MESSAGE, RelayKind.POLLING,
-          RelayKind.DEBEZIUM_DEFAULTS, RelayKind.DEBEZIUM_TUNED),
+          RelayKind.DEBEZIUM_DEFAULTS, RelayKind.DEBEZIUM_TUNED, RelayKind.OUTBOXKIT_TABLE_TRACED),
       1_000, 10_000, 100, Duration.ofSeconds(5), Duration.ofSeconds(60));
 
   static Profile named(String name) {

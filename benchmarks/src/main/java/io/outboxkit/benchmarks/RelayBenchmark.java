@@ -115,7 +115,7 @@ final class RelayBenchmark {
    */
   private void drainInFreshProcess(RelayKind kind, MeasuredRelay relay, TestDatabase db, String topicName,
                                    int events, int timelineCapacity, RelayResult result, AfterDrain after) {
-    if (kind.source() == EventSource.TABLE) {
+    if (kind.source() != EventSource.WAL_MESSAGE) {
       SqlScripts.outboxTable(db.dataSource());
     }
     TestKafka kafka = infrastructure.kafka(kind.id());

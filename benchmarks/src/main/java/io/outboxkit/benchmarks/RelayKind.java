@@ -8,6 +8,7 @@ enum RelayKind {
 
   OUTBOXKIT_TABLE("outboxkit-table", EventSource.TABLE, () -> OutboxKitRelays.table()),
   OUTBOXKIT_WAL_MESSAGE("outboxkit-wal", EventSource.WAL_MESSAGE, () -> OutboxKitRelays.walMessages()),
+  OUTBOXKIT_TABLE_TRACED("outboxkit-table-traced", EventSource.TRACED_TABLE, () -> OutboxKitRelays.tracedTable()),
   POLLING("polling", EventSource.TABLE, PollingRelay::new),
   DEBEZIUM_DEFAULTS("debezium-defaults", EventSource.TABLE, () -> new DebeziumEventRouterRelay(false)),
   DEBEZIUM_TUNED("debezium-tuned", EventSource.TABLE, () -> new DebeziumEventRouterRelay(true));
@@ -37,7 +38,7 @@ enum RelayKind {
   }
 
   boolean isOutboxKit() {
-    return this == OUTBOXKIT_TABLE || this == OUTBOXKIT_WAL_MESSAGE;
+    return this == OUTBOXKIT_TABLE || this == OUTBOXKIT_WAL_MESSAGE || this == OUTBOXKIT_TABLE_TRACED;
   }
 
   static RelayKind byId(String id) {
