@@ -46,6 +46,7 @@ final class Shop implements AutoCloseable {
 
   private final Flow flow;
   private final Console console;
+  private final ShopTracing tracing;
   private final OutboxTestInfrastructure infrastructure;
   private final String bootstrapServers;
   private final Map<ShopService, TestDatabase> databases = new EnumMap<>(ShopService.class);
@@ -53,9 +54,10 @@ final class Shop implements AutoCloseable {
   private final Map<ShopService, ConfigurableApplicationContext> relays = new ConcurrentHashMap<>();
   private final Map<ShopService, Integer> ports = new EnumMap<>(ShopService.class);
 
-  private Shop(Flow flow, Console console, OutboxTestInfrastructure infrastructure) {
+  private Shop(Flow flow, Console console, ShopTracing tracing, OutboxTestInfrastructure infrastructure) {
     this.flow = flow;
     this.console = console;
+    this.tracing = tracing;
     this.infrastructure = infrastructure;
     this.bootstrapServers = infrastructure.kafka().bootstrapServers();
   }
@@ -65,8 +67,11 @@ final class Shop implements AutoCloseable {
    *
    * @param flow how the services carry each order
    * @param httpPorts the ports of the order, inventory and payment services, 0 for any free port
+   * @param serviceArgs more arguments for every service (the faults' settings)
+   * @param tracing the SDKs the services and relays trace with
    */
-  static Shop start(Flow flow, List<Integer> httpPorts, Console console) {
+  static Shop start(Flow flow, List<Integer> httpPorts, List<String> serviceArgs, ShopTracing tracing,
+      Console console) {
     // the services share this JVM: let logback.xml configure logging once, rather than each Spring Boot
     // application resetting it as it starts
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
@@ -81,7 +86,7 @@ final class Shop implements AutoCloseable {
     console.step("starting PostgreSQL and Kafka (provider %s)", isBlank(System.getProperty("outbox.test.provider"))
         ? System.getenv("OUTBOX_TEST_PROVIDER") : System.getProperty("outbox.test.provider"));
     OutboxTestInfrastructure infrastructure = OutboxTestInfrastructure.shared();
-    Shop shop = new Shop(flow, console, infrastructure);
+    Shop shop = new Shop(flow, console, tracing, infrastructure);
     try {
       console.step("PostgreSQL at %s:%d, Kafka at %s", infrastructure.postgres().host(),
           infrastructure.postgres().port(), shop.bootstrapServers);
@@ -90,7 +95,7 @@ final class Shop implements AutoCloseable {
       }
       shop.createTopics();
       for (ShopService service : ShopService.values()) {
-        shop.startService(service, httpPorts.get(service.ordinal()));
+        shop.startService(service, httpPorts.get(service.ordinal()), serviceArgs);
       }
       console.step("services up (%s flow): %s", flow.option(), Arrays.stream(ShopService.values()).map(shop::describe)
           .collect(Collectors.joining(", ")));
@@ -143,11 +148,12 @@ final class Shop implements AutoCloseable {
     }
   }
 
-  private void startService(ShopService service, int port) {
+  private void startService(ShopService service, int port, List<String> serviceArgs) {
     TestDatabase database = databases.get(service);
     SpringApplication application = service.application();
     application.setRegisterShutdownHook(false);
-    ConfigurableApplicationContext context = application.run(
+    tracing.install(application, service.serviceName(), service == ShopService.ORDER);
+    List<String> args = new ArrayList<>(List.of(
         "--spring.datasource.url=" + database.jdbcUrl(),
         "--spring.datasource.username=" + database.username(),
         "--spring.datasource.password=" + database.password(),
@@ -156,7 +162,9 @@ final class Shop implements AutoCloseable {
         "--spring.main.banner-mode=off",
         "--shop.flow=" + flow.option(),
         // the demo runs each relay beside its service (RelayApplication), so that it can restart one alone
-        "--outbox.relay.enabled=false");
+        "--outbox.relay.enabled=false"));
+    args.addAll(serviceArgs);
+    ConfigurableApplicationContext context = application.run(args.toArray(String[]::new));
     services.put(service, context);
     ports.put(service, Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0")));
   }
@@ -169,6 +177,7 @@ final class Shop implements AutoCloseable {
     application.setWebApplicationType(WebApplicationType.NONE);
     application.setRegisterShutdownHook(false);
     application.setDefaultProperties(Map.of("spring.config.name", "shop-relay"));
+    tracing.install(application, service.serviceName() + "-relay", false);
     ConfigurableApplicationContext context = application.run(
         "--spring.application.name=" + service.serviceName() + "-relay",
         "--spring.datasource.url=" + database.jdbcUrl(),
@@ -233,6 +242,11 @@ final class Shop implements AutoCloseable {
     return status.state().name();
   }
 
+  /** The services' and relays' traces. */
+  ShopTracing tracing() {
+    return tracing;
+  }
+
   /** How the services carry each order. */
   Flow flow() {
     return flow;
@@ -288,6 +302,7 @@ final class Shop implements AutoCloseable {
         console.step("warning: a service did not stop cleanly: %s", e.getMessage());
       }
     }
+    tracing.close();
   }
 
   private static boolean isBlank(@Nullable String value) {
