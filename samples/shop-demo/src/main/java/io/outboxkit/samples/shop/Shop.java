@@ -53,6 +53,7 @@ final class Shop implements AutoCloseable {
   private final Map<ShopService, ConfigurableApplicationContext> services = new EnumMap<>(ShopService.class);
   private final Map<ShopService, ConfigurableApplicationContext> relays = new ConcurrentHashMap<>();
   private final Map<ShopService, Integer> ports = new EnumMap<>(ShopService.class);
+  private final Map<ShopService, Duration> relayStarts = new ConcurrentHashMap<>();
 
   private Shop(Flow flow, Console console, ShopTracing tracing, OutboxTestInfrastructure infrastructure) {
     this.flow = flow;
@@ -171,6 +172,7 @@ final class Shop implements AutoCloseable {
 
   /** Starts the service's relay and waits until it streams. */
   void startRelay(ShopService service) {
+    long started = System.nanoTime();
     TestDatabase database = databases.get(service);
     SpringApplication application = new SpringApplication(RelayApplication.class);
     application.setMainApplicationClass(RelayApplication.class);
@@ -196,6 +198,7 @@ final class Shop implements AutoCloseable {
       RelayStatus status = context.getBean(OutboxRelay.class).status();
       switch (status.state()) {
         case ACTIVE -> {
+          relayStarts.put(service, Duration.ofNanos(System.nanoTime() - started));
           return;
         }
         case FAILED, STOPPED -> throw new IllegalStateException(service.serviceName() + "'s relay did not start: "
@@ -209,6 +212,11 @@ final class Shop implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** How long the service's relay took to become ACTIVE the last time it started. */
+  Duration lastRelayStart(ShopService service) {
+    return relayStarts.getOrDefault(service, Duration.ZERO);
   }
 
   /** Stops the service's relay: acknowledged events are committed, the rest is sent again after the restart. */

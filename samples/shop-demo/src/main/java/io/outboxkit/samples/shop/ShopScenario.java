@@ -25,23 +25,27 @@ import java.util.function.BooleanSupplier;
 final class ShopScenario {
 
   /** When the faults happen, as a share of the orders sent. */
-  private static final double LATE_REPLIES_AT = 0.05;
-  private static final double RELAY_RESTART_AT = 0.3;
-  private static final double REDELIVERY_AT = 0.6;
-  /** The payment stop begins here, or when the payment's replies are no longer held, whichever is later. */
-  private static final double PARTICIPANT_STOP_AT = 0.75;
+  /**
+   * When the faults happen, as a share of the orders sent; one after the other (a fault whose share has passed
+   * while the one before it lasted follows at once). The replies are held near the end, so that few sagas wait
+   * on them: each charge sent in the window's first seconds is decided by its timeouts.
+   */
+  private static final double PARTICIPANT_STOP_AT = 0.2;
+  private static final double RELAY_RESTART_AT = 0.45;
+  private static final double REDELIVERY_AT = 0.7;
+  private static final double LATE_REPLIES_AT = 0.9;
   /**
    * The charge step's timeout in the demo (the order service's {@code shop.saga.payment-timeout}; the reservation
-   * keeps 30 s): three sends, 1 s and 2 s apart, so the step is decided after about 39 s without a reply.
+   * keeps 30 s): three sends, 1 s and 2 s apart, so the step is decided after about 33 s without a reply.
    */
-  static final Duration STEP_TIMEOUT = Duration.ofSeconds(12);
+  static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
   /** Longer than a step timeout, shorter than three: timeouts fire, commands are sent again, the sagas finish. */
   private static final Duration PARTICIPANT_DOWN = Duration.ofSeconds(20);
   /**
-   * Longer than three step timeouts: the sagas whose charge was answered in the first seconds compensate on the
-   * timeout; the answers reach the orchestrator afterwards, late.
+   * A little longer than three charge timeouts: the sagas whose charge was answered in the window's first
+   * seconds compensate on the timeout; the answers reach the orchestrator afterwards, late.
    */
-  private static final Duration REPLIES_HELD = Duration.ofSeconds(42);
+  private static final Duration REPLIES_HELD = Duration.ofSeconds(36);
   /** The inventory's release of every third order fails its first two attempts. */
   static final int RELEASE_FAILURES = 2;
   private static final Duration RELAY_DOWN = Duration.ofSeconds(2);
@@ -105,8 +109,6 @@ final class ShopScenario {
               repliesHeld);
         } catch (RuntimeException e) {
           faultFailure.set(e);
-        } catch (InterruptedException e) {
-          faultFailure.set(new IllegalStateException("interrupted", e));
         }
       }, "shop-faults");
       faults.setDaemon(true);
@@ -118,12 +120,12 @@ final class ShopScenario {
             !options.faults() ? "" : options.flow() == Flow.CHOREOGRAPHY
                 ? "; faults at " + (int) (RELAY_RESTART_AT * 100) + "% (relay restart) and " + (int) (REDELIVERY_AT * 100)
                     + "% (redelivery)"
-                : "; faults at " + (int) (LATE_REPLIES_AT * 100) + "% (payment's replies held " + REPLIES_HELD.toSeconds()
-                    + " s, past the charge's " + STEP_TIMEOUT.toSeconds() + " s timeout and its resends), "
-                    + (int) (RELAY_RESTART_AT * 100) + "% (relay restart), " + (int) (REDELIVERY_AT * 100)
-                    + "% (redelivery), " + (int) (PARTICIPANT_STOP_AT * 100) + "% or later (payment's commands stopped "
-                    + PARTICIPANT_DOWN.toSeconds() + " s); the release of every third order fails " + RELEASE_FAILURES
-                    + " times before it succeeds");
+                : "; faults at " + (int) (PARTICIPANT_STOP_AT * 100) + "% (payment's commands stopped "
+                    + PARTICIPANT_DOWN.toSeconds() + " s, longer than the charge's " + STEP_TIMEOUT.toSeconds()
+                    + " s timeout), " + (int) (RELAY_RESTART_AT * 100) + "% (relay restart), "
+                    + (int) (REDELIVERY_AT * 100) + "% (redelivery), " + (int) (LATE_REPLIES_AT * 100)
+                    + "% (payment's replies held " + REPLIES_HELD.toSeconds() + " s, past the charge's three sends); "
+                    + "the release of every third order fails " + RELEASE_FAILURES + " times before it succeeds");
       }
       clients.start();
       if (options.faults() && !plan.isEmpty()) {
@@ -200,26 +202,18 @@ final class ShopScenario {
 
   private void injectFaults(Shop shop, OrderClients clients, int orders, Timeline timeline,
       AtomicInteger relayRestarts, AtomicReference<Redelivery> redelivery, AtomicInteger participantStops,
-      AtomicInteger repliesHeld) throws InterruptedException {
-    Thread lateReplies = null;
-    AtomicReference<RuntimeException> lateRepliesFailure = new AtomicReference<>();
-    if (shop.flow() == Flow.SAGA) {
-      awaitUntil(() -> clients.sent() >= orders * LATE_REPLIES_AT);
-      lateReplies = new Thread(() -> {
-        try {
-          long from = System.currentTimeMillis();
-          Faults.holdReplies(shop, ShopService.PAYMENT, REPLIES_HELD, console, clients.sent());
-          timeline.mark("payment's replies held back (late replies)", from);
-          repliesHeld.incrementAndGet();
-        } catch (RuntimeException e) {
-          lateRepliesFailure.set(e);
-        }
-      }, "shop-late-replies");
-      lateReplies.setDaemon(true);
-      lateReplies.start();
+      AtomicInteger repliesHeld) {
+    boolean saga = shop.flow() == Flow.SAGA;
+    long from;
+    if (saga) {
+      awaitUntil(() -> clients.sent() >= orders * PARTICIPANT_STOP_AT);
+      from = System.currentTimeMillis();
+      Faults.stopParticipant(shop, ShopService.PAYMENT, PARTICIPANT_DOWN, console, clients.sent());
+      timeline.mark("payment's saga commands stopped", from);
+      participantStops.incrementAndGet();
     }
     awaitUntil(() -> clients.sent() >= orders * RELAY_RESTART_AT);
-    long from = System.currentTimeMillis();
+    from = System.currentTimeMillis();
     Faults.restartRelay(shop, ShopService.ORDER, RELAY_DOWN, console, clients.sent());
     timeline.mark("order-service's relay restarted", from);
     relayRestarts.incrementAndGet();
@@ -227,17 +221,12 @@ final class ShopScenario {
     from = System.currentTimeMillis();
     redelivery.set(Faults.redeliver(shop, Math.max(1, orders / 10), console));
     timeline.mark("copies of consumed records published", from);
-    if (shop.flow() == Flow.SAGA) {
-      awaitUntil(() -> clients.sent() >= orders * PARTICIPANT_STOP_AT);
-      // one payment fault at a time: the stop begins once the replies flow again
-      lateReplies.join();
-      if (lateRepliesFailure.get() != null) {
-        throw lateRepliesFailure.get();
-      }
+    if (saga) {
+      awaitUntil(() -> clients.sent() >= orders * LATE_REPLIES_AT);
       from = System.currentTimeMillis();
-      Faults.stopParticipant(shop, ShopService.PAYMENT, PARTICIPANT_DOWN, console, clients.sent());
-      timeline.mark("payment's saga commands stopped", from);
-      participantStops.incrementAndGet();
+      Faults.holdReplies(shop, ShopService.PAYMENT, REPLIES_HELD, console, clients.sent());
+      timeline.mark("payment's replies held back (late replies)", from);
+      repliesHeld.incrementAndGet();
     }
   }
 
