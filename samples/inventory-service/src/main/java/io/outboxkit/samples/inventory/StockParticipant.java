@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,6 +20,11 @@ import org.springframework.context.annotation.Configuration;
  * replies to {@code outbox.event.saga-replies}. Each command runs behind the saga barrier, in one transaction
  * with its inbox row and its reply: a command delivered or sent twice reserves once, a release before its
  * reservation is recorded and blocks the late reservation (no stock is held for a cancelled order).
+ *
+ * <p>{@code shop.fault.release-failures=N} (default 0) is a fault for the shop demo: the release of every third
+ * order (by its id) fails its first N attempts, as a busy stock ledger would, so that the orchestrator's
+ * compensation retry has to carry it through. The failed attempts are rolled back and replied to with
+ * {@code ERROR}; the orchestrator sends the release again after its backoff.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "shop.flow", havingValue = "saga", matchIfMissing = true)
@@ -33,14 +39,28 @@ class StockParticipant {
   }
 
   @Bean
-  SagaParticipant inventoryCommands(DataSource dataSource, OutboxWriter outbox) {
+  SagaParticipant inventoryCommands(DataSource dataSource, OutboxWriter outbox,
+      @Value("${shop.fault.release-failures:0}") int releaseFailures) {
+    if (releaseFailures < 0) {
+      throw new IllegalArgumentException("shop.fault.release-failures is " + releaseFailures
+          + ": give the number of first release attempts to fail, 0 for none");
+    }
     return SagaParticipant.builder(dataSource, outbox)
         .onAction("ReserveStock", ReserveStock.class, (command, context) -> reserve(context.connection(), command))
         .onCompensation("ReleaseStock", ReleaseStock.class, (command, context) -> {
+          if (context.attempt() <= releaseFailures && failsRelease(command.orderId())) {
+            throw new IllegalStateException("STOCK_LEDGER_BUSY: the release of order " + command.orderId()
+                + " failed at attempt " + context.attempt() + " (shop.fault.release-failures=" + releaseFailures + ")");
+          }
           release(context.connection(), command.orderId());
           return Reply.success();
         })
         .build();
+  }
+
+  /** Whether the demo's release fault applies to the order: every third order, by its id. */
+  static boolean failsRelease(UUID orderId) {
+    return Math.floorMod(orderId.hashCode(), 3) == 0;
   }
 
   /**

@@ -6,6 +6,7 @@ import io.outboxkit.writer.OutboxWriter;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,12 +30,6 @@ class PlaceOrderSaga {
   /** The saga type, also the {@code saga_type} of its rows. */
   static final String TYPE = "place-order";
 
-  /**
-   * How long a step waits for its participant's reply before it sends the command again (three sends, then
-   * the saga compensates). A resend is absorbed by the participant's barrier if the first one did arrive.
-   */
-  static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
-
   /** The saga's data: what the order's steps need. Stored as JSON in {@code saga_instance.data}. */
   record PlaceOrder(UUID orderId, String customerId, String product, int quantity, BigDecimal amount) {
   }
@@ -55,8 +50,23 @@ class PlaceOrderSaga {
   record RefundPayment(UUID orderId) {
   }
 
+  /**
+   * How long a participant step waits for its reply before it sends the command again (three sends, then the
+   * saga compensates). A resend is absorbed by the participant's barrier if the first one did arrive.
+   */
+  static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * The saga. {@code paymentTimeout} ({@code shop.saga.payment-timeout}, default {@link #STEP_TIMEOUT}) is the
+   * charge step's timeout; the shop demo shortens it so that its payment faults outlast it.
+   */
   @Bean
-  SagaDefinition<PlaceOrder> placeOrder(OutboxWriter outbox) {
+  SagaDefinition<PlaceOrder> placeOrder(OutboxWriter outbox,
+      @Value("${shop.saga.payment-timeout:30s}") Duration paymentTimeout) {
+    if (paymentTimeout.isNegative() || paymentTimeout.isZero()) {
+      throw new IllegalArgumentException("shop.saga.payment-timeout is " + paymentTimeout + ": give a positive "
+          + "duration such as 30s");
+    }
     OrderOutcomes orders = new OrderOutcomes(outbox);
     return SagaDefinition.builder(TYPE, PlaceOrder.class)
         // the order was inserted PENDING with the saga's start: nothing to do forward, cancel it when compensating
@@ -72,7 +82,7 @@ class PlaceOrderSaga {
         .invoke("payment", "ChargePayment", order -> new ChargePayment(order.orderId(), order.customerId(),
             order.amount()))
         .compensate("RefundPayment", order -> new RefundPayment(order.orderId()))
-        .timeout(STEP_TIMEOUT)
+        .timeout(paymentTimeout)
         .step("confirm-order")
         .local((order, connection) -> orders.complete(connection, order.orderId()))
         .build();

@@ -35,7 +35,7 @@ final class Audit {
   /** What the run did, besides what the databases and topics hold. */
   record RunFacts(Map<String, Integer> initialStock, int requested, int accepted, int failed,
       @Nullable String firstFailure, Set<UUID> acceptedIds, int relayRestarts, Redelivery redelivery,
-      int participantStops, boolean quiet, long quietTimeoutSeconds) {
+      int participantStops, int repliesHeld, boolean quiet, long quietTimeoutSeconds) {
   }
 
   private record OrderRow(String product, int quantity, BigDecimal amount, String status, @Nullable String reason) {
@@ -281,7 +281,8 @@ final class Audit {
     lines.add("latency     order placed -> final status: " + latency());
     lines.add("faults      relay restarts: " + facts.relayRestarts() + "; copies of consumed records injected: "
         + facts.redelivery().copies() + " " + facts.redelivery().byEventType()
-        + (flow == Flow.SAGA ? "; payment's saga commands stopped: " + facts.participantStops() : ""));
+        + (flow == Flow.SAGA ? "; payment's replies held back: " + facts.repliesHeld()
+            + "; payment's saga commands stopped: " + facts.participantStops() : ""));
 
     lines.add("");
     lines.add("Invariants");

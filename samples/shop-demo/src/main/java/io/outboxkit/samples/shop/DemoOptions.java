@@ -13,7 +13,8 @@ import java.util.List;
  * @param rate orders per second, all clients together (0: as fast as the clients get answers)
  * @param seed the seed of the order mix (products, quantities, customers)
  * @param faults whether to restart a relay, redeliver consumed records and (saga flow) stop the payment
- *     service's saga commands while the orders are placed
+ *     service's saga commands, hold its replies back and make some of the inventory's releases fail twice
+ *     while the orders are placed
  * @param keepRunning whether to leave everything running after the report, until Ctrl+C
  * @param ports the HTTP ports of the order, inventory and payment services (0: any free port)
  * @param quietTimeout how long to wait, after the last order, for every order to reach its final status and
@@ -30,7 +31,7 @@ record DemoOptions(Flow flow, int orders, int clients, int rate, long seed, bool
         --clients=N           concurrent HTTP clients (default 8)
         --rate=N              orders per second, all clients together (default 50; 0: as fast as answered)
         --seed=N              seed of the order mix (default 42)
-        --no-faults           do not restart a relay, redeliver records nor stop the payment service
+        --no-faults           no relay restart, redelivery, payment stop, held replies nor failing releases
         --keep-running        keep the services running after the report, until Ctrl+C
         --ports=A,B,C         HTTP ports of order-, inventory- and payment-service
                               (default 8081,8082,8083 with --keep-running, else free ports)

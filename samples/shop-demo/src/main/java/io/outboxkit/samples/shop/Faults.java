@@ -71,6 +71,25 @@ final class Faults {
   }
 
   /**
+   * Holds a participant's replies back for longer than the saga's step timeout and its resends: its relay is
+   * stopped while the participant goes on taking commands, applying them and writing its replies to its
+   * outbox. The orchestrator's timeouts fire, it sends the commands again, and the sagas whose three sends all
+   * went unanswered compensate (the charge that was in fact applied is refunded). When the relay is back, the
+   * held replies reach the orchestrator late, after the timeout decided: it records them as ignored.
+   */
+  static void holdReplies(Shop shop, ShopService service, Duration held, Console console, int ordersPlaced) {
+    console.step("fault: holding %s's replies back for %d s (its relay stopped; %d orders placed)",
+        service.serviceName(), held.toSeconds(), ordersPlaced);
+    long started = System.nanoTime();
+    shop.stopRelay(service);
+    // the relay takes a while to start on a busy machine: start it that much earlier, as it took last time
+    Shop.pause(Math.max(held.toMillis() / 2, held.toMillis() - shop.lastRelayStart(service).toMillis()));
+    shop.startRelay(service);
+    console.step("fault: %s's replies flow again after %.1f s; those of sagas already compensating arrive late",
+        service.serviceName(), (System.nanoTime() - started) / 1e9);
+  }
+
+  /**
    * Stops a participant (its saga command consumer) for longer than the saga's step timeout, then starts it
    * again: the orchestrator's timeouts fire and it sends the commands again; when the participant is back it
    * takes the first sends and the resends (its barrier applies each command once), and the sagas finish, or

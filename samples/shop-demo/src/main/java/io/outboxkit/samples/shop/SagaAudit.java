@@ -62,7 +62,9 @@ final class SagaAudit {
 
     // the history: each step's sends, successes and compensations, per saga, in the order they happened
     Map<String, History> histories = new HashMap<>();
-    long[] counts = new long[4]; // timeouts, commands sent again, replies ignored, null compensations
+    // timeouts, commands sent again, replies ignored, null compensations, compensation retries, late replies
+    long[] counts = new long[6];
+    Map<String, Long> retriedSagas = new HashMap<>();
     query(shop, ShopService.ORDER, """
         SELECT saga_id, step, phase, event, attempt, detail FROM saga_step_history ORDER BY saga_id, id""", rs -> {
           History history = histories.computeIfAbsent(rs.getString(1), id -> new History());
@@ -89,7 +91,20 @@ final class SagaAudit {
               }
             }
             case "TIMED_OUT" -> counts[0]++;
-            case "IGNORED" -> counts[2]++;
+            case "IGNORED" -> {
+              counts[2]++;
+              String detail = rs.getString(6);
+              // an action's reply that came after its timeouts had decided: the saga compensates already
+              if ("ACTION".equals(phase) && detail != null && detail.contains("while the saga is COMPENSAT")) {
+                counts[5]++;
+              }
+            }
+            case "RETRY_SCHEDULED" -> {
+              if ("COMPENSATION".equals(phase)) {
+                counts[4]++;
+                retriedSagas.merge(rs.getString(1), 1L, Long::sum);
+              }
+            }
             default -> {
               // STARTED, FAILED, COMPENSATING, RETRY_SCHEDULED, ...: not needed here
             }
@@ -99,7 +114,14 @@ final class SagaAudit {
     lines.add(String.format(Locale.ROOT, "sagas       %d in the order service: %s; %d steps compensated (%d null "
         + "compensations: the step's action had not been applied)", sagas.size(), byState, stepsCompensated, counts[3]));
     lines.add(String.format(Locale.ROOT, "            step timeouts %d, commands sent again %d, late or repeated "
-        + "replies ignored %d", counts[0], counts[1], counts[2]));
+        + "replies ignored %d (%d late: an action's reply after its timeouts had turned the saga to compensating)",
+        counts[0], counts[1], counts[2], counts[5]));
+    Map<String, Long> retriedEnd = new TreeMap<>();
+    retriedSagas.keySet().forEach(id -> retriedEnd.merge(sagas.containsKey(id) ? sagas.get(id).state() : "missing", 1L,
+        Long::sum));
+    lines.add(String.format(Locale.ROOT, "            compensations retried %d times in %d sagas (a failed attempt is "
+        + "rolled back and answered ERROR, then sent again after a backoff); those sagas ended %s", counts[4],
+        retriedSagas.size(), retriedEnd));
 
     long unfinished = byState.getOrDefault("RUNNING", 0L) + byState.getOrDefault("COMPENSATING", 0L);
     check("no saga is left in a non-final state", unfinished == 0, unfinished + " RUNNING or COMPENSATING, "

@@ -46,16 +46,19 @@ final class Shop implements AutoCloseable {
 
   private final Flow flow;
   private final Console console;
+  private final ShopTracing tracing;
   private final OutboxTestInfrastructure infrastructure;
   private final String bootstrapServers;
   private final Map<ShopService, TestDatabase> databases = new EnumMap<>(ShopService.class);
   private final Map<ShopService, ConfigurableApplicationContext> services = new EnumMap<>(ShopService.class);
   private final Map<ShopService, ConfigurableApplicationContext> relays = new ConcurrentHashMap<>();
   private final Map<ShopService, Integer> ports = new EnumMap<>(ShopService.class);
+  private final Map<ShopService, Duration> relayStarts = new ConcurrentHashMap<>();
 
-  private Shop(Flow flow, Console console, OutboxTestInfrastructure infrastructure) {
+  private Shop(Flow flow, Console console, ShopTracing tracing, OutboxTestInfrastructure infrastructure) {
     this.flow = flow;
     this.console = console;
+    this.tracing = tracing;
     this.infrastructure = infrastructure;
     this.bootstrapServers = infrastructure.kafka().bootstrapServers();
   }
@@ -65,8 +68,11 @@ final class Shop implements AutoCloseable {
    *
    * @param flow how the services carry each order
    * @param httpPorts the ports of the order, inventory and payment services, 0 for any free port
+   * @param serviceArgs more arguments for every service (the faults' settings)
+   * @param tracing the SDKs the services and relays trace with
    */
-  static Shop start(Flow flow, List<Integer> httpPorts, Console console) {
+  static Shop start(Flow flow, List<Integer> httpPorts, List<String> serviceArgs, ShopTracing tracing,
+      Console console) {
     // the services share this JVM: let logback.xml configure logging once, rather than each Spring Boot
     // application resetting it as it starts
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
@@ -81,7 +87,7 @@ final class Shop implements AutoCloseable {
     console.step("starting PostgreSQL and Kafka (provider %s)", isBlank(System.getProperty("outbox.test.provider"))
         ? System.getenv("OUTBOX_TEST_PROVIDER") : System.getProperty("outbox.test.provider"));
     OutboxTestInfrastructure infrastructure = OutboxTestInfrastructure.shared();
-    Shop shop = new Shop(flow, console, infrastructure);
+    Shop shop = new Shop(flow, console, tracing, infrastructure);
     try {
       console.step("PostgreSQL at %s:%d, Kafka at %s", infrastructure.postgres().host(),
           infrastructure.postgres().port(), shop.bootstrapServers);
@@ -90,7 +96,7 @@ final class Shop implements AutoCloseable {
       }
       shop.createTopics();
       for (ShopService service : ShopService.values()) {
-        shop.startService(service, httpPorts.get(service.ordinal()));
+        shop.startService(service, httpPorts.get(service.ordinal()), serviceArgs);
       }
       console.step("services up (%s flow): %s", flow.option(), Arrays.stream(ShopService.values()).map(shop::describe)
           .collect(Collectors.joining(", ")));
@@ -143,11 +149,12 @@ final class Shop implements AutoCloseable {
     }
   }
 
-  private void startService(ShopService service, int port) {
+  private void startService(ShopService service, int port, List<String> serviceArgs) {
     TestDatabase database = databases.get(service);
     SpringApplication application = service.application();
     application.setRegisterShutdownHook(false);
-    ConfigurableApplicationContext context = application.run(
+    tracing.install(application, service.serviceName(), service == ShopService.ORDER);
+    List<String> args = new ArrayList<>(List.of(
         "--spring.datasource.url=" + database.jdbcUrl(),
         "--spring.datasource.username=" + database.username(),
         "--spring.datasource.password=" + database.password(),
@@ -156,19 +163,23 @@ final class Shop implements AutoCloseable {
         "--spring.main.banner-mode=off",
         "--shop.flow=" + flow.option(),
         // the demo runs each relay beside its service (RelayApplication), so that it can restart one alone
-        "--outbox.relay.enabled=false");
+        "--outbox.relay.enabled=false"));
+    args.addAll(serviceArgs);
+    ConfigurableApplicationContext context = application.run(args.toArray(String[]::new));
     services.put(service, context);
     ports.put(service, Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0")));
   }
 
   /** Starts the service's relay and waits until it streams. */
   void startRelay(ShopService service) {
+    long started = System.nanoTime();
     TestDatabase database = databases.get(service);
     SpringApplication application = new SpringApplication(RelayApplication.class);
     application.setMainApplicationClass(RelayApplication.class);
     application.setWebApplicationType(WebApplicationType.NONE);
     application.setRegisterShutdownHook(false);
     application.setDefaultProperties(Map.of("spring.config.name", "shop-relay"));
+    tracing.install(application, service.serviceName() + "-relay", false);
     ConfigurableApplicationContext context = application.run(
         "--spring.application.name=" + service.serviceName() + "-relay",
         "--spring.datasource.url=" + database.jdbcUrl(),
@@ -187,6 +198,7 @@ final class Shop implements AutoCloseable {
       RelayStatus status = context.getBean(OutboxRelay.class).status();
       switch (status.state()) {
         case ACTIVE -> {
+          relayStarts.put(service, Duration.ofNanos(System.nanoTime() - started));
           return;
         }
         case FAILED, STOPPED -> throw new IllegalStateException(service.serviceName() + "'s relay did not start: "
@@ -200,6 +212,11 @@ final class Shop implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** How long the service's relay took to become ACTIVE the last time it started. */
+  Duration lastRelayStart(ShopService service) {
+    return relayStarts.getOrDefault(service, Duration.ZERO);
   }
 
   /** Stops the service's relay: acknowledged events are committed, the rest is sent again after the restart. */
@@ -231,6 +248,11 @@ final class Shop implements AutoCloseable {
     }
     RelayStatus status = context.getBean(OutboxRelay.class).status();
     return status.state().name();
+  }
+
+  /** The services' and relays' traces. */
+  ShopTracing tracing() {
+    return tracing;
   }
 
   /** How the services carry each order. */
@@ -288,6 +310,7 @@ final class Shop implements AutoCloseable {
         console.step("warning: a service did not stop cleanly: %s", e.getMessage());
       }
     }
+    tracing.close();
   }
 
   private static boolean isBlank(@Nullable String value) {

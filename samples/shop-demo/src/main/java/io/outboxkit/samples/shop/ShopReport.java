@@ -37,6 +37,20 @@ record ShopReport(int ordersAccepted, Map<String, Long> ordersByStatus, int rela
     return invariants.stream().filter(invariant -> !invariant.holds()).toList();
   }
 
+  /**
+   * The same report with more sections: {@code beforeInvariants} after the figures, {@code atEnd} after the
+   * result line.
+   */
+  ShopReport with(List<String> beforeInvariants, List<String> atEnd) {
+    List<String> all = new java.util.ArrayList<>(lines);
+    int invariantsAt = all.lastIndexOf("Invariants");
+    // the blank line before the invariants' title stays before it
+    all.addAll(invariantsAt < 1 ? all.size() : invariantsAt - 1, beforeInvariants);
+    all.addAll(atEnd);
+    return new ShopReport(ordersAccepted, ordersByStatus, relayRestarts, copiesInjected, duplicatesAbsorbed,
+        invariants, all);
+  }
+
   /** The report as printed. */
   String render() {
     return String.join(System.lineSeparator(), lines);

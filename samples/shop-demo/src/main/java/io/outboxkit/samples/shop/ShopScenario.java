@@ -5,6 +5,7 @@ import io.outboxkit.samples.shop.Catalog.PlannedOrder;
 import io.outboxkit.samples.shop.Catalog.Product;
 import io.outboxkit.samples.shop.Faults.Redelivery;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,11 +25,29 @@ import java.util.function.BooleanSupplier;
 final class ShopScenario {
 
   /** When the faults happen, as a share of the orders sent. */
-  private static final double RELAY_RESTART_AT = 0.3;
-  private static final double REDELIVERY_AT = 0.6;
-  private static final double PARTICIPANT_STOP_AT = 0.7;
-  /** Longer than the saga's step timeout (30 s): the orchestrator's timeouts fire and it sends again. */
-  private static final Duration PARTICIPANT_DOWN = Duration.ofSeconds(35);
+  /**
+   * When the faults happen, as a share of the orders sent; one after the other (a fault whose share has passed
+   * while the one before it lasted follows at once). The replies are held near the end, so that few sagas wait
+   * on them: each charge sent in the window's first seconds is decided by its timeouts.
+   */
+  private static final double PARTICIPANT_STOP_AT = 0.2;
+  private static final double RELAY_RESTART_AT = 0.45;
+  private static final double REDELIVERY_AT = 0.7;
+  private static final double LATE_REPLIES_AT = 0.9;
+  /**
+   * The charge step's timeout in the demo (the order service's {@code shop.saga.payment-timeout}; the reservation
+   * keeps 30 s): three sends, 1 s and 2 s apart, so the step is decided after about 33 s without a reply.
+   */
+  static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
+  /** Longer than a step timeout, shorter than three: timeouts fire, commands are sent again, the sagas finish. */
+  private static final Duration PARTICIPANT_DOWN = Duration.ofSeconds(20);
+  /**
+   * A little longer than three charge timeouts: the sagas whose charge was answered in the window's first
+   * seconds compensate on the timeout; the answers reach the orchestrator afterwards, late.
+   */
+  private static final Duration REPLIES_HELD = Duration.ofSeconds(36);
+  /** The inventory's release of every third order fails its first two attempts. */
+  static final int RELEASE_FAILURES = 2;
   private static final Duration RELAY_DOWN = Duration.ofSeconds(2);
   private static final long PROGRESS_MILLIS = 2000;
 
@@ -45,13 +64,34 @@ final class ShopScenario {
   record Outcome(ShopReport report, Audit.RunFacts facts, Shop shop, ShopHttp http) {
   }
 
+  /** The file beside the log (the log's name with {@code suffix} instead of {@code .log}). */
+  static Path besideLog(String suffix) {
+    Path log = Path.of(System.getProperty("shop.demo.log", "shop-demo.log")).toAbsolutePath().normalize();
+    String name = log.getFileName().toString();
+    return log.resolveSibling((name.endsWith(".log") ? name.substring(0, name.length() - 4) : name) + suffix);
+  }
+
   /** Runs the scenario; the shop is left running for the caller (closed here only if the run fails). */
   static Outcome run(DemoOptions options, Console console) {
     return new ShopScenario(options, console).run();
   }
 
   private Outcome run() {
-    Shop shop = Shop.start(options.flow(), options.ports(), console);
+    ShopTracing tracing = new ShopTracing(besideLog("-traces.jsonl"));
+    console.step("tracing every service and relay to %s (OTLP JSON, a line per export)", tracing.file());
+    List<String> serviceArgs = List.of();
+    if (options.faults() && options.flow() == Flow.SAGA) {
+      serviceArgs = List.of("--shop.saga.payment-timeout=" + STEP_TIMEOUT.toSeconds() + "s",
+          "--shop.fault.release-failures=" + RELEASE_FAILURES);
+    }
+    Shop shop;
+    try {
+      shop = Shop.start(options.flow(), options.ports(), serviceArgs, tracing, console);
+    } catch (RuntimeException e) {
+      tracing.close();
+      throw e;
+    }
+    Timeline timeline = new Timeline();
     try {
       Catalog catalog = Catalog.forOrders(options.orders());
       stock(shop, catalog);
@@ -60,11 +100,13 @@ final class ShopScenario {
           options.rate());
       AtomicInteger relayRestarts = new AtomicInteger();
       AtomicInteger participantStops = new AtomicInteger();
+      AtomicInteger repliesHeld = new AtomicInteger();
       AtomicReference<Redelivery> redelivery = new AtomicReference<>(Redelivery.none());
       AtomicReference<RuntimeException> faultFailure = new AtomicReference<>();
       Thread faults = new Thread(() -> {
         try {
-          injectFaults(shop, clients, plan.size(), relayRestarts, redelivery, participantStops);
+          injectFaults(shop, clients, plan.size(), timeline, relayRestarts, redelivery, participantStops,
+              repliesHeld);
         } catch (RuntimeException e) {
           faultFailure.set(e);
         }
@@ -75,10 +117,15 @@ final class ShopScenario {
       if (!plan.isEmpty()) {
         console.step("placing %d orders from %d clients, %s%s", plan.size(), options.clients(),
             options.rate() == 0 ? "as fast as they are answered" : options.rate() + " per second",
-            !options.faults() ? "" : "; faults at " + (int) (RELAY_RESTART_AT * 100) + "% (relay restart)"
-                + (options.flow() == Flow.SAGA ? ", " : " and ") + (int) (REDELIVERY_AT * 100) + "% (redelivery)"
-                + (options.flow() == Flow.SAGA ? " and " + (int) (PARTICIPANT_STOP_AT * 100) + "% (payment stopped "
-                + PARTICIPANT_DOWN.toSeconds() + " s)" : ""));
+            !options.faults() ? "" : options.flow() == Flow.CHOREOGRAPHY
+                ? "; faults at " + (int) (RELAY_RESTART_AT * 100) + "% (relay restart) and " + (int) (REDELIVERY_AT * 100)
+                    + "% (redelivery)"
+                : "; faults at " + (int) (PARTICIPANT_STOP_AT * 100) + "% (payment's commands stopped "
+                    + PARTICIPANT_DOWN.toSeconds() + " s, longer than the charge's " + STEP_TIMEOUT.toSeconds()
+                    + " s timeout), " + (int) (RELAY_RESTART_AT * 100) + "% (relay restart), "
+                    + (int) (REDELIVERY_AT * 100) + "% (redelivery), " + (int) (LATE_REPLIES_AT * 100)
+                    + "% (payment's replies held " + REPLIES_HELD.toSeconds() + " s, past the charge's three sends); "
+                    + "the release of every third order fails " + RELEASE_FAILURES + " times before it succeeds");
       }
       clients.start();
       if (options.faults() && !plan.isEmpty()) {
@@ -103,8 +150,19 @@ final class ShopScenario {
           : "NOT quiet after " + options.quietTimeout().toSeconds() + " s; auditing anyway");
       Audit.RunFacts facts = new Audit.RunFacts(catalog.initialStock(), plan.size(), clients.accepted(),
           clients.failed(), clients.firstFailure(), clients.acceptedIds(), relayRestarts.get(), redelivery.get(),
-          participantStops.get(), quiet, options.quietTimeout().toSeconds());
-      return new Outcome(Audit.run(shop, http, facts), facts, shop, http);
+          participantStops.get(), repliesHeld.get(), quiet, options.quietTimeout().toSeconds());
+      ShopReport report = Audit.run(shop, http, facts);
+      List<String> trace = CompensatedOrderTrace.lines(shop);
+      Path chart = besideLog("-timeline.svg");
+      String chartLine;
+      try {
+        chartLine = "timeline    " + chart + " (" + timeline.write(shop, chart) + ")";
+      } catch (IOException | SQLException e) {
+        chartLine = "timeline    could not be written to " + chart + ": " + e.getMessage();
+      }
+      List<String> before = new java.util.ArrayList<>(trace);
+      before.add(chartLine);
+      return new Outcome(report.with(before, WhereNext.lines(options, shop, chart)), facts, shop, http);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       shop.close();
@@ -142,17 +200,33 @@ final class ShopScenario {
     }
   }
 
-  private void injectFaults(Shop shop, OrderClients clients, int orders, AtomicInteger relayRestarts,
-      AtomicReference<Redelivery> redelivery, AtomicInteger participantStops) {
+  private void injectFaults(Shop shop, OrderClients clients, int orders, Timeline timeline,
+      AtomicInteger relayRestarts, AtomicReference<Redelivery> redelivery, AtomicInteger participantStops,
+      AtomicInteger repliesHeld) {
+    boolean saga = shop.flow() == Flow.SAGA;
+    long from;
+    if (saga) {
+      awaitUntil(() -> clients.sent() >= orders * PARTICIPANT_STOP_AT);
+      from = System.currentTimeMillis();
+      Faults.stopParticipant(shop, ShopService.PAYMENT, PARTICIPANT_DOWN, console, clients.sent());
+      timeline.mark("payment's saga commands stopped", from);
+      participantStops.incrementAndGet();
+    }
     awaitUntil(() -> clients.sent() >= orders * RELAY_RESTART_AT);
+    from = System.currentTimeMillis();
     Faults.restartRelay(shop, ShopService.ORDER, RELAY_DOWN, console, clients.sent());
+    timeline.mark("order-service's relay restarted", from);
     relayRestarts.incrementAndGet();
     awaitUntil(() -> clients.sent() >= orders * REDELIVERY_AT);
+    from = System.currentTimeMillis();
     redelivery.set(Faults.redeliver(shop, Math.max(1, orders / 10), console));
-    if (shop.flow() == Flow.SAGA) {
-      awaitUntil(() -> clients.sent() >= orders * PARTICIPANT_STOP_AT);
-      Faults.stopParticipant(shop, ShopService.PAYMENT, PARTICIPANT_DOWN, console, clients.sent());
-      participantStops.incrementAndGet();
+    timeline.mark("copies of consumed records published", from);
+    if (saga) {
+      awaitUntil(() -> clients.sent() >= orders * LATE_REPLIES_AT);
+      from = System.currentTimeMillis();
+      Faults.holdReplies(shop, ShopService.PAYMENT, REPLIES_HELD, console, clients.sent());
+      timeline.mark("payment's replies held back (late replies)", from);
+      repliesHeld.incrementAndGet();
     }
   }
 

@@ -3,7 +3,10 @@ package io.outboxkit.samples.shop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.outboxkit.samples.shop.ShopReport.Invariant;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.List;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +23,7 @@ class ShopDemoIT {
 
   @Test
   void theOrchestratedSagaKeepsEveryServiceInAgreementThroughARelayRestartAndRedeliveredRecords()
-      throws SQLException {
+      throws SQLException, IOException {
     ShopScenario.Outcome outcome = ShopDemoChecks.run(Flow.SAGA, ORDERS);
     try {
       ShopReport report = outcome.report();
@@ -33,6 +36,34 @@ class ShopDemoIT {
       assertThat(outcome.facts().participantStops()).isOne();
       assertThat(report.render()).containsPattern("step timeouts [1-9]\\d*, commands sent again [1-9]");
       assertThat(report.render()).contains("FAILED sagas: none").containsPattern("COMPENSATED=\\d+, COMPLETED=\\d+");
+      // the inventory's release failed for some orders before it succeeded: the compensation retry carried it
+      assertThat(report.render()).containsPattern("compensations retried [1-9]\\d* times in [1-9]\\d* sagas");
+      assertThat(outcome.facts().repliesHeld()).isOne();
+
+      // the trace of one compensated order, read back from the traces file: a tree from the order's request,
+      // through the three services and their relays, to the compensation
+      assertThat(Files.size(outcome.shop().tracing().file())).isPositive();
+      List<String> lines = report.lines();
+      int title = lines.indexOf(lines.stream().filter(line -> line.startsWith("trace       order ")).findFirst()
+          .orElseThrow(() -> new AssertionError("no trace in the report:\n" + report.render())));
+      assertThat(lines.get(title)).contains("cancelled (").contains("order-service", "order-service-relay",
+          "inventory-service", "payment-service");
+      List<String> tree = lines.subList(title + 1, lines.size()).stream().takeWhile(line -> line.startsWith("    "))
+          .toList();
+      assertThat(tree.get(1)).contains("order-service").contains(ShopTracing.PLACE_ORDER);
+      assertThat(tree).anySatisfy(line -> assertThat(line).contains("saga start place-order"));
+      assertThat(tree).anySatisfy(line -> assertThat(line).contains("process outbox.event.inventory ReserveStock"));
+      assertThat(tree).filteredOn(line -> line.contains(TraceTree.COMPENSATION_MARK)).singleElement()
+          .satisfies(line -> assertThat(line).contains("place-order -> compensating"));
+      // the compensation's command is in the same trace, after the transition that started it
+      int compensationStarted = tree.indexOf(tree.stream().filter(line -> line.contains(TraceTree.COMPENSATION_MARK))
+          .findFirst().orElseThrow());
+      assertThat(tree.subList(compensationStarted, tree.size()))
+          .anySatisfy(line -> assertThat(line).contains("ReleaseStock"));
+      assertThat(report.render()).contains("Where to look next").contains(outcome.shop().tracing().file().toString())
+          .contains("-timeline.svg");
+      assertThat(Files.readString(ShopScenario.besideLog("-timeline.svg"))).startsWith("<svg").contains("placed")
+          .contains("payment's saga commands stopped");
 
       // the audit catches a broken saga: an order back to PENDING, stock out of thin air, an effect lost, a
       // released reservation held again, a compensation missing from the history, a saga back in progress
