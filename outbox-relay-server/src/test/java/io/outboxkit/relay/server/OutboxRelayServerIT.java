@@ -3,12 +3,21 @@ package io.outboxkit.relay.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.outboxkit.core.OutboxEvent;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
 import io.outboxkit.writer.OutboxSchema;
 import io.outboxkit.writer.OutboxWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,11 +27,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
@@ -32,8 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The built jar as a process of its own, against the test PostgreSQL and Kafka: it relays, shuts down
  * gracefully on SIGTERM without losing anything, two instances elect one active relay and the standby takes
- * over when the active one stops, and a configuration it
- * cannot use ends it with a short report.
+ * over when the active one stops, its producer spans reach an OTLP endpoint in the writer's trace, and a
+ * configuration it cannot use ends it with a short report.
  */
 @OutboxIntegrationTest
 class OutboxRelayServerIT {
@@ -134,6 +145,62 @@ class OutboxRelayServerIT {
    * Kafka Connect or the producer, no Debezium engine chatter or type-registry warnings, no hint to set what the
    * relay does itself, no list of Kafka's metrics reporters.
    */
+  @Test
+  void theRelaysProducerSpansGoToTheOtlpEndpointInTheWritersTrace(TestDatabase db, TestKafka kafka) throws Exception {
+    OutboxSchema.builder().replicationSlot(db.name()).build().install(db.dataSource());
+    String prefix = kafka.newTopic("traced") + ".";
+    List<byte[]> exports = new CopyOnWriteArrayList<>();
+    HttpServer collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    collector.createContext("/v1/traces", exchange -> {
+      exports.add(exchange.getRequestBody().readAllBytes());
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    collector.start();
+    List<String> arguments = new ArrayList<>(relayArguments(db, kafka, prefix));
+    arguments.add("--outbox.replication-slot=" + db.name());
+    arguments.add("--management.opentelemetry.tracing.export.otlp.endpoint=http://127.0.0.1:"
+        + collector.getAddress().getPort() + "/v1/traces");
+    arguments.add("--management.opentelemetry.tracing.export.schedule-delay=200ms");
+    // the request that wrote the event: a sampled span of some other service
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    SpanContext request = SpanContext.create(traceId, "00f067aa0ba902b7", TraceFlags.getSampled(),
+        TraceState.getDefault());
+    OutboxWriter writer = OutboxWriter.builder(db.dataSource()).build();
+    try (Scope ignored = Context.root().with(Span.wrap(request)).makeCurrent()) {
+      write(db, writer, 1);
+    }
+    try (RelayServerProcess server = RelayServerProcess.start("traced", arguments)) {
+      awaitState(server, "ACTIVE");
+      List<ConsumerRecord<byte[], byte[]>> records = kafka.readRecords(prefix + "order", 1, WAIT);
+      String traceparent = new String(records.get(0).headers().lastHeader("traceparent").value(),
+          StandardCharsets.UTF_8);
+      assertThat(traceparent).as("the record's parent is the relay's span, in the writer's trace")
+          .startsWith("00-" + traceId + "-").doesNotContain("00f067aa0ba902b7");
+      byte[] spanName = ("send " + prefix + "order").getBytes(StandardCharsets.UTF_8);
+      byte[] traceIdBytes = HexFormat.of().parseHex(traceId);
+      await("the relay's producer span at the OTLP endpoint").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+          .until(() -> exports.stream().anyMatch(body -> contains(body, spanName) && contains(body, traceIdBytes)
+              && contains(body, HexFormat.of().parseHex(traceparent.substring(36, 52)))));
+      assertQuietStart(server.output());
+    } finally {
+      collector.stop(0);
+    }
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
   private static void assertQuietStart(String output) {
     List<String> lines = output.lines().toList();
     int starting = indexOf(lines, "relay starting:");
