@@ -77,6 +77,7 @@ class ArchitectureTest {
       new Module("outbox-relay-server", Kind.OUTBOXKIT),
       new Module("outbox-test", Kind.OUTBOXKIT),
       new Module("benchmarks", Kind.OUTBOXKIT),
+      new Module("samples/sample-support", Kind.SAMPLE),
       new Module("samples/order-service", Kind.SAMPLE),
       new Module("samples/inventory-service", Kind.SAMPLE),
       new Module("samples/payment-service", Kind.SAMPLE),

@@ -1,22 +1,14 @@
 package io.outboxkit.saga;
 
-import io.opentelemetry.api.GlobalOpenTelemetry;
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.TracerProvider;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
-import io.opentelemetry.context.propagation.TextMapGetter;
-import io.outboxkit.core.TracingSpanContext;
+import io.outboxkit.core.internal.OpenTelemetrySpans;
 import io.outboxkit.core.internal.OpenTelemetryContexts;
 import java.util.Locale;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** {@link SagaTracing} with OpenTelemetry. Loaded only when opentelemetry-api is present. */
@@ -30,18 +22,6 @@ final class OpenTelemetrySagaTracing implements SagaTracing {
   private static final AttributeKey<Long> STEP = AttributeKey.longKey("outboxkit.saga.step");
   private static final AttributeKey<String> REASON = AttributeKey.stringKey("outboxkit.saga.reason");
 
-  private static final TextMapGetter<Map<String, String>> GETTER = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(Map<String, String> carrier) {
-      return carrier.keySet();
-    }
-
-    @Override
-    public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
-      return carrier == null ? null : carrier.get(key);
-    }
-  };
-
   private final Tracer tracer;
 
   private OpenTelemetrySagaTracing(Tracer tracer) {
@@ -49,12 +29,8 @@ final class OpenTelemetrySagaTracing implements SagaTracing {
   }
 
   static SagaTracing create(@Nullable Object openTelemetry) {
-    OpenTelemetry otel = openTelemetry == null ? GlobalOpenTelemetry.get() : (OpenTelemetry) openTelemetry;
-    TracerProvider provider = otel.getTracerProvider();
-    if (provider == TracerProvider.noop()) {
-      return NONE;
-    }
-    return new OpenTelemetrySagaTracing(provider.get(INSTRUMENTATION));
+    Tracer tracer = OpenTelemetrySpans.tracerUnlessNoop(openTelemetry, INSTRUMENTATION);
+    return tracer == null ? NONE : new OpenTelemetrySagaTracing(tracer);
   }
 
   @Override
@@ -67,8 +43,7 @@ final class OpenTelemetrySagaTracing implements SagaTracing {
     Context parent = Context.current();
     if (!Span.fromContext(parent).getSpanContext().isValid() && storedContext != null) {
       try {
-        parent = W3CTraceContextPropagator.getInstance().extract(Context.root(),
-            TracingSpanContext.parse(storedContext), GETTER);
+        parent = OpenTelemetryContexts.extract(storedContext);
       } catch (RuntimeException unreadable) {
         parent = Context.root(); // a context the saga stored but cannot read again: the span starts a trace
       }
@@ -79,28 +54,23 @@ final class OpenTelemetrySagaTracing implements SagaTracing {
         .setAttribute(TYPE, run.sagaType)
         .setAttribute(ID, run.sagaId)
         .startSpan();
-    Scope scope = parent.with(span).makeCurrent();
-    return new Transition() {
-      @Override
-      public void done(SagaRun after, @Nullable String compensationReason) {
-        span.setAttribute(STATE, after.state.name().toLowerCase(Locale.ROOT));
-        span.setAttribute(STEP, (long) after.step);
-        if (compensationReason != null) {
-          span.addEvent("compensation started", Attributes.of(REASON, compensationReason));
-        }
-      }
+    return new TransitionSpan(span, parent.with(span));
+  }
 
-      @Override
-      public void failed(Throwable error) {
-        span.recordException(error);
-        span.setStatus(StatusCode.ERROR, error.getClass().getName());
-      }
+  /** A transition's span, current on this thread until closed. */
+  private static final class TransitionSpan extends OpenTelemetrySpans.CurrentSpan implements Transition {
 
-      @Override
-      public void close() {
-        scope.close();
-        span.end();
+    TransitionSpan(Span span, Context context) {
+      super(span, context);
+    }
+
+    @Override
+    public void done(SagaRun after, @Nullable String compensationReason) {
+      span().setAttribute(STATE, after.state.name().toLowerCase(Locale.ROOT));
+      span().setAttribute(STEP, (long) after.step);
+      if (compensationReason != null) {
+        span().addEvent("compensation started", Attributes.of(REASON, compensationReason));
       }
-    };
+    }
   }
 }

@@ -1,13 +1,15 @@
 package io.outboxkit.samples.payment;
 
-import io.outboxkit.core.OutboxHeaders;
+import static io.outboxkit.samples.support.EventTypeFilter.eventType;
+
 import io.outboxkit.samples.payment.SagaEvents.StockReserved;
+import io.outboxkit.samples.support.EventTypeFilter;
 import io.outboxkit.spring.kafka.IdempotentListener;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
+import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.adapter.RecordFilterStrategy;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,12 +41,12 @@ class SagaListener {
     }
   }
 
-  static boolean handles(ConsumerRecord<?, ?> record) {
-    return HANDLED_EVENT_TYPES.contains(eventType(record));
-  }
-
-  static String eventType(ConsumerRecord<?, ?> record) {
-    Header header = record.headers().lastHeader(OutboxHeaders.EVENT_TYPE);
-    return header == null || header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+  /**
+   * Discards the events of the subscribed topics that this service does not react to, before the listener and
+   * its inbox: Spring Boot applies the filter to the listener container factory.
+   */
+  @Bean
+  static RecordFilterStrategy<Object, Object> eventFilter() {
+    return new EventTypeFilter(HANDLED_EVENT_TYPES);
   }
 }
