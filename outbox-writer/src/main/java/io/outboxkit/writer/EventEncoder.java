@@ -49,8 +49,7 @@ final class EventEncoder {
     checkColumn(index, "eventType", "type", event.eventType());
     checkHeaders(index, event.headers());
     String payload = event.payload() == null ? null : payloadJson(index, event.payload());
-    return new EncodedEvent(ids.next(), event.aggregateType(), event.aggregateId(), event.eventType(), payload,
-        tracingSpanContext, event.headers());
+    return new EncodedEvent(ids.next(), event, payload, tracingSpanContext);
   }
 
   /** Where an event is, as messages name it: empty for a single event, {@code events[3].} for one of several. */

@@ -3,8 +3,8 @@ package io.outboxkit.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.outboxkit.core.OutboxEvent;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +46,6 @@ class MetricsTest {
   }
 
   private static EncodedEvent event(String aggregateType) {
-    return new EncodedEvent(UUID.randomUUID(), aggregateType, "1", "Happened", "{}", null, Map.of());
+    return new EncodedEvent(UUID.randomUUID(), OutboxEvent.of(aggregateType, "1", "Happened", "{}"), "{}", null);
   }
 }
