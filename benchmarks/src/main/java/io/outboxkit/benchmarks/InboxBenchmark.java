@@ -75,26 +75,10 @@ final class InboxBenchmark {
     produce(kafka, topic, messages);
     warmUp(kafka, topic, messages);
 
-    Map<String, List<Double>> rates = new LinkedHashMap<>();
-    Map<String, String> failures = new LinkedHashMap<>();
-    available.keySet().forEach(id -> rates.put(id, new ArrayList<>()));
-    List<String> order = new ArrayList<>(available.keySet());
-    for (int round = 0; round < profile.rounds(); round++) {
-      for (int i = 0; i < order.size(); i++) {
-        String id = order.get((i + round) % order.size());
-        if (failures.containsKey(id)) {
-          continue;
-        }
-        try {
-          double rate = measure(id, available.get(id), kafka, topic, messages);
-          rates.get(id).add(rate);
-          log.info("inbox {} round {}: {} messages/s", id, round + 1, Math.round(rate));
-        } catch (Exception e) {
-          failures.put(id, e.getMessage() == null ? e.toString() : e.getMessage());
-          log.error("inbox {}: failed", id, e);
-        }
-      }
-    }
+    Rounds.Outcome outcome = Rounds.run(new ArrayList<>(available.keySet()), profile.rounds(), "inbox", "messages/s",
+        id -> measure(id, available.get(id), kafka, topic, messages));
+    Map<String, List<Double>> rates = outcome.rates();
+    Map<String, String> failures = outcome.failures();
     List<RoundsResult> results = new ArrayList<>();
     variants().keySet().forEach(id -> {
       MeasuredConsumer consumer = available.get(id);

@@ -95,26 +95,10 @@ final class WriterBenchmark {
         log.warn("writer {}: not measured: {}", id, e.getMessage());
       }
     });
-    Map<String, List<Double>> rates = new LinkedHashMap<>();
-    Map<String, String> failures = new LinkedHashMap<>();
-    available.keySet().forEach(id -> rates.put(id, new ArrayList<>()));
-    List<String> order = new ArrayList<>(available.keySet());
-    for (int round = 0; round < profile.rounds(); round++) {
-      for (int i = 0; i < order.size(); i++) {
-        String id = order.get((i + round) % order.size());
-        if (failures.containsKey(id)) {
-          continue;
-        }
-        try {
-          double rate = measure(id, available.get(id));
-          rates.get(id).add(rate);
-          log.info("writer {} round {}: {} transactions/s", id, round + 1, String.format("%.1f", rate));
-        } catch (RuntimeException e) {
-          failures.put(id, e.getMessage() == null ? e.toString() : e.getMessage());
-          log.error("writer {}: failed", id, e);
-        }
-      }
-    }
+    Rounds.Outcome outcome = Rounds.run(new ArrayList<>(available.keySet()), profile.rounds(), "writer",
+        "transactions/s", id -> measure(id, available.get(id)));
+    Map<String, List<Double>> rates = outcome.rates();
+    Map<String, String> failures = outcome.failures();
     List<RoundsResult> results = new ArrayList<>();
     variants.keySet().forEach(id -> {
       MeasuredWriter writer = available.get(id);

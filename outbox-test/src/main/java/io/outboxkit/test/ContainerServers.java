@@ -42,7 +42,7 @@ final class ContainerServers {
         .withCommand("postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=64",
             "-c", "max_wal_senders=64", "-c", "max_connections=400", "-c", "synchronous_commit=on");
     container.start();
-    return new PostgresServer() {
+    return new UnmanagedServers.Postgres(ContainerServers::notRestartable) {
       @Override
       public String host() {
         return container.getHost();
@@ -74,21 +74,6 @@ final class ContainerServers {
       }
 
       @Override
-      public boolean canRestart() {
-        return false;
-      }
-
-      @Override
-      public void stop() {
-        throw notRestartable("PostgreSQL");
-      }
-
-      @Override
-      public void start() {
-        throw notRestartable("PostgreSQL");
-      }
-
-      @Override
       public String toString() {
         return "PostgreSQL container " + POSTGRES_IMAGE + " at " + host() + ":" + port();
       }
@@ -98,30 +83,10 @@ final class ContainerServers {
   static KafkaServer kafka() {
     KafkaContainer container = new KafkaContainer(DockerImageName.parse(KAFKA_IMAGE));
     container.start();
-    return new KafkaServer() {
+    return new UnmanagedServers.Kafka(ContainerServers::notRestartable) {
       @Override
       public String bootstrapServers() {
         return container.getBootstrapServers();
-      }
-
-      @Override
-      public boolean canRestart() {
-        return false;
-      }
-
-      @Override
-      public void stop() {
-        throw notRestartable("Kafka");
-      }
-
-      @Override
-      public void kill() {
-        throw notRestartable("Kafka");
-      }
-
-      @Override
-      public void start() {
-        throw notRestartable("Kafka");
       }
 
       @Override

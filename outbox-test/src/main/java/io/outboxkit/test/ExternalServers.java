@@ -23,7 +23,7 @@ final class ExternalServers {
     String database = parsed.getProperty("PGDBNAME", "postgres");
     String user = orDefault(environment.apply(ProviderSelection.JDBC_USER), "postgres");
     String password = orDefault(environment.apply(ProviderSelection.JDBC_PASSWORD), "");
-    return new PostgresServer() {
+    return new UnmanagedServers.Postgres(ExternalServers::notRestartable) {
       @Override
       public String host() {
         return host;
@@ -55,21 +55,6 @@ final class ExternalServers {
       }
 
       @Override
-      public boolean canRestart() {
-        return false;
-      }
-
-      @Override
-      public void stop() {
-        throw notRestartable("PostgreSQL");
-      }
-
-      @Override
-      public void start() {
-        throw notRestartable("PostgreSQL");
-      }
-
-      @Override
       public String toString() {
         return "external PostgreSQL at " + host + ":" + port;
       }
@@ -81,30 +66,10 @@ final class ExternalServers {
     if (bootstrap == null || bootstrap.isBlank()) {
       throw new TestInfrastructureException(ProviderSelection.KAFKA_BOOTSTRAP + " is not set");
     }
-    return new KafkaServer() {
+    return new UnmanagedServers.Kafka(ExternalServers::notRestartable) {
       @Override
       public String bootstrapServers() {
         return bootstrap;
-      }
-
-      @Override
-      public boolean canRestart() {
-        return false;
-      }
-
-      @Override
-      public void stop() {
-        throw notRestartable("Kafka");
-      }
-
-      @Override
-      public void kill() {
-        throw notRestartable("Kafka");
-      }
-
-      @Override
-      public void start() {
-        throw notRestartable("Kafka");
       }
 
       @Override
