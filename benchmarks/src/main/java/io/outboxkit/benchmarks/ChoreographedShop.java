@@ -104,20 +104,11 @@ final class ChoreographedShop implements SagaFlow {
 
   @Override
   public void start(String orderId, int amount, boolean failShipping) throws SQLException {
-    try (Connection connection = services.order.pool().getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        SagaFlow.insertOrder(connection, orderId, amount, "PENDING");
-        publish(services.order.writer(), connection, "order-placed", "OrderPlaced",
-            new OrderEvent(orderId, amount, failShipping));
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
-    }
+    SagaFlow.inTransaction(services.order.pool(), connection -> {
+      SagaFlow.insertOrder(connection, orderId, amount, "PENDING");
+      publish(services.order.writer(), connection, "order-placed", "OrderPlaced",
+          new OrderEvent(orderId, amount, failShipping));
+    });
   }
 
   @Override

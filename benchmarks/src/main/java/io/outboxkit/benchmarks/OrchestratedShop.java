@@ -4,7 +4,6 @@ import io.outboxkit.saga.Reply;
 import io.outboxkit.saga.SagaDefinition;
 import io.outboxkit.saga.SagaOrchestrator;
 import io.outboxkit.saga.SagaParticipant;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -109,19 +108,10 @@ final class OrchestratedShop implements SagaFlow {
 
   @Override
   public void start(String orderId, int amount, boolean failShipping) throws SQLException {
-    try (Connection connection = services.order.pool().getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        SagaFlow.insertOrder(connection, orderId, amount, "PLACED");
-        orchestrator.start(connection, TYPE, orderId, new OrderData(orderId, amount, failShipping));
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-      }
-    }
+    SagaFlow.inTransaction(services.order.pool(), connection -> {
+      SagaFlow.insertOrder(connection, orderId, amount, "PLACED");
+      orchestrator.start(connection, TYPE, orderId, new OrderData(orderId, amount, failShipping));
+    });
   }
 
   @Override

@@ -164,28 +164,16 @@ final class SagaBenchmark {
   }
 
   private Run throughput(SagaServices services, SagaFlow flow, String prefix, int sagas) throws Exception {
-    ExecutorService starters = Executors.newFixedThreadPool(STARTER_THREADS);
     AtomicInteger next = new AtomicInteger();
     long messagesBefore = services.consumedMessages();
     long walBefore = services.walPosition();
     long[] cpuBefore = services.cpuNanos();
     long begin = System.nanoTime();
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < STARTER_THREADS; t++) {
-        futures.add(starters.submit(() -> {
-          for (int i = next.getAndIncrement(); i < sagas; i = next.getAndIncrement()) {
-            flow.start(id(prefix, i), amount(i), compensates(i));
-          }
-          return null;
-        }));
+    onStarters(sagas, thread -> {
+      for (int i = next.getAndIncrement(); i < sagas; i = next.getAndIncrement()) {
+        flow.start(id(prefix, i), amount(i), compensates(i));
       }
-      for (Future<?> future : futures) {
-        future.get(120 + sagas / 10, TimeUnit.SECONDS);
-      }
-    } finally {
-      starters.shutdownNow();
-    }
+    });
     long started = System.nanoTime();
     awaitFinal(services, flow, prefix, sagas);
     long[] cpuAfter = services.cpuNanos();
@@ -213,29 +201,16 @@ final class SagaBenchmark {
     long interval = 1_000_000_000L / rate;
     long begin = System.nanoTime() + 10_000_000L;
     long[] startedAt = new long[sagas];
-    ExecutorService starters = Executors.newFixedThreadPool(STARTER_THREADS);
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < STARTER_THREADS; t++) {
-        int first = t;
-        futures.add(starters.submit(() -> {
-          for (int i = first; i < sagas; i += STARTER_THREADS) {
-            long wait = begin + i * interval - System.nanoTime();
-            if (wait > 0) {
-              TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            startedAt[i] = System.nanoTime();
-            flow.start(id(prefix, i), amount(i), compensates(i));
-          }
-          return null;
-        }));
+    onStarters(sagas, first -> {
+      for (int i = first; i < sagas; i += STARTER_THREADS) {
+        long wait = begin + i * interval - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        startedAt[i] = System.nanoTime();
+        flow.start(id(prefix, i), amount(i), compensates(i));
       }
-      for (Future<?> future : futures) {
-        future.get(120 + sagas / 10, TimeUnit.SECONDS);
-      }
-    } finally {
-      starters.shutdownNow();
-    }
+    });
     double startRate = (sagas - 1 - warmUp) / ((startedAt[sagas - 1] - startedAt[warmUp]) / 1e9);
     awaitFinal(services, flow, prefix, sagas);
     Run run = evaluate(services, flow, prefix, sagas, warmUp);
@@ -293,6 +268,32 @@ final class SagaBenchmark {
       });
     } catch (SQLException | RuntimeException e) {
       log.warn("saga benchmark: hop latencies not read: {}", message(e));
+    }
+  }
+
+  /** Work of one starter thread, given its index. */
+  @FunctionalInterface
+  private interface StarterWork {
+    void run(int thread) throws Exception;
+  }
+
+  /** Runs {@code work} on {@value #STARTER_THREADS} threads and waits for all of them (bounded by the run's size). */
+  private static void onStarters(int sagas, StarterWork work) throws Exception {
+    ExecutorService starters = Executors.newFixedThreadPool(STARTER_THREADS);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < STARTER_THREADS; t++) {
+        int thread = t;
+        futures.add(starters.submit(() -> {
+          work.run(thread);
+          return null;
+        }));
+      }
+      for (Future<?> future : futures) {
+        future.get(120 + sagas / 10, TimeUnit.SECONDS);
+      }
+    } finally {
+      starters.shutdownNow();
     }
   }
 

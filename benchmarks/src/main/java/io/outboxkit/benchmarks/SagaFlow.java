@@ -91,6 +91,28 @@ interface SagaFlow {
     return counts;
   }
 
+  /** Work in a transaction. */
+  @FunctionalInterface
+  interface InTransaction {
+    void run(Connection connection) throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction on a connection of {@code pool}: committed, or rolled back on failure. */
+  static void inTransaction(DataSource pool, InTransaction work) throws SQLException {
+    try (Connection connection = pool.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        work.run(connection);
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    }
+  }
+
   /** Inserts the order row on the connection, in the transaction in progress. */
   static void insertOrder(Connection connection, String orderId, int amount, String state) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(

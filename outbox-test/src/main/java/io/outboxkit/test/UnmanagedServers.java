@@ -11,60 +11,52 @@ final class UnmanagedServers {
   private UnmanagedServers() {
   }
 
-  /** A Kafka server that cannot be restarted; subclasses give its address. */
-  abstract static class Kafka implements KafkaServer {
+  /** Refuses stopping and starting with the exception {@code refusal} makes for the server's kind. */
+  private abstract static class Refusing {
 
     private final Function<String, UnsupportedOperationException> refusal;
+    private final String kind;
 
-    /** Refuses stopping and starting with the exception {@code refusal} makes for the server's kind. */
-    Kafka(Function<String, UnsupportedOperationException> refusal) {
+    Refusing(Function<String, UnsupportedOperationException> refusal, String kind) {
       this.refusal = refusal;
+      this.kind = kind;
     }
 
-    @Override
     public boolean canRestart() {
       return false;
     }
 
-    @Override
     public void stop() {
-      throw refusal.apply("Kafka");
+      throw refusal.apply(kind);
+    }
+
+    public void start() {
+      throw refusal.apply(kind);
+    }
+
+    UnsupportedOperationException refused() {
+      return refusal.apply(kind);
+    }
+  }
+
+  /** A Kafka server that cannot be restarted; subclasses give its address. */
+  abstract static class Kafka extends Refusing implements KafkaServer {
+
+    Kafka(Function<String, UnsupportedOperationException> refusal) {
+      super(refusal, "Kafka");
     }
 
     @Override
     public void kill() {
-      throw refusal.apply("Kafka");
-    }
-
-    @Override
-    public void start() {
-      throw refusal.apply("Kafka");
+      throw refused();
     }
   }
 
   /** A PostgreSQL server that cannot be restarted; subclasses give its address and credentials. */
-  abstract static class Postgres implements PostgresServer {
+  abstract static class Postgres extends Refusing implements PostgresServer {
 
-    private final Function<String, UnsupportedOperationException> refusal;
-
-    /** Refuses stopping and starting with the exception {@code refusal} makes for the server's kind. */
     Postgres(Function<String, UnsupportedOperationException> refusal) {
-      this.refusal = refusal;
-    }
-
-    @Override
-    public boolean canRestart() {
-      return false;
-    }
-
-    @Override
-    public void stop() {
-      throw refusal.apply("PostgreSQL");
-    }
-
-    @Override
-    public void start() {
-      throw refusal.apply("PostgreSQL");
+      super(refusal, "PostgreSQL");
     }
   }
 }
