@@ -44,6 +44,7 @@ final class DebeziumOutboxRelay implements OutboxRelay {
   private final Metrics metrics;
   private final StreamWatch watch;
   private final PublicationCheck publicationCheck;
+  private final StoredPosition enginePosition;
   private final StreamRecovery recovery;
   private final EngineRestarts restarts = new EngineRestarts();
   /**
@@ -91,7 +92,8 @@ final class DebeziumOutboxRelay implements OutboxRelay {
     this.metrics = Metrics.create(settings.meterRegistry(), settings.replicationSlot());
     this.watch = new StreamWatch(settings);
     this.publicationCheck = new PublicationCheck(settings);
-    this.recovery = new StreamRecovery(settings, metrics);
+    this.enginePosition = new StoredPosition(settings);
+    this.recovery = new StreamRecovery(settings, metrics, enginePosition);
     this.status = new RelayStatus(RelayState.NEW, null, -1, Instant.now());
   }
 
@@ -299,8 +301,9 @@ final class DebeziumOutboxRelay implements OutboxRelay {
 
   /**
    * Before an engine starts: puts back what is missing of the publication (only when {@code repair}: at a
-   * start or a takeover, never behind an operator's back while running), makes sure the slot exists, and
-   * fills any gap in the stream from the outbox table. False if the engine must not start now (the
+   * start or a takeover, never behind an operator's back while running), makes sure the slot exists,
+   * fills any gap in the stream from the outbox table, and forgets a stored position the slot has moved
+   * past (see {@link StoredPosition}). False if the engine must not start now (the
    * publication lacks what the relay reads: FAILED until repaired; or the database failed: tried again).
    */
   private boolean prepareStream(KafkaPublisher publisher, boolean repair) {
@@ -323,6 +326,9 @@ final class DebeziumOutboxRelay implements OutboxRelay {
       if (lost != null) {
         lossNotice = lost;
       }
+      // another client (Kafka Connect after a move) may have consumed the slot past the stored position, which
+      // Debezium would then refuse on every start
+      enginePosition.forgetIfBehindSlot(connection);
       knownIdentity = state.identity();
       return true;
     } catch (InterruptedException e) {

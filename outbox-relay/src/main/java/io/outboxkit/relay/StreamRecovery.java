@@ -48,12 +48,14 @@ final class StreamRecovery {
   private final RelaySettings settings;
   private final RecordMapper mapper;
   private final Metrics metrics;
+  private final StoredPosition enginePosition;
   private final String table;
 
-  StreamRecovery(RelaySettings settings, Metrics metrics) {
+  StreamRecovery(RelaySettings settings, Metrics metrics, StoredPosition enginePosition) {
     this.settings = settings;
     this.mapper = new RecordMapper(settings);
     this.metrics = metrics;
+    this.enginePosition = enginePosition;
     this.table = settings.watermarkTable().qualified();
   }
 
@@ -145,7 +147,7 @@ final class StreamRecovery {
       skippedTo = moveSlotPastTheDrop(connection);
     }
     if (publicationRecreated || stored.backfillPending()) {
-      clearEnginePosition(connection);
+      enginePosition.forget(connection); // it belongs to the slot as it was
     }
     String lost = null;
     Long newXid = stored.deliveredBelowXid();
@@ -210,15 +212,6 @@ final class StreamRecovery {
             row.getString(1), row.getString(2));
         return row.getString(2);
       }
-    }
-  }
-
-  /** Debezium's stored position belongs to the slot as it was: it starts at the slot's own position instead. */
-  private void clearEnginePosition(Connection connection) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(
-        "DELETE FROM " + settings.offsetTable().qualified() + " WHERE store_name = ?")) {
-      statement.setString(1, settings.engineName());
-      statement.executeUpdate();
     }
   }
 
