@@ -88,7 +88,7 @@ public class SagaAutoConfiguration {
         SagaProperties properties, ObjectProvider<KafkaProperties> kafka,
         ObjectProvider<KafkaConnectionDetails> connection, ObjectProvider<SagaConsumerBuilderCustomizer> customizers) {
       return new SagaConsumerLifecycle(index -> runner(inbox, properties.replyTopic(), properties.consumerGroup(),
-          builder -> builder.batchHandler(orchestrator.replyBatchHandler()), kafka, connection, customizers, index),
+          builder -> builder.handler(orchestrator.replyHandler()), kafka, connection, customizers, index),
           properties.concurrency(),
           orchestrator);
     }
@@ -203,12 +203,16 @@ public class SagaAutoConfiguration {
       }
       return new SagaConsumerLifecycle(index -> runner(inbox, properties.topicPrefix() + channel,
           properties.participant().consumerGroupOrDefault(),
-          builder -> builder.batchHandler(participant.commandBatchHandler()), kafka, connection,
+          builder -> builder.handler(participant.commandHandler()), kafka, connection,
           customizers, index), properties.participant().concurrency(), null);
     }
   }
 
-  /** A runner of the saga consumers, with one transaction per poll (the batch handlers). */
+  /**
+   * A runner of the saga consumers, one transaction per record: a participant's handlers lock business rows
+   * (stock, accounts) that the handlers of another partition's batch may lock in another order, so batches
+   * are left to applications that know their handlers do not (the plain Java runner's batchHandler).
+   */
   static InboxKafkaRunner runner(Inbox inbox, String topic, String group, Consumer<InboxKafkaRunner.Builder> handler,
       ObjectProvider<KafkaProperties> kafka, ObjectProvider<KafkaConnectionDetails> connection,
       ObjectProvider<SagaConsumerBuilderCustomizer> customizers, int index) {
