@@ -54,6 +54,17 @@ class ConsumedSlotIT {
     logger.setLevel(levelBefore);
   }
 
+  /** Runs a relay until every event of {@code load} has arrived, then closes it. */
+  private static void publishThenClose(OutboxRelay.Builder builder, TestDatabase db, TestKafka kafka, String prefix,
+      EventLoad load) throws Exception {
+    try (OutboxRelay relay = builder.build()) {
+      relay.start();
+      RelayFixture.awaitActive(relay);
+      load.write(db, RelayFixture.writer(db, WriteMode.TABLE));
+      RelayFixture.readUntil(kafka, List.of(prefix + load.aggregateType), load::allArrived, RelayFixture.TIMEOUT);
+    }
+  }
+
   @Test
   void aSlotConsumedPastTheStoredPositionIsTakenUpAtTheSlotsPosition(TestDatabase db, TestKafka kafka)
       throws Exception {
@@ -64,12 +75,7 @@ class ConsumedSlotIT {
     EventLoad after = new EventLoad(300, 20, 10, "after");
     OutboxRelay.Builder builder = RelayFixture.relay(db, kafka, prefix);
 
-    OutboxRelay relay = builder.build();
-    relay.start();
-    RelayFixture.awaitActive(relay);
-    before.write(db, RelayFixture.writer(db, WriteMode.TABLE));
-    RelayFixture.readUntil(kafka, List.of(prefix + "before"), before::allArrived, RelayFixture.TIMEOUT);
-    relay.close();
+    publishThenClose(builder, db, kafka, prefix, before);
     long stored = storedPosition(db, slot, "lsn_commit"); // what Debezium confirms to the slot
     long processed = storedPosition(db, slot, "lsn_proc"); // what Debezium holds against the slot's restart position
     assertThat(stored).as("the relay's stored position").isPositive();
@@ -119,12 +125,7 @@ class ConsumedSlotIT {
     EventLoad after = new EventLoad(300, 20, 10, "after");
     OutboxRelay.Builder builder = RelayFixture.relay(db, kafka, prefix);
 
-    OutboxRelay relay = builder.build();
-    relay.start();
-    RelayFixture.awaitActive(relay);
-    before.write(db, RelayFixture.writer(db, WriteMode.TABLE));
-    RelayFixture.readUntil(kafka, List.of(prefix + "before"), before::allArrived, RelayFixture.TIMEOUT);
-    relay.close();
+    publishThenClose(builder, db, kafka, prefix, before);
     long stored = storedPosition(db, slot, "lsn_commit");
     long confirmed = slotPosition(db, slot, "confirmed_flush_lsn");
     assertThat(confirmed).as("the slot confirms what the relay stored").isEqualTo(stored);

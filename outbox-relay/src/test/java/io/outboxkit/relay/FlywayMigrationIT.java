@@ -2,17 +2,11 @@ package io.outboxkit.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.outboxkit.core.OutboxHeaders;
-import io.outboxkit.core.WriteMode;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
-import io.outboxkit.writer.OutboxWriter;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.Test;
@@ -24,8 +18,6 @@ import org.junit.jupiter.api.Test;
  */
 @OutboxIntegrationTest
 class FlywayMigrationIT {
-
-  private static final int EVENTS = 200;
 
   @Test
   void theShippedScriptsAppliedByFlywayCarryEventsFromTheWriterToKafka(TestDatabase db, TestKafka kafka)
@@ -46,34 +38,13 @@ class FlywayMigrationIT {
     assertThat(result.migrations).extracting(migration -> migration.version)
         .containsExactly("1.1", "1.2", "1.3", "1.4");
     assertThat(flyway.migrate().migrationsExecuted).as("a second run has nothing to do").isZero();
-    List<String> installed = MigratedSchema.catalog(db, slot);
-    assertThat(installed).map(object -> object.replaceAll(" #\\d+$", "")).containsExactly(
-        "table order_events", "table outboxkit_relay_heartbeat", "table outboxkit_relay_offset",
-        "table outboxkit_relay_watermark", "published shop.order_events", "published shop.outboxkit_relay_heartbeat",
-        "slot " + slot + " pgoutput " + db.name());
+    List<String> installed = MigratedSchema.installed(db, slot);
     if (db.serverVersion() >= 150000) {
       assertThat(db.queryColumn("SELECT array_to_string(attnames, ',') FROM pg_publication_tables"
           + " WHERE pubname = 'shop_outbox' AND tablename = 'order_events'"))
           .containsExactly("id,aggregatetype,aggregateid,type,payload,tracingspancontext,headers");
     }
 
-    OutboxWriter writer = OutboxWriter.builder(db.dataSource()).schema("shop").table("order_events")
-        .mode(WriteMode.TABLE).build();
-    Set<String> written = MigratedSchema.write(db, writer, 0, EVENTS / 2); // before the relay's first start: the slot keeps them
-    String prefix = kafka.newTopic("flyway") + ".";
-    try (OutboxRelay relay = RelayFixture.relay(db, kafka, prefix)
-        .schema("shop").table("order_events").publication("shop_outbox").replicationSlot(slot)
-        .build()) {
-      relay.start();
-      RelayFixture.awaitActive(relay);
-      written.addAll(MigratedSchema.write(db, writer, EVENTS / 2, EVENTS));
-
-      List<ConsumerRecord<byte[], byte[]>> records = kafka.readRecords(prefix + "order", EVENTS, RelayFixture.TIMEOUT);
-      Set<String> published = new HashSet<>();
-      records.forEach(r -> published.add(RelayFixture.header(r, OutboxHeaders.ID)));
-      assertThat(published).isEqualTo(written);
-      assertThat(MigratedSchema.catalog(db, slot)).as("the relay found every object in place and made none anew")
-          .isEqualTo(installed);
-    }
+    MigratedSchema.streamAsInstalled(db, kafka, slot, "flyway", installed);
   }
 }

@@ -2,19 +2,14 @@ package io.outboxkit.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.outboxkit.core.OutboxHeaders;
-import io.outboxkit.core.WriteMode;
 import io.outboxkit.test.OutboxIntegrationTest;
 import io.outboxkit.test.TestDatabase;
 import io.outboxkit.test.TestKafka;
-import io.outboxkit.writer.OutboxWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import liquibase.Scope;
 import liquibase.command.CommandScope;
 import liquibase.command.core.UpdateCommandStep;
@@ -25,7 +20,6 @@ import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import liquibase.resource.CompositeResourceAccessor;
 import liquibase.resource.DirectoryResourceAccessor;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @OutboxIntegrationTest
 class LiquibaseMigrationIT {
-
-  private static final int EVENTS = 200;
 
   @Test
   void theShippedScriptsAppliedByLiquibaseCarryEventsFromTheWriterToKafka(TestDatabase db, TestKafka kafka,
@@ -53,30 +45,9 @@ class LiquibaseMigrationIT {
     assertThat(db.queryColumn("SELECT id || ' ' || exectype FROM databasechangelog ORDER BY orderexecuted"))
         .containsExactly("outboxkit-v1-outbox-table EXECUTED", "outboxkit-v1-relay-tables EXECUTED",
             "outboxkit-v1-publication EXECUTED", "outboxkit-v1-replication-slot EXECUTED");
-    List<String> installed = MigratedSchema.catalog(db, slot);
-    assertThat(installed).map(object -> object.replaceAll(" #\\d+$", "")).containsExactly(
-        "table order_events", "table outboxkit_relay_heartbeat", "table outboxkit_relay_offset",
-        "table outboxkit_relay_watermark", "published shop.order_events", "published shop.outboxkit_relay_heartbeat",
-        "slot " + slot + " pgoutput " + db.name());
+    List<String> installed = MigratedSchema.installed(db, slot);
 
-    OutboxWriter writer = OutboxWriter.builder(db.dataSource()).schema("shop").table("order_events")
-        .mode(WriteMode.TABLE).build();
-    Set<String> written = MigratedSchema.write(db, writer, 0, EVENTS / 2); // before the relay's first start
-    String prefix = kafka.newTopic("liquibase") + ".";
-    try (OutboxRelay relay = RelayFixture.relay(db, kafka, prefix)
-        .schema("shop").table("order_events").publication("shop_outbox").replicationSlot(slot)
-        .build()) {
-      relay.start();
-      RelayFixture.awaitActive(relay);
-      written.addAll(MigratedSchema.write(db, writer, EVENTS / 2, EVENTS));
-
-      List<ConsumerRecord<byte[], byte[]>> records = kafka.readRecords(prefix + "order", EVENTS, RelayFixture.TIMEOUT);
-      Set<String> published = new HashSet<>();
-      records.forEach(r -> published.add(RelayFixture.header(r, OutboxHeaders.ID)));
-      assertThat(published).isEqualTo(written);
-      assertThat(MigratedSchema.catalog(db, slot)).as("the relay found every object in place and made none anew")
-          .isEqualTo(installed);
-    }
+    MigratedSchema.streamAsInstalled(db, kafka, slot, "liquibase", installed);
   }
 
   /** The changelog of outbox-writer's README, with the names of this test. */
