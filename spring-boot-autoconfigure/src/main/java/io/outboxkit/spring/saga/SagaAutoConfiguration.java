@@ -90,7 +90,7 @@ public class SagaAutoConfiguration {
       return new SagaConsumerLifecycle(index -> runner(inbox, properties.replyTopic(), properties.consumerGroup(),
           builder -> builder.handler(orchestrator.replyHandler()), kafka, connection, customizers, index),
           properties.concurrency(),
-          orchestrator);
+          orchestrator, properties.autoStartup());
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -204,7 +204,7 @@ public class SagaAutoConfiguration {
       return new SagaConsumerLifecycle(index -> runner(inbox, properties.topicPrefix() + channel,
           properties.participant().consumerGroupOrDefault(),
           builder -> builder.handler(participant.commandHandler()), kafka, connection,
-          customizers, index), properties.participant().concurrency(), null);
+          customizers, index), properties.participant().concurrency(), null, properties.autoStartup());
     }
   }
 
@@ -233,6 +233,12 @@ public class SagaAutoConfiguration {
           details.getConsumer().getBootstrapServers()));
     }
     consumer.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    Object instanceId = consumer.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    if (instanceId != null && !instanceId.toString().isBlank()) {
+      // static membership: each consumer thread needs an id of its own, suffixed as Spring Kafka's concurrent
+      // containers do; a restarted instance then takes its partitions back without waiting for a rebalance
+      consumer.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId + "-" + index);
+    }
     InboxKafkaRunner.Builder builder = InboxKafkaRunner.builder(inbox)
         .consumerProperties(consumer)
         .topics(topic)

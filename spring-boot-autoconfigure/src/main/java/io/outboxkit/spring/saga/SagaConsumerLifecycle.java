@@ -18,17 +18,26 @@ final class SagaConsumerLifecycle implements SmartLifecycle {
   private final IntFunction<InboxKafkaRunner> runners;
   private final int concurrency;
   private final @Nullable SagaOrchestrator orchestrator;
+  private final boolean autoStartup;
   private final List<InboxKafkaRunner> running = new ArrayList<>();
 
   /**
    * @param runners builds the runner of the given index, from 1
    * @param concurrency how many runners
+   * @param orchestrator the orchestrator whose scanner runs with the consumers, null for a participant
+   * @param autoStartup whether the consumers start with the application context
    */
   SagaConsumerLifecycle(IntFunction<InboxKafkaRunner> runners, int concurrency,
-      @Nullable SagaOrchestrator orchestrator) {
+      @Nullable SagaOrchestrator orchestrator, boolean autoStartup) {
     this.runners = runners;
     this.concurrency = concurrency;
     this.orchestrator = orchestrator;
+    this.autoStartup = autoStartup;
+  }
+
+  @Override
+  public boolean isAutoStartup() {
+    return autoStartup;
   }
 
   @Override

@@ -23,6 +23,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     instance of the service; also the inbox consumer name of the replies
  * @param concurrency How many consumers of the replies each instance runs in the group (one thread each, sharing
  *     the reply topic's partitions); more than the topic's partitions over all instances leaves some idle
+ * @param autoStartup Whether the saga consumers (the orchestrator's replies and scanner, the participant's
+ *     commands) start with the application context; {@code false} for an instance that starts sagas in its
+ *     transactions but leaves advancing them to other instances, or starts the consumers later through the
+ *     {@code sagaOrchestratorLifecycle} and {@code sagaParticipantLifecycle} beans
  * @param scanInterval How often each instance looks for sagas whose deadline or retry time has come
  * @param scanBatchSize The most sagas one scan claims in one transaction
  * @param overdueAfter How long past its next check time a saga in progress may stay before the health shows
@@ -38,6 +42,7 @@ public record SagaProperties(
     @DefaultValue("saga-replies") String replyChannel,
     @DefaultValue("outboxkit-saga-orchestrator") String consumerGroup,
     @DefaultValue("1") int concurrency,
+    @DefaultValue("true") boolean autoStartup,
     @DefaultValue("1s") Duration scanInterval,
     @DefaultValue("100") int scanBatchSize,
     @DefaultValue("1m") Duration overdueAfter,

@@ -2,6 +2,7 @@ package io.outboxkit.samples.shop;
 
 import io.outboxkit.samples.shop.TraceTree.SpanRow;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,8 +34,15 @@ final class CompensatedOrderTrace {
     List<String> lines = new ArrayList<>();
     try {
       tracing.flush();
-      TraceTree spans = TraceTree.read(tracing.file());
+      List<Path> files = new ArrayList<>(List.of(tracing.file()));
+      if (shop.flow() == Flow.SAGA) {
+        shop.orchestrators().forEach(orchestrator -> files.add(orchestrator.tracesFile()));
+      }
+      TraceTree spans = TraceTree.read(files);
       Map<String, String> candidates = candidates(shop);
+      // a trace whose compensation began in an orchestrator killed before it wrote the spans is incomplete:
+      // show a complete one, the first candidate's when there is none
+      List<String> fallback = List.of();
       for (Map.Entry<String, String> candidate : candidates.entrySet()) {
         String orderId = candidate.getKey();
         Optional<String> traceId = shop.flow() == Flow.SAGA ? spans.traceOfSaga(orderId) : Optional.empty();
@@ -45,13 +53,24 @@ final class CompensatedOrderTrace {
           continue;
         }
         List<SpanRow> trace = spans.trace(traceId.get());
-        lines.add(String.format(Locale.ROOT, "trace       order %s, %s: trace %s, %d spans from %s", orderId,
+        List<String> shown = new ArrayList<>();
+        shown.add(String.format(Locale.ROOT, "trace       order %s, %s: trace %s, %d spans from %s", orderId,
             candidate.getValue(), traceId.get(), trace.size(), String.join(", ", TraceTree.services(trace))));
         List<String> tree = TraceTree.render(trace);
-        tree.stream().limit(MAX_LINES).map(line -> "          " + line).forEach(lines::add);
+        tree.stream().limit(MAX_LINES).map(line -> "          " + line).forEach(shown::add);
         if (tree.size() > MAX_LINES) {
-          lines.add("            ... " + (tree.size() - MAX_LINES) + " more spans in the traces file");
+          shown.add("            ... " + (tree.size() - MAX_LINES) + " more spans in the traces file");
         }
+        if (shop.flow() != Flow.SAGA || tree.stream().anyMatch(line -> line.contains(TraceTree.COMPENSATION_MARK))) {
+          lines.addAll(shown);
+          return lines;
+        }
+        if (fallback.isEmpty()) {
+          fallback = shown;
+        }
+      }
+      if (!fallback.isEmpty()) {
+        lines.addAll(fallback);
         return lines;
       }
       lines.add("trace       no cancelled order's trace in " + tracing.file() + " (" + spans.size() + " spans, "

@@ -2,6 +2,12 @@ package io.outboxkit.samples.shop;
 
 import io.outboxkit.core.OutboxHeaders;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -93,15 +99,81 @@ final class Faults {
    * Stops a participant (its saga command consumer) for longer than the saga's step timeout, then starts it
    * again: the orchestrator's timeouts fire and it sends the commands again; when the participant is back it
    * takes the first sends and the resends (its barrier applies each command once), and the sagas finish, or
-   * compensate those whose attempts ran out.
+   * compensate those whose attempts ran out. {@code meanwhile} runs {@code after} into the window (the
+   * participant stays stopped at least {@code down}, longer if {@code meanwhile} takes longer).
    */
-  static void stopParticipant(Shop shop, ShopService service, Duration down, Console console, int ordersPlaced) {
+  static void stopParticipant(Shop shop, ShopService service, Duration down, Console console, int ordersPlaced,
+      Duration after, Runnable meanwhile) {
     console.step("fault: stopping %s's saga commands for %d s, longer than the step timeout (%d orders placed)",
         service.serviceName(), down.toSeconds(), ordersPlaced);
+    long started = System.nanoTime();
     shop.stopParticipant(service);
-    Shop.pause(down.toMillis());
+    Shop.pause(after.toMillis());
+    meanwhile.run();
+    long left = down.toMillis() - (System.nanoTime() - started) / 1_000_000;
+    if (left > 0) {
+      Shop.pause(left);
+    }
     shop.startParticipant(service);
-    console.step("fault: %s takes saga commands again", service.serviceName());
+    console.step("fault: %s takes saga commands again after %.1f s", service.serviceName(),
+        (System.nanoTime() - started) / 1e9);
+  }
+
+  /**
+   * The orchestrator killed once: the order database's clock when it was dead and when its successor was
+   * launched, what its inbox held then (the successor's meters count from zero), and the seconds from the kill
+   * to the successor's consumers running.
+   */
+  record OrchestratorKill(Timestamp deadFrom, Timestamp deadUntil, long inboxRowsAtRestart, double secondsDown) {
+  }
+
+  /**
+   * Kills the order service's orchestrator process with SIGKILL while orders keep coming, leaves it dead for
+   * {@code down}, and starts a new one. Meanwhile the order service goes on starting sagas, and the replies and
+   * the step deadlines wait: the new process resumes from the reply group's committed offsets (replies whose
+   * transaction had committed come again and the inbox absorbs them) and its scanner takes the sagas whose
+   * deadline passed.
+   */
+  static OrchestratorKill killOrchestrator(Shop shop, Duration down, Console console, int ordersPlaced) {
+    OrchestratorProcess killed = shop.orchestrator();
+    console.step("fault: killing order-service's saga orchestrator with SIGKILL (pid %d; %d orders placed)",
+        killed.pid(), ordersPlaced);
+    long started = System.nanoTime();
+    killed.kill();
+    if (killed.isAlive()) {
+      throw new IllegalStateException("the orchestrator process " + killed.pid() + " is still alive after SIGKILL");
+    }
+    try (Connection connection = shop.database(ShopService.ORDER).dataSource().getConnection()) {
+      Timestamp deadFrom = now(connection);
+      Shop.pause(down.toMillis());
+      long inboxRows;
+      try (PreparedStatement statement = connection.prepareStatement(
+          "SELECT count(*) FROM inbox_message WHERE consumer = ?")) {
+        statement.setString(1, ShopService.ORDER.serviceName());
+        try (ResultSet rs = statement.executeQuery()) {
+          rs.next();
+          inboxRows = rs.getLong(1);
+        }
+      }
+      Timestamp deadUntil = now(connection);
+      shop.launchOrchestrator();
+      shop.awaitOrchestrator();
+      double seconds = (System.nanoTime() - started) / 1e9;
+      console.step("fault: a new orchestrator process runs (pid %d) %.1f s after the kill; it resumes from the "
+          + "saga rows and the replies' committed offsets", shop.orchestrator().pid(), seconds);
+      return new OrchestratorKill(deadFrom, deadUntil, inboxRows, seconds);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the order database around the orchestrator's kill: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static Timestamp now(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+         ResultSet rs = statement.executeQuery("SELECT clock_timestamp()")) {
+      rs.next();
+      return rs.getTimestamp(1);
+    }
   }
 
   /**

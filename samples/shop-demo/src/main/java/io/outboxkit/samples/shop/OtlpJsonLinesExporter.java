@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -50,6 +52,38 @@ final class OtlpJsonLinesExporter implements SpanExporter, AutoCloseable {
 
   Path file() {
     return file;
+  }
+
+  /**
+   * Appends the lines of another process's traces file, each export request whole: a line that is not JSON (the
+   * last one of a process killed while it wrote) is left out.
+   *
+   * @return the spans appended
+   */
+  long append(Path other) throws IOException {
+    long appended = 0;
+    for (String line : Files.readAllLines(other, StandardCharsets.UTF_8)) {
+      JsonNode request;
+      try {
+        request = json.readTree(line);
+      } catch (JacksonException e) {
+        continue;
+      }
+      long count = 0;
+      for (JsonNode resource : request.path("resourceSpans")) {
+        for (JsonNode scope : resource.path("scopeSpans")) {
+          count += scope.path("spans").size();
+        }
+      }
+      synchronized (writer) {
+        writer.write(line);
+        writer.newLine();
+        writer.flush();
+      }
+      spans.addAndGet(count);
+      appended += count;
+    }
+    return appended;
   }
 
   /** Spans written so far. */

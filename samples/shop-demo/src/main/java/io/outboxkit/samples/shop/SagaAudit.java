@@ -56,7 +56,10 @@ final class SagaAudit {
     return sagas;
   }
 
-  void check(Map<String, SagaRow> sagas) throws SQLException {
+  void check(Map<String, SagaRow> sagas, Faults.@Nullable OrchestratorKill kill) throws SQLException {
+    if (kill != null) {
+      killed(kill);
+    }
     Map<String, Long> byState = new TreeMap<>();
     sagas.values().forEach(saga -> byState.merge(saga.state(), 1L, Long::sum));
 
@@ -178,6 +181,52 @@ final class SagaAudit {
     }
     check("no saga FAILED (each one would be listed above with its reason)", failed.isEmpty(),
         failed.size() + " FAILED");
+  }
+
+  /**
+   * While the orchestrator process was dead nothing may have moved a saga: the only history rows of that time are
+   * those of the sagas the order service started (written in the start's transaction, so with the same
+   * {@code xmin} as the saga's {@code STARTED} row). Also counts the sagas the kill caught in progress.
+   */
+  private void killed(Faults.OrchestratorKill kill) throws SQLException {
+    long moved;
+    long started;
+    long inProgress;
+    try (Connection connection = shop.database(ShopService.ORDER).dataSource().getConnection()) {
+      try (PreparedStatement statement = connection.prepareStatement("""
+          SELECT count(*) FILTER (WHERE h.xmin::text <> s.xmin::text),
+                 count(*) FILTER (WHERE h.event = 'STARTED')
+          FROM saga_step_history h
+               JOIN saga_step_history s ON s.saga_type = h.saga_type AND s.saga_id = h.saga_id AND s.event = 'STARTED'
+          WHERE h.at > ? AND h.at < ?""")) {
+        statement.setTimestamp(1, kill.deadFrom());
+        statement.setTimestamp(2, kill.deadUntil());
+        try (ResultSet rs = statement.executeQuery()) {
+          rs.next();
+          moved = rs.getLong(1);
+          started = rs.getLong(2);
+        }
+      }
+      try (PreparedStatement statement = connection.prepareStatement("""
+          SELECT count(*) FROM saga_step_history s
+          WHERE s.event = 'STARTED' AND s.at < ?
+            AND NOT EXISTS (SELECT 1 FROM saga_step_history f
+                            WHERE f.saga_type = s.saga_type AND f.saga_id = s.saga_id AND f.phase = 'SAGA'
+                              AND f.event IN ('COMPLETED', 'COMPENSATED', 'FAILED') AND f.at < ?)""")) {
+        statement.setTimestamp(1, kill.deadFrom());
+        statement.setTimestamp(2, kill.deadFrom());
+        try (ResultSet rs = statement.executeQuery()) {
+          rs.next();
+          inProgress = rs.getLong(1);
+        }
+      }
+    }
+    double deadSeconds = (kill.deadUntil().getTime() - kill.deadFrom().getTime()) / 1000.0;
+    lines.add(String.format(Locale.ROOT, "            orchestrator killed with %d sagas in progress; while it was dead "
+        + "(%.1f s) the order service started %d more, and no saga moved", inProgress, deadSeconds, started));
+    check("no saga moved while the orchestrator was dead", moved == 0,
+        moved == 0 ? inProgress + " sagas in progress at the kill, " + started + " started while it was dead"
+            : moved + " history rows written while it was dead by something other than a saga's start");
   }
 
   /**

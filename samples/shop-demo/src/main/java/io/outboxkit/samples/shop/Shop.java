@@ -4,6 +4,7 @@ import io.outboxkit.relay.OutboxRelay;
 import io.outboxkit.relay.RelayStatus;
 import io.outboxkit.test.OutboxTestInfrastructure;
 import io.outboxkit.test.TestDatabase;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +36,10 @@ import org.springframework.context.Lifecycle;
 /**
  * Everything the demo runs: PostgreSQL and Kafka (embedded, from outbox-test), one database per service, the
  * three services as Spring Boot applications on their own HTTP ports, and one relay per service. All in this
- * JVM, except the Kafka broker and PostgreSQL, which are child processes.
+ * JVM, except the Kafka broker and PostgreSQL, and in the saga flow the order service's orchestrator (its reply
+ * consumers and timeout scanner), which are child processes: the order service in this JVM takes the orders and
+ * starts their sagas with {@code outbox.saga.auto-startup=false}, the orchestrator process advances them, and
+ * the demo can kill it with SIGKILL.
  */
 final class Shop implements AutoCloseable {
 
@@ -43,6 +47,7 @@ final class Shop implements AutoCloseable {
   static final int PARTITIONS = 4;
 
   private static final Duration RELAY_START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration ORCHESTRATOR_START_TIMEOUT = Duration.ofSeconds(180);
 
   private final Flow flow;
   private final Console console;
@@ -54,6 +59,9 @@ final class Shop implements AutoCloseable {
   private final Map<ShopService, ConfigurableApplicationContext> relays = new ConcurrentHashMap<>();
   private final Map<ShopService, Integer> ports = new EnumMap<>(ShopService.class);
   private final Map<ShopService, Duration> relayStarts = new ConcurrentHashMap<>();
+  private final List<OrchestratorProcess> orchestrators = new ArrayList<>();
+  private List<String> orchestratorArgs = List.of();
+  private int orchestratorPort;
 
   private Shop(Flow flow, Console console, ShopTracing tracing, OutboxTestInfrastructure infrastructure) {
     this.flow = flow;
@@ -97,6 +105,10 @@ final class Shop implements AutoCloseable {
       shop.createTopics();
       for (ShopService service : ShopService.values()) {
         shop.startService(service, httpPorts.get(service.ordinal()), serviceArgs);
+        if (service == ShopService.ORDER && flow == Flow.SAGA) {
+          // its JVM starts while the other services and the relays do
+          shop.launchOrchestrator();
+        }
       }
       console.step("services up (%s flow): %s", flow.option(), Arrays.stream(ShopService.values()).map(shop::describe)
           .collect(Collectors.joining(", ")));
@@ -105,6 +117,11 @@ final class Shop implements AutoCloseable {
       }
       console.step("relays ACTIVE: one per service database, streaming to %s<aggregate type>",
           ShopService.TOPIC_PREFIX);
+      if (flow == Flow.SAGA) {
+        shop.awaitOrchestrator();
+        console.step("order-service's saga orchestrator up in a process of its own (pid %d, :%d); the order service"
+            + " takes the orders and starts their sagas", shop.orchestrator().pid(), shop.orchestratorPort);
+      }
       return shop;
     } catch (RuntimeException e) {
       shop.close();
@@ -165,6 +182,17 @@ final class Shop implements AutoCloseable {
         // the demo runs each relay beside its service (RelayApplication), so that it can restart one alone
         "--outbox.relay.enabled=false"));
     args.addAll(serviceArgs);
+    if (service == ShopService.ORDER && flow == Flow.SAGA) {
+      // the orchestrator process runs the same application with its saga consumers on
+      List<String> orchestrator = new ArrayList<>(args);
+      orchestrator.set(orchestrator.indexOf("--server.port=" + port), "--server.port=0");
+      orchestrator.add("--outbox.saga.auto-startup=true");
+      // static membership: a new process after a kill takes the partitions of the one it replaces at once, rather
+      // than after the dead consumers' session timeout
+      orchestrator.add("--spring.kafka.consumer.properties.group.instance.id=order-service-orchestrator");
+      orchestratorArgs = List.copyOf(orchestrator);
+      args.add("--outbox.saga.auto-startup=false");
+    }
     ConfigurableApplicationContext context = application.run(args.toArray(String[]::new));
     services.put(service, context);
     ports.put(service, Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0")));
@@ -212,6 +240,37 @@ final class Shop implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Starts a JVM for the orchestrator; {@link #awaitOrchestrator} waits until it runs. */
+  synchronized void launchOrchestrator() {
+    orchestrators.add(OrchestratorProcess.start(orchestrators.size() + 1, orchestratorArgs));
+  }
+
+  /** Waits until the last orchestrator process launched runs its consumers. */
+  void awaitOrchestrator() {
+    orchestratorPort = orchestrator().awaitReady(ORCHESTRATOR_START_TIMEOUT);
+  }
+
+  /** The orchestrator process launched last (alive or killed); in the saga flow only. */
+  synchronized OrchestratorProcess orchestrator() {
+    if (orchestrators.isEmpty()) {
+      throw new IllegalStateException("no orchestrator process: the " + flow.option() + " flow has none");
+    }
+    return orchestrators.get(orchestrators.size() - 1);
+  }
+
+  /** Every orchestrator process launched, in order. */
+  synchronized List<OrchestratorProcess> orchestrators() {
+    return List.copyOf(orchestrators);
+  }
+
+  /**
+   * Where the order service's saga meters and health are: the orchestrator process in the saga flow (its meters
+   * count from its last start), the order service otherwise.
+   */
+  URI orchestratorUri() {
+    return flow == Flow.SAGA ? URI.create("http://localhost:" + orchestratorPort) : uri(ShopService.ORDER);
   }
 
   /** How long the service's relay took to become ACTIVE the last time it started. */
@@ -300,6 +359,11 @@ final class Shop implements AutoCloseable {
     for (ConfigurableApplicationContext context : contexts) {
       closing.add(CompletableFuture.runAsync(context::close));
     }
+    for (OrchestratorProcess orchestrator : orchestrators()) {
+      if (orchestrator.isAlive()) {
+        closing.add(CompletableFuture.runAsync(orchestrator::stop));
+      }
+    }
     for (CompletableFuture<Void> future : closing) {
       try {
         future.get(90, TimeUnit.SECONDS);
@@ -308,6 +372,15 @@ final class Shop implements AutoCloseable {
         return;
       } catch (ExecutionException | TimeoutException e) {
         console.step("warning: a service did not stop cleanly: %s", e.getMessage());
+      }
+    }
+    // one traces file for the whole run: the orchestrator processes' spans join the others
+    for (OrchestratorProcess orchestrator : orchestrators()) {
+      try {
+        tracing.adopt(orchestrator.tracesFile());
+      } catch (IOException e) {
+        console.step("warning: the spans of orchestrator process %d stay in %s: %s", orchestrator.pid(),
+            orchestrator.tracesFile(), e.getMessage());
       }
     }
     tracing.close();

@@ -69,6 +69,10 @@ public final class ShopDemo {
     for (ShopService service : ShopService.values()) {
       console.line(String.format("  %-18s %s", service.serviceName(), shop.uri(service)));
     }
+    if (shop.flow() == Flow.SAGA) {
+      console.line(String.format("  %-18s %s (pid %d)", "saga orchestrator", shop.orchestratorUri(),
+          shop.orchestrator().pid()));
+    }
     console.line("  PostgreSQL         " + shop.postgresDescription() + ", databases "
         + Arrays.stream(ShopService.values()).map(service -> shop.database(service).name())
             .collect(Collectors.joining(", ")));

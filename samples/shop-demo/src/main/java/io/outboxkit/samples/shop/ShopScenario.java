@@ -49,6 +49,10 @@ final class ShopScenario {
   /** The inventory's release of every third order fails its first two attempts. */
   static final int RELEASE_FAILURES = 2;
   private static final Duration RELAY_DOWN = Duration.ofSeconds(2);
+  /** How long the killed orchestrator stays dead before a new process starts (which takes its own seconds). */
+  private static final Duration ORCHESTRATOR_DEAD = Duration.ofSeconds(2);
+  /** The orchestrator is killed this long after the payment service's commands stopped, while they still are. */
+  private static final Duration ORCHESTRATOR_KILL_AFTER = Duration.ofSeconds(5);
   private static final long PROGRESS_MILLIS = 2000;
 
   private final DemoOptions options;
@@ -102,11 +106,12 @@ final class ShopScenario {
       AtomicInteger participantStops = new AtomicInteger();
       AtomicInteger repliesHeld = new AtomicInteger();
       AtomicReference<Redelivery> redelivery = new AtomicReference<>(Redelivery.none());
+      AtomicReference<Faults.OrchestratorKill> kill = new AtomicReference<>();
       AtomicReference<RuntimeException> faultFailure = new AtomicReference<>();
       Thread faults = new Thread(() -> {
         try {
           injectFaults(shop, clients, plan.size(), timeline, relayRestarts, redelivery, participantStops,
-              repliesHeld);
+              repliesHeld, kill);
         } catch (RuntimeException e) {
           faultFailure.set(e);
         }
@@ -122,7 +127,8 @@ final class ShopScenario {
                     + "% (redelivery)"
                 : "; faults at " + (int) (PARTICIPANT_STOP_AT * 100) + "% (payment's commands stopped "
                     + PARTICIPANT_DOWN.toSeconds() + " s, longer than the charge's " + STEP_TIMEOUT.toSeconds()
-                    + " s timeout), " + (int) (RELAY_RESTART_AT * 100) + "% (relay restart), "
+                    + " s timeout; " + ORCHESTRATOR_KILL_AFTER.toSeconds() + " s into it the orchestrator is killed "
+                    + "with SIGKILL), " + (int) (RELAY_RESTART_AT * 100) + "% (relay restart), "
                     + (int) (REDELIVERY_AT * 100) + "% (redelivery), " + (int) (LATE_REPLIES_AT * 100)
                     + "% (payment's replies held " + REPLIES_HELD.toSeconds() + " s, past the charge's three sends); "
                     + "the release of every third order fails " + RELEASE_FAILURES + " times before it succeeds");
@@ -150,7 +156,7 @@ final class ShopScenario {
           : "NOT quiet after " + options.quietTimeout().toSeconds() + " s; auditing anyway");
       Audit.RunFacts facts = new Audit.RunFacts(catalog.initialStock(), plan.size(), clients.accepted(),
           clients.failed(), clients.firstFailure(), clients.acceptedIds(), relayRestarts.get(), redelivery.get(),
-          participantStops.get(), repliesHeld.get(), quiet, options.quietTimeout().toSeconds());
+          participantStops.get(), repliesHeld.get(), kill.get(), quiet, options.quietTimeout().toSeconds());
       ShopReport report = Audit.run(shop, http, facts);
       List<String> trace = CompensatedOrderTrace.lines(shop);
       Path chart = besideLog("-timeline.svg");
@@ -202,13 +208,18 @@ final class ShopScenario {
 
   private void injectFaults(Shop shop, OrderClients clients, int orders, Timeline timeline,
       AtomicInteger relayRestarts, AtomicReference<Redelivery> redelivery, AtomicInteger participantStops,
-      AtomicInteger repliesHeld) {
+      AtomicInteger repliesHeld, AtomicReference<Faults.OrchestratorKill> kill) {
     boolean saga = shop.flow() == Flow.SAGA;
     long from;
     if (saga) {
       awaitUntil(() -> clients.sent() >= orders * PARTICIPANT_STOP_AT);
       from = System.currentTimeMillis();
-      Faults.stopParticipant(shop, ShopService.PAYMENT, PARTICIPANT_DOWN, console, clients.sent());
+      Faults.stopParticipant(shop, ShopService.PAYMENT, PARTICIPANT_DOWN, console, clients.sent(),
+          ORCHESTRATOR_KILL_AFTER, () -> {
+            long killed = System.currentTimeMillis();
+            kill.set(Faults.killOrchestrator(shop, ORCHESTRATOR_DEAD, console, clients.sent()));
+            timeline.mark("orchestrator killed (SIGKILL) and started again", killed);
+          });
       timeline.mark("payment's saga commands stopped", from);
       participantStops.incrementAndGet();
     }

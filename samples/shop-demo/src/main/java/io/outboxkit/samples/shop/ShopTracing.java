@@ -19,6 +19,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,6 +94,17 @@ final class ShopTracing implements AutoCloseable {
     List<CompletableResultCode> flushing = new ArrayList<>();
     sdks.values().forEach(sdk -> flushing.add(sdk.getSdkTracerProvider().forceFlush()));
     CompletableResultCode.ofAll(flushing).join(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Moves another process's spans (its traces file) into the traces file and deletes its file; a file that is
+   * not there is skipped.
+   */
+  void adopt(Path otherFile) throws IOException {
+    if (Files.exists(otherFile)) {
+      exporter.append(otherFile);
+      Files.delete(otherFile);
+    }
   }
 
   /** Flushes and closes the file. */

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,15 +49,38 @@ final class TraceTree {
 
   /** Reads every span of the file. */
   static TraceTree read(Path file) throws IOException {
+    return read(List.of(file));
+  }
+
+  /**
+   * Reads every span of the files that exist; a line that is not JSON (the last one of a process killed while it
+   * wrote) is left out.
+   */
+  static TraceTree read(List<Path> files) throws IOException {
     JsonMapper json = JsonMapper.builder().build();
     List<SpanRow> spans = new ArrayList<>();
+    for (Path file : files) {
+      if (Files.exists(file)) {
+        read(file, json, spans);
+      }
+    }
+    return new TraceTree(spans);
+  }
+
+  private static void read(Path file, JsonMapper json, List<SpanRow> spans) throws IOException {
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
       while ((line = reader.readLine()) != null) {
         if (line.isBlank()) {
           continue;
         }
-        for (JsonNode resource : json.readTree(line).path("resourceSpans")) {
+        JsonNode request;
+        try {
+          request = json.readTree(line);
+        } catch (JacksonException e) {
+          continue;
+        }
+        for (JsonNode resource : request.path("resourceSpans")) {
           String service = attributes(resource.path("resource").path("attributes")).getOrDefault("service.name", "?");
           for (JsonNode scope : resource.path("scopeSpans")) {
             for (JsonNode span : scope.path("spans")) {
@@ -75,7 +99,6 @@ final class TraceTree {
         }
       }
     }
-    return new TraceTree(spans);
   }
 
   private static Map<String, String> attributes(JsonNode array) {

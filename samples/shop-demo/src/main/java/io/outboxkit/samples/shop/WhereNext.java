@@ -16,6 +16,12 @@ final class WhereNext {
     lines.add("Where to look next");
     lines.add("  logs      " + System.getProperty("shop.demo.log", "shop-demo.log")
         + " (everything the services, relays and clients logged)");
+    if (shop.flow() == Flow.SAGA) {
+      for (OrchestratorProcess orchestrator : shop.orchestrators()) {
+        lines.add("            " + orchestrator.logFile() + " (orchestrator process " + orchestrator.pid()
+            + (orchestrator.isAlive() ? ")" : ", killed)"));
+      }
+    }
     lines.add("  traces    " + shop.tracing().file() + " (" + shop.tracing().spans() + " spans so far; OTLP JSON, one "
         + "export request per line, as the OpenTelemetry Collector's otlpjsonfile receiver reads it; the trace "
         + "id above finds one order's spans)");
@@ -35,10 +41,13 @@ final class WhereNext {
     if (shop.flow() == Flow.SAGA) {
       lines.add("            curl -s " + order + "/actuator/health"
           + "   # the saga health: sagas running, compensating, failed, overdue");
-      lines.add("            curl -s " + order + "/actuator/metrics/outboxkit.saga.compensated");
-      lines.add("            curl -s " + order + "/actuator/metrics/outboxkit.saga.replies.ignored"
+      // the saga's meters are the orchestrator process's (counted from its last start)
+      String orchestrator = "localhost:" + shop.orchestratorUri().getPort();
+      lines.add("            curl -s " + orchestrator + "/actuator/metrics/outboxkit.saga.compensated"
+          + "   # the orchestrator process");
+      lines.add("            curl -s " + orchestrator + "/actuator/metrics/outboxkit.saga.replies.ignored"
           + "   # late or repeated replies");
-      lines.add("            curl -s " + order + "/actuator/metrics/outboxkit.saga.timeouts");
+      lines.add("            curl -s " + orchestrator + "/actuator/metrics/outboxkit.saga.timeouts");
     } else {
       lines.add("            curl -s " + order + "/actuator/health");
     }
