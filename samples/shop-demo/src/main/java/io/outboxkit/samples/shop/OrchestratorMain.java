@@ -26,6 +26,8 @@ public final class OrchestratorMain {
       System.exit(2);
       return;
     }
+    // a demo that ends without stopping it (killed itself) must not leave it running
+    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(3)));
     ShopTracing tracing = new ShopTracing(Path.of(traces));
     SpringApplication application = ShopService.ORDER.application();
     application.setRegisterShutdownHook(false);
