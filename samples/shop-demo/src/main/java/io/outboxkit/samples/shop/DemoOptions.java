@@ -29,7 +29,7 @@ record DemoOptions(Flow flow, int orders, int clients, int rate, long seed, bool
                               or choreography (each service reacts to the others' events)
         --orders=N            orders to place (default 2000; 0 places none)
         --clients=N           concurrent HTTP clients (default 8)
-        --rate=N              orders per second, all clients together (default 50; 0: as fast as answered)
+        --rate=N              orders per second, all clients together (default 25; 0: as fast as answered)
         --seed=N              seed of the order mix (default 42)
         --no-faults           no relay restart, redelivery, payment stop, held replies nor failing releases
         --keep-running        keep the services running after the report, until Ctrl+C
@@ -60,9 +60,9 @@ record DemoOptions(Flow flow, int orders, int clients, int rate, long seed, bool
     ports = List.copyOf(ports);
   }
 
-  /** The defaults: the saga flow, 2,000 orders from 8 clients at 50 per second, with faults. */
+  /** The defaults: the saga flow, 2,000 orders from 8 clients at 25 per second, with faults. */
   static DemoOptions defaults() {
-    return new DemoOptions(Flow.SAGA, 2000, 8, 50, 42, true, false, List.of(0, 0, 0), Duration.ofSeconds(120));
+    return new DemoOptions(Flow.SAGA, 2000, 8, 25, 42, true, false, List.of(0, 0, 0), Duration.ofSeconds(120));
   }
 
   DemoOptions withOrders(int orders) {

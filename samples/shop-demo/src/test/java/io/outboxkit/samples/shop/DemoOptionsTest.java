@@ -15,7 +15,7 @@ class DemoOptionsTest {
     assertThat(options.flow()).isEqualTo(Flow.SAGA);
     assertThat(options.orders()).isEqualTo(2000);
     assertThat(options.clients()).isEqualTo(8);
-    assertThat(options.rate()).isEqualTo(50);
+    assertThat(options.rate()).isEqualTo(25);
     assertThat(options.faults()).isTrue();
     assertThat(options.keepRunning()).isFalse();
     assertThat(options.ports()).containsExactly(0, 0, 0);
