@@ -29,7 +29,7 @@ record WriterServer(String id, String settings, List<WriterShape> shapes) {
 
   /** For example {@code durable commits (fsync=on)}. */
   String title() {
-    if (settings.contains("fsync=on")) {
+    if (flushes()) {
       return "durable commits (fsync=on)";
     }
     return settings.contains("fsync=off") ? "commits without flush (fsync=off)" : "fsync unknown";
