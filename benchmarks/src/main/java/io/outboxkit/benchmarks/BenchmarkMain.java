@@ -1,8 +1,11 @@
 package io.outboxkit.benchmarks;
 
+import io.outboxkit.test.OtherPostgres;
 import io.outboxkit.test.OutboxTestInfrastructure;
+import io.outboxkit.test.TestInfrastructureException;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,11 +106,8 @@ public final class BenchmarkMain {
           rounds.values().forEach(kindRounds -> results.add(RelayResult.combine(kindRounds)));
           report.relays = results;
         }
-        case WRITER -> {
-          WriterBenchmark writers = new WriterBenchmark(infrastructure, profile, options.writerEventsPerTransaction());
-          report.writerShapes = writers.shapes();
-          report.writers = writers.run();
-        }
+        case WRITER -> runWriters(report, new WriterBenchmark(profile, options.writerEventsPerTransaction()),
+            infrastructure);
         case INBOX -> report.consumers = new InboxBenchmark(infrastructure, profile).run();
         case SAGA -> {
           SagaBenchmark sagas = new SagaBenchmark(infrastructure, profile);
@@ -130,6 +131,39 @@ public final class BenchmarkMain {
     }
     log.info("results written to {} ({} chart(s) beside it)", file, report.charts.size());
     return report.hasFailures() ? 1 : 0;
+  }
+
+  /**
+   * The writer benchmark on two servers: first one of its own with {@code fsync=on}, where each commit waits for
+   * its WAL flush as on a production server and the goals are judged, then the order shape on the shared server
+   * ({@code fsync=off} when embedded), where a commit costs no flush and round trips dominate.
+   */
+  private static void runWriters(Report report, WriterBenchmark writers, OutboxTestInfrastructure infrastructure) {
+    @Nullable OtherPostgres durable;
+    try {
+      durable = OtherPostgres.startDurable();
+    } catch (TestInfrastructureException | UncheckedIOException e) {
+      log.error("writer benchmark: the server with fsync on did not start: {}", e.getMessage());
+      WriterServer server = new WriterServer(WriterBenchmark.DURABLE, "unknown (did not start)", writers.shapes());
+      report.writerServers.add(server);
+      report.writers.addAll(WriterBenchmark.failed(server, "the server with fsync on did not start: "
+          + e.getMessage()));
+      durable = null;
+    }
+    if (durable != null) {
+      try (OtherPostgres server = durable) {
+        log.info("writer benchmark: durable commits on {}", server);
+        WriterServer measured = new WriterServer(WriterBenchmark.DURABLE,
+            MachineFacts.postgresSettings(server::newDatabase), writers.shapes());
+        report.writerServers.add(measured);
+        report.writers.addAll(writers.run(measured, server::newDatabase));
+      }
+    }
+    log.info("writer benchmark: the order shape on the shared {}", infrastructure.postgres());
+    WriterServer shared = new WriterServer(WriterBenchmark.SHARED,
+        MachineFacts.postgresSettings(infrastructure::newDatabase), List.of(WriterShape.ORDER));
+    report.writerServers.add(shared);
+    report.writers.addAll(writers.run(shared, infrastructure::newDatabase));
   }
 
   /** {@code <results>/<date>.md}, or {@code <date>-<time>.md} when a file of that date exists. */

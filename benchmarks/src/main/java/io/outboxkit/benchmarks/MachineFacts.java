@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.utils.AppInfoParser;
 
 /** Facts about the machine and the servers a run measured on, for the results file. */
@@ -54,16 +55,34 @@ final class MachineFacts {
     try (TestDatabase db = infrastructure.newDatabase("facts");
          Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
       facts.put("PostgreSQL", single(statement, "SELECT version()"));
-      StringBuilder settings = new StringBuilder();
-      for (String setting : List.of("synchronous_commit", "fsync", "wal_level", "shared_buffers", "max_wal_size")) {
-        settings.append(settings.length() == 0 ? "" : ", ").append(setting).append('=')
-            .append(single(statement, "SHOW " + setting));
-      }
-      facts.put("PostgreSQL settings", settings.toString());
+      facts.put("PostgreSQL settings", settings(statement));
     } catch (SQLException | RuntimeException e) {
       facts.put("PostgreSQL", "unknown (" + e.getMessage() + ")");
     }
     return facts;
+  }
+
+  /**
+   * The settings that decide what a commit costs, read from a server through a new database of it, for example
+   * {@code synchronous_commit=on, fsync=on, wal_sync_method=fdatasync, ...}; "unknown (why)" if they cannot be read.
+   */
+  static String postgresSettings(Function<String, TestDatabase> newDatabase) {
+    try (TestDatabase db = newDatabase.apply("facts");
+         Connection connection = db.openConnection(); Statement statement = connection.createStatement()) {
+      return settings(statement);
+    } catch (SQLException | RuntimeException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
+  }
+
+  private static String settings(Statement statement) throws SQLException {
+    StringBuilder settings = new StringBuilder();
+    for (String setting : List.of("synchronous_commit", "fsync", "wal_sync_method", "wal_level", "shared_buffers",
+        "max_wal_size")) {
+      settings.append(settings.length() == 0 ? "" : ", ").append(setting).append('=')
+          .append(single(statement, "SHOW " + setting));
+    }
+    return settings.toString();
   }
 
   private static String single(Statement statement, String sql) throws SQLException {

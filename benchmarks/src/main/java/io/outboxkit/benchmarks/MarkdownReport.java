@@ -2,8 +2,10 @@ package io.outboxkit.benchmarks;
 
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -55,19 +57,32 @@ final class MarkdownReport {
     }
     if (!report.writers.isEmpty()) {
       out.append("## Writer: business transactions per second\n\n");
-      for (WriterShape shape : report.writerShapes) {
-        out.append("### ").append(capitalized(shape.title())).append(": ").append(shape.describe()).append("\n\n")
-            .append(writers(report, shape).render()).append('\n')
-            .append(String.format(Locale.ROOT, "Row bound %s: with its events a transaction writes %d rows instead"
-                + " of %d, so if a transaction cost only its rows, table mode would reach %s of the baseline.",
-                Format.ratio(shape.rowBound()), shape.rowsWithEvents(), shape.businessRows(),
-                Format.ratio(shape.rowBound())))
-            .append(shape.rowBound() <= 0.5 ? " Here the events double the rows: that is the physical limit of"
-                + " this shape, whatever the writer does, give or take what every transaction pays once (round"
-                + " trips, the commit); WAL_MESSAGE mode writes WAL records, no rows or index entries, and can pass"
-                + " it. The goals belong to the order shape.\n\n"
-                : " A transaction of few rows pays mostly per transaction (round trips, the commit), which the"
-                + " event does not add to, so it can do better than that.\n\n");
+      out.append("The same transactions, with synchronous_commit on, on each server below. With fsync=on each"
+          + " commit waits until its WAL is flushed to disk, as on a production server: the goals are judged"
+          + " there. With fsync=off (the embedded test server's setting) a commit flushes nothing, so those"
+          + " figures show what round trips and the server's own work cost without the flush.\n\n");
+      for (WriterServer server : report.writerServers) {
+        out.append("### ").append(capitalized(server.title())).append(": ").append(server.judged()
+            ? "a server of its own, where the goals are judged" : "the server of the other parts")
+            .append("\n\n").append("Server settings: ").append(server.settings()).append(".\n\n");
+        for (WriterShape shape : server.shapes()) {
+          out.append("#### ").append(capitalized(shape.title())).append(": ").append(shape.describe())
+              .append("\n\n").append(writers(report, server, shape).render()).append('\n')
+              .append(String.format(Locale.ROOT, "Row bound %s: with its events a transaction writes %d rows"
+                  + " instead of %d, so if a transaction cost only its rows, table mode would reach %s of the"
+                  + " baseline.", Format.ratio(shape.rowBound()), shape.rowsWithEvents(), shape.businessRows(),
+                  Format.ratio(shape.rowBound())))
+              .append(shape.rowBound() <= 0.5 ? " Here the events double the rows: that is the physical limit of"
+                  + " this shape, whatever the writer does, give or take what every transaction pays once (round"
+                  + " trips, the commit); WAL_MESSAGE mode writes WAL records, no rows or index entries, and can"
+                  + " pass it. The goals belong to the order shape.\n\n"
+                  : " A transaction of few rows pays mostly per transaction (round trips, the commit), which the"
+                  + " event does not add to, so it can do better than that.\n\n");
+          String bound = roundTripBound(report, server, shape);
+          if (!bound.isEmpty()) {
+            out.append(bound).append("\n\n");
+          }
+        }
       }
     }
     if (!report.consumers.isEmpty()) {
@@ -93,6 +108,8 @@ final class MarkdownReport {
     }
     out.append("## Machine\n\n");
     report.machine.forEach((name, value) -> out.append("- ").append(name).append(": ").append(value).append('\n'));
+    report.writerServers.forEach(server -> out.append("- PostgreSQL settings, writer benchmark's ").append(server.id())
+        .append(" server (").append(server.title()).append("): ").append(server.settings()).append('\n'));
     out.append("- load average (1 / 5 / 15 min) at start: ").append(report.loadAtStart).append("; at end: ")
         .append(report.loadAtEnd).append('\n');
     if (report.wallTime != null) {
@@ -180,19 +197,30 @@ final class MarkdownReport {
           report.profile.referenceLatencyRate()) + " events/s, ms, vs tracing off (lower is better)", traced,
           untraced, r -> r.latency == null ? null : r.latency.p99Millis(), Format::millis, null, false);
     }
-    for (WriterShape shape : report.writers.isEmpty() ? List.<WriterShape>of() : report.writerShapes) {
-      RoundsResult plain = report.writer(WriterBenchmark.id(shape, "plain"));
-      Double base = plain == null ? null : plain.perSecond();
-      boolean order = shape.equals(WriterShape.ORDER);
-      String what = ", " + shape.title() + " (" + shape.describe() + (order ? ""
-          : "; row bound " + Format.ratio(shape.rowBound())) + "), transactions/s, vs the same transaction without"
-          + (shape.events() == 1 ? " the event" : " the events");
-      writerRow(table, report, WriterBenchmark.id(shape, "outboxkit-table"), "writer TABLE" + what, base,
-          order ? WRITER_TABLE : null);
-      writerRow(table, report, WriterBenchmark.id(shape, "outboxkit-table-delete"),
-          "writer TABLE delete-after-insert" + what, base, null);
-      writerRow(table, report, WriterBenchmark.id(shape, "outboxkit-wal"), "writer WAL_MESSAGE" + what, base,
-          order ? WRITER_WAL_MESSAGE : null);
+    for (WriterServer server : report.writers.isEmpty() ? List.<WriterServer>of() : report.writerServers) {
+      for (WriterShape shape : server.shapes()) {
+        String serverId = server.id();
+        RoundsResult plain = report.writer(WriterBenchmark.id(serverId, shape, "plain"));
+        Double base = plain == null ? null : plain.perSecond();
+        boolean order = shape.equals(WriterShape.ORDER);
+        boolean judged = order && server.judged();
+        String what = ", " + shape.title() + " (" + shape.describe() + (order ? ""
+            : "; row bound " + Format.ratio(shape.rowBound())) + "), " + server.title() + ", transactions/s, vs the"
+            + " same transaction without" + (shape.events() == 1 ? " the event" : " the events");
+        writerRow(table, report, WriterBenchmark.id(serverId, shape, "outboxkit-table"), "writer TABLE" + what, base,
+            judged ? WRITER_TABLE : null);
+        if (server.judged()) {
+          writerRow(table, report, WriterBenchmark.id(serverId, shape, "outboxkit-table-delete"),
+              "writer TABLE delete-after-insert" + what, base, null);
+        }
+        writerRow(table, report, WriterBenchmark.id(serverId, shape, "outboxkit-wal"), "writer WAL_MESSAGE" + what,
+            base, judged ? WRITER_WAL_MESSAGE : null);
+        if (order) {
+          writerRow(table, report, WriterBenchmark.id(serverId, shape, WriterBenchmark.ROUND_TRIP),
+              "bound: the plain transaction + one empty round trip (" + PlainWriter.EMPTY_STATEMENT + "), "
+                  + shape.title() + ", " + server.title() + ", transactions/s, vs the plain transaction", base, null);
+        }
+      }
     }
     if (!report.consumers.isEmpty()) {
       RoundsResult plain = report.consumer("plain");
@@ -372,26 +400,55 @@ final class MarkdownReport {
     return table;
   }
 
-  /** One shape's writer variants: transactions, business rows and events per second, the ratio, the rounds. */
-  static MarkdownTable writers(Report report, WriterShape shape) {
+  /** One shape's writer variants on one server: transactions, business rows and events per second, the ratio. */
+  static MarkdownTable writers(Report report, WriterServer server, WriterShape shape) {
     MarkdownTable table = new MarkdownTable("variant", "transactions/s (median)", "business rows/s", "events/s",
         "ratio to baseline", "rounds");
-    RoundsResult plain = report.writer(WriterBenchmark.id(shape, "plain"));
+    RoundsResult plain = report.writer(WriterBenchmark.id(server.id(), shape, "plain"));
+    RoundsResult roundTrip = report.writer(WriterBenchmark.id(server.id(), shape, WriterBenchmark.ROUND_TRIP));
     Double base = plain == null ? null : plain.perSecond();
+    String prefix = WriterBenchmark.id(server.id(), shape, "");
     for (RoundsResult r : report.writers) {
-      if (!r.id().startsWith(shape.id() + "/")) {
+      if (!r.id().startsWith(prefix)) {
         continue;
       }
       Double perSecond = r.perSecond();
-      boolean baseline = r == plain;
+      boolean noEvents = r == plain || r == roundTrip;
       StringBuilder rounds = new StringBuilder();
       r.rounds().forEach(rate -> rounds.append(rounds.length() == 0 ? "" : ", ").append(Format.rate(rate)));
       table.row(r.name(), Format.rate(perSecond),
           Format.rate(perSecond == null ? null : perSecond * shape.businessRows()),
-          baseline ? "0" : Format.rate(perSecond == null ? null : perSecond * shape.events()),
+          noEvents ? "0" : Format.rate(perSecond == null ? null : perSecond * shape.events()),
           Format.ratio(Stats.ratio(perSecond, base)), rounds.toString());
     }
     return table;
+  }
+
+  /**
+   * What one more round trip costs a shape on a server, against what the writer's modes reached; empty when the
+   * shape has no round-trip variant.
+   */
+  static String roundTripBound(Report report, WriterServer server, WriterShape shape) {
+    RoundsResult roundTrip = report.writer(WriterBenchmark.id(server.id(), shape, WriterBenchmark.ROUND_TRIP));
+    if (roundTrip == null) {
+      return "";
+    }
+    Double base = perSecond(report.writer(WriterBenchmark.id(server.id(), shape, "plain")));
+    Double bound = roundTrip.perSecond();
+    Double table = perSecond(report.writer(WriterBenchmark.id(server.id(), shape, "outboxkit-table")));
+    Double wal = perSecond(report.writer(WriterBenchmark.id(server.id(), shape, "outboxkit-wal")));
+    return "Round trips: the baseline transaction is three round trips to the server (the order insert, the"
+        + " line batch, COMMIT), and the writer's event adds a fourth (one statement). The plain transaction with"
+        + " one more statement that writes nothing (" + PlainWriter.EMPTY_STATEMENT + ") reached "
+        + Format.ratio(Stats.ratio(bound, base)) + " of the baseline on this server: the most that a writer"
+        + " sending its event as a statement of its own can reach here, before it writes anything. TABLE reached "
+        + Format.ratio(Stats.ratio(table, base)) + " (" + Format.ratio(Stats.ratio(table, bound))
+        + " of that bound), WAL_MESSAGE " + Format.ratio(Stats.ratio(wal, base)) + " ("
+        + Format.ratio(Stats.ratio(wal, bound)) + " of that bound).";
+  }
+
+  private static @Nullable Double perSecond(@Nullable RoundsResult result) {
+    return result == null ? null : result.perSecond();
   }
 
   private static String capitalized(String text) {
@@ -501,13 +558,17 @@ final class MarkdownReport {
       lines.add(String.format(Locale.ROOT, "writer benchmark: %d threads, each its own connection with"
           + " synchronous_commit on (set by the session), transactions back to back; per shape and variant %d s"
           + " warm-up, %d s measured, %d round(s), median; a fresh database per variant and round; an uncounted run"
-          + " of the plain transaction first; no replication slot; shapes: order (one order row with a"
-          + " %d-byte JSON document, %d order-line rows in a second JDBC batch, one event), then bulk",
+          + " of the plain transaction first on each server; no replication slot; shapes: order (one order row"
+          + " with a %d-byte JSON document, %d order-line rows in a second JDBC batch, one event), then bulk;"
+          + " servers: first an embedded server of its own with fsync=on (both shapes), then the server of the"
+          + " other parts (the order shape)",
           WriterBenchmark.THREADS, p.writerWarmUp().toSeconds(), p.writerWindow().toSeconds(), p.rounds(),
           Payloads.SIZE, WriterShape.ORDER_LINES));
+      Set<String> described = new HashSet<>();
       for (RoundsResult r : report.writers) {
-        if (!r.description().isEmpty()) {
-          lines.add("writer " + r.id() + ": " + r.description());
+        String variant = r.id().substring(r.id().indexOf('/') + 1); // the same on every server
+        if (!r.description().isEmpty() && described.add(variant)) {
+          lines.add("writer " + variant + ": " + r.description());
         }
       }
     }

@@ -22,8 +22,11 @@ final class Report {
   List<CeilingResult> ceiling = new ArrayList<>();
   List<RelayResult> relays = new ArrayList<>();
   List<RoundsResult> writers = new ArrayList<>();
-  /** The writer benchmark's shapes, in the order measured; ids of {@link #writers} start with a shape's id. */
-  List<WriterShape> writerShapes = new ArrayList<>();
+  /**
+   * The writer benchmark's servers, in the order measured, each with its shapes; ids of {@link #writers} are
+   * {@code <server>/<shape>/<variant>}.
+   */
+  List<WriterServer> writerServers = new ArrayList<>();
   List<RoundsResult> consumers = new ArrayList<>();
   List<SagaResult> sagas = new ArrayList<>();
   /** CPU ms per second (harness, PostgreSQL, broker) of the saga services while idle; null if not measured. */

