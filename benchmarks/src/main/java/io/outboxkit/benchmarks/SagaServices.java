@@ -43,10 +43,18 @@ final class SagaServices implements AutoCloseable {
    * a message of a saga waits at most this long in the producer for others to join its batch.
    */
   static final int RELAY_LINGER_MS = 1;
+  /**
+   * Debezium's {@code poll.interval.ms} for the saga relays, the relay's default unless the system property
+   * {@code outboxkit.bench.saga.poll-interval-ms} says otherwise (an experiment: an idle engine spends up to a
+   * millisecond of every interval spinning, so a longer interval costs less CPU and adds latency).
+   */
+  static final int RELAY_POLL_INTERVAL_MS = Integer.getInteger("outboxkit.bench.saga.poll-interval-ms", 5);
   static final String RELAY_SETTINGS = "OutboxRelay per database, table mode, its defaults (Debezium"
-      + " `poll.interval.ms` 5) except producer `linger.ms` " + RELAY_LINGER_MS + " (default 5); Debezium"
-      + " `poll.interval.ms` 1 was tried and left out: each idle engine then wakes every millisecond, which took a"
-      + " quarter of the harness JVM's CPU samples in a profile";
+      + " `poll.interval.ms` 5) except producer `linger.ms` " + RELAY_LINGER_MS + " (default 5)"
+      + (RELAY_POLL_INTERVAL_MS == 5 ? "" : " and Debezium `poll.interval.ms` " + RELAY_POLL_INTERVAL_MS
+          + " (system property outboxkit.bench.saga.poll-interval-ms)")
+      + "; Debezium `poll.interval.ms` 1 was tried and left out: each idle engine then wakes every millisecond,"
+      + " which took a quarter of the harness JVM's CPU samples in a profile";
   static final String CONSUMER_SETTINGS = RUNNERS_PER_SERVICE + " InboxKafkaRunner per service and flow in one"
       + " consumer group, " + PARTITIONS + " partitions per topic, one inbox transaction per poll (`batchHandler`:"
       + " the saga module's batch handlers, and the choreography's per-message handlers in a loop); consumer"
@@ -113,6 +121,7 @@ final class SagaServices implements AutoCloseable {
         .topicPrefix(topicPrefix)
         .bootstrapServers(kafka.bootstrapServers())
         .producerProperty("linger.ms", RELAY_LINGER_MS)
+        .debeziumProperty("poll.interval.ms", Integer.toString(RELAY_POLL_INTERVAL_MS))
         .build();
     Service service = new Service(name, db, pool, OutboxWriter.builder(pool).build(), Inbox.builder(pool).build(),
         relay);

@@ -26,12 +26,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,6 +71,8 @@ import org.springframework.transaction.annotation.Transactional;
     "outbox.relay.heartbeat-interval=1s",
     "outbox.saga.participant.channel=payment",
     "outbox.saga.scan-interval=200ms",
+    // static membership: each saga consumer gets this id followed by its number
+    "spring.kafka.consumer.properties.group.instance.id=saga-it",
     "spring.kafka.consumer.auto-offset-reset=earliest",
     "management.endpoints.web.exposure.include=health,sagas"})
 @DirtiesContext
@@ -145,6 +150,22 @@ class SagaSpringBootIT {
     await().atMost(WAIT).untilAsserted(() -> assertThat(meters.get("outboxkit.inbox.processed")
         .tag("consumer", "outboxkit-saga-orchestrator").meter().measure().iterator().next().getValue())
         .isGreaterThanOrEqualTo(2));
+  }
+
+  /**
+   * With a {@code group.instance.id} among Spring Kafka's consumer properties, the saga consumers are static
+   * members of their groups, each with the id followed by its number (one consumer each here).
+   */
+  @Test
+  void theSagaConsumersAreStaticMembersWithAnIdOfTheirOwn() {
+    try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        KAFKA.bootstrapServers()))) {
+      for (String group : List.of("outboxkit-saga-orchestrator", "outboxkit-saga-payment")) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(admin.describeConsumerGroups(List.of(group)).all().get()
+            .get(group).members()).as(group).extracting(member -> member.groupInstanceId().orElse("none"))
+            .containsExactly("saga-it-1"));
+      }
+    }
   }
 
   /**

@@ -61,7 +61,7 @@ final class Shop implements AutoCloseable {
   private final Map<ShopService, Duration> relayStarts = new ConcurrentHashMap<>();
   private final List<OrchestratorProcess> orchestrators = new ArrayList<>();
   private List<String> orchestratorArgs = List.of();
-  private int orchestratorPort;
+  private volatile int orchestratorPort;
 
   private Shop(Flow flow, Console console, ShopTracing tracing, OutboxTestInfrastructure infrastructure) {
     this.flow = flow;
