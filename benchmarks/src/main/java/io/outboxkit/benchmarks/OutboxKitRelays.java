@@ -129,6 +129,11 @@ final class OutboxKitRelays {
           .topicPrefix(target.topicPrefix())
           .replicationSlot(target.replicationSlot())
           .publication(target.publication());
+      // an experiment's knob (pass it with --relay-jvm-options): Debezium's poll.interval.ms other than the relay's
+      Integer pollIntervalMs = Integer.getInteger("outboxkit.bench.relay.poll-interval-ms");
+      if (pollIntervalMs != null) {
+        builder.debeziumProperty("poll.interval.ms", pollIntervalMs.toString());
+      }
       return builder.mode(walMessages ? WriteMode.WAL_MESSAGE : WriteMode.TABLE);
     }
 
