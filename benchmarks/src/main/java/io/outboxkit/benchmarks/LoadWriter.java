@@ -82,29 +82,34 @@ final class LoadWriter {
   }
 
   /**
-   * Writes one event per transaction at {@code ratePerSecond} for {@code duration}: event {@code i} is due
-   * {@code i / rate} seconds after the start and written at once when the writers are late. Records each
-   * commit's time on the timeline.
+   * Writes {@code ratePerSecond} events per second for {@code duration}, {@code perTransaction} to a transaction:
+   * event {@code i} is due {@code i / rate} seconds after the start, a transaction is written when its last event
+   * is due (at once when the writers are late). Records each commit's time on the timeline.
    */
   static Run paced(DataSource dataSource, EventSource source, long fromSeq, int ratePerSecond, Duration duration,
-                   int threads, Timeline timeline) {
-    long total = duration.toMillis() * ratePerSecond / 1000;
+                   int threads, int perTransaction, Timeline timeline) {
+    long blocks = duration.toMillis() * ratePerSecond / 1000 / perTransaction;
+    long total = blocks * perTransaction;
     double nanosPerEvent = 1e9 / ratePerSecond;
     AtomicLong next = new AtomicLong();
     long start = System.nanoTime() + 50_000_000; // let every thread connect first
     runThreads(threads, "paced-writer", () -> {
       try (Connection connection = dataSource.getConnection(); EventSink sink = EventSink.open(source, connection)) {
         connection.setAutoCommit(false);
-        long i;
-        while ((i = next.getAndIncrement()) < total) {
-          long due = start + (long) (i * nanosPerEvent);
+        long block;
+        while ((block = next.getAndIncrement()) < blocks) {
+          long i = block * perTransaction;
+          long due = start + (long) ((i + perTransaction - 1) * nanosPerEvent);
           long wait;
           while ((wait = due - System.nanoTime()) > 0) {
             LockSupport.parkNanos(wait);
           }
-          sink.write(fromSeq + i, 1);
+          sink.write(fromSeq + i, perTransaction);
           connection.commit();
-          timeline.committed(fromSeq + i, System.nanoTime());
+          long committed = System.nanoTime();
+          for (int k = 0; k < perTransaction; k++) {
+            timeline.committed(fromSeq + i + k, committed);
+          }
         }
       }
     });

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  *     relay's code, this one a backlog as a relay meets it after an outage of minutes
  * @param withWriterWindow how long the writer runs while a relay relays
  * @param withWriterMaxEvents at most this many events during that window
- * @param latencyRates events per second, one event per transaction, of the latency runs, one run per rate in
+ * @param latencyRates events per second (one event per transaction up to 5,000) of the latency runs, one run per rate in
  *     this order; the first is the reference rate of the headline's latency goal
  * @param latencyWarmUp the first part of each latency run, left out of the percentiles
  * @param latencyWindow the measured part of each latency run

@@ -48,7 +48,7 @@ final class ResultCharts {
       charts.add(new Chart(stem + "-latency-" + relay.kind.id() + ".svg", title, chart.render()));
     }
     if (report.relays.stream().anyMatch(r -> !r.rateRuns.isEmpty())) {
-      String title = "Latency p99 by rate (one event per transaction)";
+      String title = "Latency p99 by rate (one event per transaction up to 5,000 events/s)";
       SvgChart chart = new SvgChart(title, "target rate, events/s", "p99 latency, ms (log scale)")
           .yScale(SvgChart.Scale.LOG);
       for (RelayResult relay : report.relays) {
