@@ -539,15 +539,17 @@ final class MarkdownReport {
       }
       List<String> threads = new ArrayList<>();
       List<String> perTransaction = new ArrayList<>();
-      p.latencyRates().forEach(rate -> threads.add(Integer.toString(RelayBenchmark.pacedWriterThreads(rate))));
-      p.latencyRates().forEach(rate -> perTransaction.add(Integer.toString(
-          RelayBenchmark.pacedEventsPerTransaction(rate))));
+      for (int rate : p.latencyRates()) {
+        threads.add(Integer.toString(RelayBenchmark.pacedWriterThreads(rate)));
+        perTransaction.add(Integer.toString(RelayBenchmark.pacedEventsPerTransaction(rate)));
+      }
       lines.add(String.format(Locale.ROOT, "latency: one run per rate (%s events/s), %s events per transaction,"
           + " %s paced writer threads, each run %d s warm-up left out, %d s measured, the next run once every event"
           + " of the one before was delivered; latency = from the writer's commit call returning to the benchmark"
           + " consumer's poll returning the event, both in the harness JVM (nearest-rank percentiles); the headline's"
           + " p99 goal is judged at %,d events/s, the moonshot (p99 <= 10 ms) at %,d events/s", rates(p),
-          String.join(" / ", perTransaction), String.join(" / ", threads), p.latencyWarmUp().toSeconds(), p.latencyWindow().toSeconds(),
+          String.join(" / ", perTransaction), String.join(" / ", threads), p.latencyWarmUp().toSeconds(),
+          p.latencyWindow().toSeconds(),
           p.referenceLatencyRate(), MOONSHOT_RATE));
       lines.add(String.format(Locale.ROOT, "writer running (last phase): %d threads write transactions of %d"
           + " events as fast as they can for %d s (at most %,d events); relayed/s = events consumed within that"

@@ -6,11 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -252,28 +250,10 @@ final class KafkaBrokerProcess implements KafkaServer {
   }
 
   private ProcessBuilder javaProcess(List<String> mainAndArguments) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xms256m");
-    command.add("-Xmx1g");
-    command.add("-XX:+UseG1GC");
-    command.add("-Djava.awt.headless=true");
-    command.add("-Dlogback.configurationFile=" + directory.resolve("logback.xml"));
-    command.add("-Dlog4j2.level=WARN");
-    command.add("-cp");
-    command.add(absoluteClassPath()); // the child runs in another working directory
-    command.addAll(mainAndArguments);
+    // the child runs in another working directory: ChildJvm makes the class path absolute
+    List<String> command = ChildJvm.command(List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+        "-Dlogback.configurationFile=" + directory.resolve("logback.xml"), "-Dlog4j2.level=WARN"), mainAndArguments);
     return new ProcessBuilder(command).directory(directory.toFile());
-  }
-
-  private static String absoluteClassPath() {
-    StringJoiner entries = new StringJoiner(java.io.File.pathSeparator);
-    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      if (!entry.isEmpty()) {
-        entries.add(Path.of(entry).toAbsolutePath().toString());
-      }
-    }
-    return entries.toString();
   }
 
   private static void pause(long millis) {

@@ -2,10 +2,7 @@ package io.outboxkit.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 class DurablePostgresIT {
@@ -24,11 +21,7 @@ class DurablePostgresIT {
   }
 
   private static String settings(TestDatabase db) throws SQLException {
-    try (Connection connection = db.openConnection(); Statement statement = connection.createStatement();
-         ResultSet rs = statement.executeQuery("SELECT string_agg(name || '=' || setting, ', ' ORDER BY name)"
-             + " FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'wal_level')")) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return db.queryColumn("SELECT string_agg(name || '=' || setting, ', ' ORDER BY name)"
+        + " FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'wal_level')").get(0);
   }
 }

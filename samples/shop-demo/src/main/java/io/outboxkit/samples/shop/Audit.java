@@ -481,7 +481,8 @@ final class Audit {
     throw new IOException(meter + " of " + service.serviceName() + " has no COUNT: " + metric);
   }
 
-  private static long inboxRows(DataSource dataSource, String consumer) throws SQLException {
+  /** The inbox rows of a consumer: one per event it applied. */
+  static long inboxRows(DataSource dataSource, String consumer) throws SQLException {
     try (Connection connection = dataSource.getConnection();
          PreparedStatement statement = connection.prepareStatement(
              "SELECT count(*) FROM inbox_message WHERE consumer = ?")) {

@@ -3,7 +3,6 @@ package io.outboxkit.samples.shop;
 import io.outboxkit.core.OutboxHeaders;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -146,15 +145,8 @@ final class Faults {
     try (Connection connection = shop.database(ShopService.ORDER).dataSource().getConnection()) {
       Timestamp deadFrom = now(connection);
       Shop.pause(down.toMillis());
-      long inboxRows;
-      try (PreparedStatement statement = connection.prepareStatement(
-          "SELECT count(*) FROM inbox_message WHERE consumer = ?")) {
-        statement.setString(1, ShopService.ORDER.serviceName());
-        try (ResultSet rs = statement.executeQuery()) {
-          rs.next();
-          inboxRows = rs.getLong(1);
-        }
-      }
+      long inboxRows = Audit.inboxRows(shop.database(ShopService.ORDER).dataSource(),
+          ShopService.ORDER.serviceName());
       Timestamp deadUntil = now(connection);
       shop.launchOrchestrator();
       shop.awaitOrchestrator();

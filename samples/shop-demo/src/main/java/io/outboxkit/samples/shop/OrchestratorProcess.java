@@ -1,7 +1,7 @@
 package io.outboxkit.samples.shop;
 
+import io.outboxkit.test.ChildJvm;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,20 +46,12 @@ final class OrchestratorProcess {
   static OrchestratorProcess start(int run, List<String> arguments) {
     Path logFile = ShopScenario.besideLog("-orchestrator-" + run + ".log");
     Path tracesFile = ShopScenario.besideLog("-orchestrator-" + run + "-traces.jsonl");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx768m");
-    command.add("-XX:+UseSerialGC");
-    // C1 only: the process starts in seconds less on a busy machine, and its work is mostly waiting on I/O
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-Djava.awt.headless=true");
-    command.add("-Dorg.springframework.boot.logging.LoggingSystem=none");
-    command.add("-Dshop.demo.log=" + logFile);
-    command.add("-Dshop.orchestrator.traces=" + tracesFile);
-    command.add("-cp");
-    command.add(absoluteClassPath());
-    command.add(OrchestratorMain.class.getName());
-    command.addAll(arguments);
+    List<String> mainAndArguments = new ArrayList<>(List.of(OrchestratorMain.class.getName()));
+    mainAndArguments.addAll(arguments);
+    List<String> command = ChildJvm.command(List.of("-Xmx768m", "-XX:+UseSerialGC",
+        // C1 only: the process starts in seconds less on a busy machine, and its work is mostly waiting on I/O
+        "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true", "-Dorg.springframework.boot.logging.LoggingSystem=none",
+        "-Dshop.demo.log=" + logFile, "-Dshop.orchestrator.traces=" + tracesFile), mainAndArguments);
     Process process;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -156,15 +147,5 @@ final class OrchestratorProcess {
 
   Path tracesFile() {
     return tracesFile;
-  }
-
-  private static String absoluteClassPath() {
-    StringJoiner entries = new StringJoiner(File.pathSeparator);
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      if (!entry.isEmpty()) {
-        entries.add(Path.of(entry).toAbsolutePath().toString());
-      }
-    }
-    return entries.toString();
   }
 }

@@ -176,23 +176,22 @@ final class Shop implements AutoCloseable {
         "--spring.datasource.username=" + database.username(),
         "--spring.datasource.password=" + database.password(),
         "--spring.kafka.bootstrap-servers=" + bootstrapServers,
-        "--server.port=" + port,
         "--spring.main.banner-mode=off",
         "--shop.flow=" + flow.option(),
         // the demo runs each relay beside its service (RelayApplication), so that it can restart one alone
         "--outbox.relay.enabled=false"));
     args.addAll(serviceArgs);
     if (service == ShopService.ORDER && flow == Flow.SAGA) {
-      // the orchestrator process runs the same application with its saga consumers on
+      // the orchestrator process runs the same application, on any free port, with its saga consumers on;
+      // static membership: a new process after a kill takes the partitions of the one it replaces at once,
+      // rather than after the dead consumers' session timeout
       List<String> orchestrator = new ArrayList<>(args);
-      orchestrator.set(orchestrator.indexOf("--server.port=" + port), "--server.port=0");
-      orchestrator.add("--outbox.saga.auto-startup=true");
-      // static membership: a new process after a kill takes the partitions of the one it replaces at once, rather
-      // than after the dead consumers' session timeout
-      orchestrator.add("--spring.kafka.consumer.properties.group.instance.id=order-service-orchestrator");
+      orchestrator.addAll(List.of("--server.port=0", "--outbox.saga.auto-startup=true",
+          "--spring.kafka.consumer.properties.group.instance.id=order-service-orchestrator"));
       orchestratorArgs = List.copyOf(orchestrator);
       args.add("--outbox.saga.auto-startup=false");
     }
+    args.add("--server.port=" + port);
     ConfigurableApplicationContext context = application.run(args.toArray(String[]::new));
     services.put(service, context);
     ports.put(service, Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0")));
